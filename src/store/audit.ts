@@ -1,0 +1,79 @@
+import type { Executor } from './database.js';
+
+export const AUDIT_EVENT_TYPES = [
+  'account.created',
+  'directory.replaced',
+  'roles.replaced',
+  'assignments.replaced',
+  'recordingsFolder.changed',
+  'calls.imported',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** Who made a change: a user of the account, the operator, or the system itself. */
+export type Actor = `user:${string}` | 'operator' | 'system' | 'cli';
+
+export interface AuditEvent {
+  readonly type: AuditEventType;
+  readonly actor: Actor;
+  readonly subject?: string | null;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly detail?: unknown;
+}
+
+export interface AuditEntry extends AuditEvent {
+  readonly id: number;
+  readonly at: string;
+}
+
+const json = (value: unknown): string | null =>
+  value === undefined ? null : JSON.stringify(value);
+
+/** Appends to the account's audit log. There is no update or delete: the log only grows. */
+export async function appendAudit(
+  db: Executor,
+  accountId: string,
+  event: AuditEvent,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      account_id: accountId,
+      at: now,
+      actor: event.actor,
+      type: event.type,
+      subject: event.subject ?? null,
+      before: json(event.before),
+      after: json(event.after),
+      detail: json(event.detail),
+    })
+    .execute();
+}
+
+/** The account's audit entries, newest first. */
+export async function listAudit(
+  db: Executor,
+  accountId: string,
+  limit = 100,
+): Promise<AuditEntry[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
+  return rows.map((row) => ({
+    id: row.id,
+    at: new Date(row.at).toISOString(),
+    actor: row.actor as Actor,
+    type: row.type as AuditEventType,
+    subject: row.subject,
+    before: parse(row.before),
+    after: parse(row.after),
+    detail: parse(row.detail),
+  }));
+}

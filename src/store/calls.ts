@@ -1,0 +1,251 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { ScopeFilter } from '../engine/decide.js';
+import { insertMany } from './batch.js';
+import type { Executor } from './database.js';
+import type { CallRow, Database } from './schema.js';
+
+export const CALL_DIRECTIONS = ['inbound', 'outbound', 'callback', 'internal'] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+export const CALL_STATUSES = ['answered', 'missed', 'busy', 'failed'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+/** A call record (API.md), as the service keeps it. */
+export interface CallRecord {
+  readonly id: string;
+  /** The responsible employee, or null for a call no employee took. */
+  readonly userId: string | null;
+  readonly direction: CallDirection;
+  readonly phoneNumber: string;
+  readonly lineNumber: string | null;
+  readonly startedAt: string;
+  readonly durationSec: number;
+  readonly status: CallStatus;
+  readonly cost: number | null;
+  readonly currency: string | null;
+  readonly crm: { readonly type: string; readonly id: string } | null;
+  readonly recordingRef: string | null;
+}
+
+const MICROS = 1_000_000;
+
+function toRow(accountId: string, call: CallRecord) {
+  return {
+    account_id: accountId,
+    id: call.id,
+    user_id: call.userId,
+    direction: call.direction,
+    phone_number: call.phoneNumber,
+    line_number: call.lineNumber,
+    started_at: Date.parse(call.startedAt),
+    duration_sec: call.durationSec,
+    status: call.status,
+    cost_micros: call.cost === null ? null : Math.round(call.cost * MICROS),
+    currency: call.currency,
+    crm_type: call.crm?.type ?? null,
+    crm_id: call.crm?.id ?? null,
+    recording_ref: call.recordingRef,
+  };
+}
+
+function fromRow(row: CallRow): CallRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    direction: row.direction as CallDirection,
+    phoneNumber: row.phone_number,
+    lineNumber: row.line_number,
+    startedAt: new Date(row.started_at).toISOString(),
+    durationSec: row.duration_sec,
+    status: row.status as CallStatus,
+    cost: row.cost_micros === null ? null : row.cost_micros / MICROS,
+    currency: row.currency,
+    crm:
+      row.crm_type !== null && row.crm_id !== null ? { type: row.crm_type, id: row.crm_id } : null,
+    recordingRef: row.recording_ref,
+  };
+}
+
+export async function insertCalls(
+  db: Executor,
+  accountId: string,
+  calls: readonly CallRecord[],
+): Promise<void> {
+  await insertMany(
+    db,
+    'calls',
+    calls.map((call) => toRow(accountId, call)),
+  );
+}
+
+/** Of these ids, the ones the account already has. */
+export async function existingCallIds(
+  db: Executor,
+  accountId: string,
+  ids: readonly string[],
+): Promise<string[]> {
+  const found: string[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db
+      .selectFrom('calls')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
+    found.push(...rows.map((row) => row.id));
+  }
+  return found;
+}
+
+export async function findCall(
+  db: Executor,
+  accountId: string,
+  id: string,
+): Promise<CallRecord | undefined> {
+  const row = await db
+    .selectFrom('calls')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && fromRow(row);
+}
+
+/** The owners of these calls (null for calls no employee took); ids not found are absent. */
+export async function findCallOwners(
+  db: Executor,
+  accountId: string,
+  ids: readonly string[],
+): Promise<Map<string, string | null>> {
+  const owners = new Map<string, string | null>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db
+      .selectFrom('calls')
+      .select(['id', 'user_id'])
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
+    for (const row of rows) owners.set(row.id, row.user_id);
+  }
+  return owners;
+}
+
+/**
+ * Narrows a query over `calls` to the owners a scope reaches, inside the SQL (STYLE rule
+ * 3): an owner id, or a join through the department closure, never a list of ids loaded
+ * into memory. A call no employee took is reached only at `any`.
+ */
+export function whereCallInScope<O>(
+  query: SelectQueryBuilder<Database, 'calls', O>,
+  accountId: string,
+  scope: ScopeFilter,
+): SelectQueryBuilder<Database, 'calls', O> {
+  switch (scope.kind) {
+    case 'any':
+      return query;
+    case 'none':
+      return query.where(sql<boolean>`1 = 0`);
+    case 'own':
+      return query.where('calls.user_id', '=', scope.userId);
+    case 'department':
+      if (scope.departmentIds.length === 0) return query.where('calls.user_id', '=', scope.userId);
+      return query.where((eb) =>
+        eb.or([
+          eb('calls.user_id', '=', scope.userId),
+          eb(
+            'calls.user_id',
+            'in',
+            eb
+              .selectFrom('department_positions as p')
+              .innerJoin('department_closure as c', (join) =>
+                join
+                  .onRef('c.account_id', '=', 'p.account_id')
+                  .onRef('c.descendant_id', '=', 'p.department_id'),
+              )
+              .select('p.user_id')
+              .where('c.account_id', '=', accountId)
+              .where('c.ancestor_id', 'in', scope.departmentIds),
+          ),
+        ]),
+      );
+  }
+}
+
+export interface CallListOptions {
+  readonly from?: string;
+  readonly to?: string;
+  readonly userId?: string;
+  readonly direction?: CallDirection;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface CallPage {
+  readonly items: CallRecord[];
+  readonly nextCursor: string | null;
+}
+
+/** A page of the calls a scope reaches, newest first, with a keyset cursor to the next. */
+export async function listCalls(
+  db: Executor,
+  accountId: string,
+  scope: ScopeFilter,
+  options: CallListOptions,
+): Promise<CallPage> {
+  let query = whereCallInScope(db.selectFrom('calls').selectAll('calls'), accountId, scope).where(
+    'calls.account_id',
+    '=',
+    accountId,
+  );
+  if (options.from !== undefined)
+    query = query.where('calls.started_at', '>=', Date.parse(options.from));
+  if (options.to !== undefined)
+    query = query.where('calls.started_at', '<', Date.parse(options.to));
+  if (options.userId !== undefined) query = query.where('calls.user_id', '=', options.userId);
+  if (options.direction !== undefined)
+    query = query.where('calls.direction', '=', options.direction);
+  if (options.cursor !== undefined) {
+    const [startedAt, id] = decodeCursor(options.cursor);
+    query = query.where((eb) =>
+      eb.or([
+        eb('calls.started_at', '<', startedAt),
+        eb.and([eb('calls.started_at', '=', startedAt), eb('calls.id', '<', id)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('calls.started_at', 'desc')
+    .orderBy('calls.id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
+  const items = rows.slice(0, options.limit).map(fromRow);
+  const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
+  return { items, nextCursor: last ? encodeCursor(last.started_at, last.id) : null };
+}
+
+function encodeCursor(startedAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([startedAt, id])).toString('base64url');
+}
+
+/** Reads a cursor this module wrote; anything else is refused rather than guessed at. */
+export function decodeCursor(cursor: string): [number, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      Number.isSafeInteger(value[0]) &&
+      typeof value[1] === 'string'
+    ) {
+      return [value[0] as number, value[1]];
+    }
+  } catch {
+    // fall through to the refusal below
+  }
+  throw new InvalidCursorError();
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not one this service gave out');
+  }
+}

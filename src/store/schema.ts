@@ -1,0 +1,201 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The tables, as Kysely sees them. Row types stay inside store/: repositories return the
+ * domain types of engine/ and directory/.
+ *
+ * Portable on purpose, so one code path serves SQLite and PostgreSQL: times are epoch
+ * milliseconds (bigint), booleans are 0/1 integers, money is integer micro-units, and
+ * structured values are JSON text.
+ */
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  departments: DepartmentsTable;
+  department_positions: DepartmentPositionsTable;
+  department_closure: DepartmentClosureTable;
+  user_groups: UserGroupsTable;
+  user_group_members: UserGroupMembersTable;
+  workgroups: WorkgroupsTable;
+  workgroup_members: WorkgroupMembersTable;
+  crm_clients: CrmClientsTable;
+  crm_client_phones: CrmClientPhonesTable;
+  crm_read_scopes: CrmReadScopesTable;
+  blocked_numbers: BlockedNumbersTable;
+  roles: RolesTable;
+  role_assignments: RoleAssignmentsTable;
+  recordings_folder_access: RecordingsFolderAccessTable;
+  calls: CallsTable;
+  audit_log: AuditLogTable;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  plan: string;
+  edition: string;
+  default_country: string;
+  created_at: number;
+  /** Bumped by every change that can change a decision: caches compare it. */
+  policy_version: number;
+  assignments_version: number;
+  directory_version: number;
+}
+
+export interface UsersTable {
+  account_id: string;
+  id: string;
+  position: number;
+  name: string;
+  email: string | null;
+  active: number;
+  admin: number;
+  phone_work: string | null;
+  phone_mobile: string | null;
+  phone_extension: string | null;
+}
+
+export interface DepartmentsTable {
+  account_id: string;
+  id: string;
+  position: number;
+  name: string;
+  parent_id: string | null;
+}
+
+/** Who is in a department, as a member or as its head: both count for department scopes. */
+export interface DepartmentPositionsTable {
+  account_id: string;
+  department_id: string;
+  user_id: string;
+  kind: 'member' | 'head';
+  position: number;
+}
+
+/** Every (ancestor, descendant) pair of the department tree, each department its own at depth 0. */
+export interface DepartmentClosureTable {
+  account_id: string;
+  ancestor_id: string;
+  descendant_id: string;
+  depth: number;
+}
+
+export interface UserGroupsTable {
+  account_id: string;
+  id: string;
+  position: number;
+  name: string;
+}
+
+export interface UserGroupMembersTable {
+  account_id: string;
+  group_id: string;
+  user_id: string;
+  position: number;
+}
+
+export interface WorkgroupsTable {
+  account_id: string;
+  id: string;
+  position: number;
+  name: string;
+  owner_id: string;
+}
+
+export interface WorkgroupMembersTable {
+  account_id: string;
+  workgroup_id: string;
+  user_id: string;
+  kind: 'moderator' | 'member';
+  position: number;
+}
+
+export interface CrmClientsTable {
+  account_id: string;
+  id: string;
+  position: number;
+  type: string;
+  name: string | null;
+  responsible_user_id: string | null;
+}
+
+export interface CrmClientPhonesTable {
+  account_id: string;
+  client_id: string;
+  position: number;
+  phone: string;
+}
+
+export interface CrmReadScopesTable {
+  account_id: string;
+  position: number;
+  access_code: string;
+  type: string;
+  level: string;
+}
+
+export interface BlockedNumbersTable {
+  account_id: string;
+  phone: string;
+  position: number;
+}
+
+export interface RolesTable {
+  account_id: string;
+  id: string;
+  position: number;
+  name: string;
+  /** JSON: { permissionKey: level } */
+  permissions: string;
+  version: number;
+}
+
+export interface RoleAssignmentsTable {
+  account_id: string;
+  role_id: string;
+  access_code: string;
+  expires_at: number | null;
+  position: number;
+}
+
+export interface RecordingsFolderAccessTable {
+  account_id: string;
+  access_code: string;
+  access: string;
+  position: number;
+}
+
+export interface CallsTable {
+  account_id: string;
+  id: string;
+  user_id: string | null;
+  direction: string;
+  phone_number: string;
+  line_number: string | null;
+  started_at: number;
+  duration_sec: number;
+  status: string;
+  cost_micros: number | null;
+  currency: string | null;
+  crm_type: string | null;
+  crm_id: string | null;
+  recording_ref: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  account_id: string;
+  at: number;
+  actor: string;
+  type: string;
+  subject: string | null;
+  /** JSON of the state before the change, or null. */
+  before: string | null;
+  after: string | null;
+  /** JSON of anything else worth keeping. */
+  detail: string | null;
+}
+
+export type CallRow = Selectable<CallsTable>;
+export type NewCallRow = Insertable<CallsTable>;
+export type AuditRow = Selectable<AuditLogTable>;

@@ -1,0 +1,145 @@
+import { ID_PATTERN } from '../engine/access-code.js';
+import {
+  CATALOGUE,
+  type PermissionKey,
+  isPermissionKey,
+  isScopedPermission,
+} from '../engine/catalogue.js';
+import { type Explanation, type Question, explain } from '../engine/decide.js';
+import type { Policy } from '../engine/policy.js';
+import { IssueList } from '../engine/validation-error.js';
+import { CallgateError } from '../errors.js';
+import { findCallOwners } from '../store/calls.js';
+import type { Executor } from '../store/database.js';
+
+/** "May this user do this, to this call / user / number?" (API.md "Check"). */
+export interface CheckRequest {
+  readonly userId: string;
+  readonly permission: PermissionKey;
+  readonly callId?: string;
+  readonly targetUserId?: string;
+  readonly phoneNumber?: string;
+}
+
+const FIELDS = new Set([
+  'userId',
+  'permission',
+  'callId',
+  'targetUserId',
+  'phoneNumber',
+  'explain',
+]);
+
+/** Checks a check request from outside; `where` prefixes the names of failing fields. */
+export function parseCheckRequest(input: unknown, where = 'request'): CheckRequest {
+  const issues = new IssueList();
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    issues.add(where, 'must be an object with userId and permission');
+    issues.throwIfAny();
+  }
+  const body = input as Record<string, unknown>;
+  for (const key of Object.keys(body))
+    if (!FIELDS.has(key)) issues.add(`${where}.${key}`, 'unknown field');
+  const id = (field: string): string | undefined => {
+    const value = body[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !ID_PATTERN.test(value))
+      issues.add(`${where}.${field}`, 'must match [A-Za-z0-9_.-]{1,64}');
+    return value as string;
+  };
+  const userId = id('userId');
+  if (userId === undefined) issues.add(`${where}.userId`, 'required');
+  const callId = id('callId');
+  const targetUserId = id('targetUserId');
+  const { permission, phoneNumber } = body;
+  if (typeof permission !== 'string' || !isPermissionKey(permission)) {
+    issues.add(`${where}.permission`, `must be one of ${Object.keys(CATALOGUE).join(', ')}`);
+  }
+  if (
+    phoneNumber !== undefined &&
+    (typeof phoneNumber !== 'string' || phoneNumber.length === 0 || phoneNumber.length > 40)
+  ) {
+    issues.add(`${where}.phoneNumber`, 'must be a string of 1 to 40 characters');
+  }
+  const targets = [callId, targetUserId, phoneNumber].filter((t) => t !== undefined).length;
+  if (targets > 1)
+    issues.add(where, 'ask about one of callId, targetUserId or phoneNumber, not several');
+  if (issues.isEmpty) {
+    const key = permission as PermissionKey;
+    if (phoneNumber !== undefined && key !== 'outboundCall.perform') {
+      issues.add(
+        `${where}.phoneNumber`,
+        'a phone number is checked against outboundCall.perform only',
+      );
+    }
+    if ((callId !== undefined || targetUserId !== undefined) && !isScopedPermission(key)) {
+      issues.add(
+        `${where}.permission`,
+        `${key} has no scope over calls or users; ask it without a target`,
+      );
+    }
+  }
+  issues.throwIfAny();
+  return {
+    userId: userId!,
+    permission: permission as PermissionKey,
+    ...(callId !== undefined && { callId }),
+    ...(targetUserId !== undefined && { targetUserId }),
+    ...(phoneNumber !== undefined && { phoneNumber: phoneNumber as string }),
+  };
+}
+
+export type CheckAnswer = Explanation;
+
+/**
+ * Answers many checks against one compiled policy, in order. Calls are looked up in
+ * batches, not one query per check. A check about a call that does not exist answers
+ * `not_found` in its place.
+ */
+export async function checkMany(
+  db: Executor,
+  accountId: string,
+  policy: Policy,
+  requests: readonly CheckRequest[],
+): Promise<(CheckAnswer | CallgateError)[]> {
+  const callIds = [...new Set(requests.flatMap((r) => (r.callId === undefined ? [] : [r.callId])))];
+  const owners =
+    callIds.length === 0
+      ? new Map<string, string | null>()
+      : await findCallOwners(db, accountId, callIds);
+  return requests.map((request) => {
+    if (request.callId === undefined) return explain(policy, toQuestion(request));
+    const owner = owners.get(request.callId);
+    if (owner === undefined)
+      return new CallgateError('not_found', `call ${request.callId} not found`);
+    const answer = explain(policy, {
+      userId: request.userId,
+      permission: request.permission,
+      targetUserId: owner,
+    });
+    return {
+      ...answer,
+      detail: `call ${request.callId} belongs to ${owner ?? 'no employee'}: ${answer.detail}`,
+    };
+  });
+}
+
+export async function checkOne(
+  db: Executor,
+  accountId: string,
+  policy: Policy,
+  request: CheckRequest,
+): Promise<CheckAnswer> {
+  const [answer] = await checkMany(db, accountId, policy, [request]);
+  if (answer instanceof CallgateError) throw answer;
+  return answer!;
+}
+
+function toQuestion(request: CheckRequest): Question {
+  return {
+    userId: request.userId,
+    permission: request.permission,
+    ...(request.targetUserId !== undefined && { targetUserId: request.targetUserId }),
+    ...(request.phoneNumber !== undefined && { phoneNumber: request.phoneNumber }),
+  };
+}

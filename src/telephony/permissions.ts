@@ -1,0 +1,178 @@
+import { accessCodeProblem, knownIds } from '../directory/directory.js';
+import {
+  PERMISSION_KEYS,
+  type Level,
+  type PermissionKey,
+  canEditPermissions,
+} from '../engine/catalogue.js';
+import { type EffectivePermission, effectivePermissions, levelOf } from '../engine/decide.js';
+import type { Policy } from '../engine/policy.js';
+import { type PermissionsDocument, parsePermissionsDocument } from '../engine/roles.js';
+import { IssueList } from '../engine/validation-error.js';
+import { CallgateError } from '../errors.js';
+import type { Account } from '../store/accounts.js';
+import { bumpVersions } from '../store/accounts.js';
+import { type Actor, appendAudit } from '../store/audit.js';
+import type { Executor } from '../store/database.js';
+import { replacePermissions } from '../store/permissions.js';
+import { type PolicyInputs, compileInputs, loadPolicyState } from './policy.js';
+
+/** The permissions document (API.md) of an account: its roles and assignments. */
+export async function exportPermissions(
+  db: Executor,
+  accountId: string,
+): Promise<PermissionsDocument> {
+  const { roles, assignments } = await loadPolicyState(db, accountId);
+  return {
+    roles: roles.map(({ id, name, permissions }) => ({ id, name, permissions })),
+    assignments,
+  };
+}
+
+/** One user's level of one permission, before and after a change. */
+export interface LevelChange {
+  readonly userId: string;
+  readonly userName: string;
+  readonly permission: PermissionKey;
+  readonly from: Level;
+  readonly to: Level;
+}
+
+export interface PermissionsChange {
+  readonly changes: readonly LevelChange[];
+  readonly applied: boolean;
+}
+
+/**
+ * Replaces roles and assignments with a permissions document, or with `dryRun` only says
+ * who would gain or lose which level. Refused whole when anything is wrong: an unknown key
+ * or level, an assignment naming a role or directory item that does not exist, a plan that
+ * cannot edit permissions (SPEC §9). Run inside a transaction.
+ */
+export async function importPermissions(
+  db: Executor,
+  accountId: string,
+  input: unknown,
+  options: { readonly dryRun: boolean; readonly actor: Actor; readonly now?: number },
+): Promise<PermissionsChange> {
+  const now = options.now ?? Date.now();
+  const before = await loadPolicyState(db, accountId, now);
+  assertPlanAllowsEditing(before.account);
+  const document = parsePermissionsDocument(input, before.account.edition);
+  assertCodesExist(before, document);
+  const after: PolicyInputs = {
+    ...before,
+    roles: document.roles,
+    assignments: document.assignments,
+  };
+  const changes = diffPolicies(before.policy, compileInputs(after, now), before);
+  if (options.dryRun) return { changes, applied: false };
+
+  await replacePermissions(db, accountId, document.roles, document.assignments);
+  await bumpVersions(db, accountId, { assignments: true });
+  const strip = (roles: PermissionsDocument['roles']) =>
+    roles.map(({ id, name, permissions }) => ({ id, name, permissions }));
+  if (JSON.stringify(strip(before.roles)) !== JSON.stringify(document.roles)) {
+    await appendAudit(
+      db,
+      accountId,
+      {
+        type: 'roles.replaced',
+        actor: options.actor,
+        before: strip(before.roles),
+        after: document.roles,
+      },
+      now,
+    );
+  }
+  if (JSON.stringify(before.assignments) !== JSON.stringify(document.assignments)) {
+    await appendAudit(
+      db,
+      accountId,
+      {
+        type: 'assignments.replaced',
+        actor: options.actor,
+        before: before.assignments,
+        after: document.assignments,
+        detail: { changes },
+      },
+      now,
+    );
+  }
+  return { changes, applied: true };
+}
+
+export function assertPlanAllowsEditing(account: Account): void {
+  if (!canEditPermissions(account.plan, account.edition)) {
+    throw new CallgateError(
+      'feature_not_in_plan',
+      `editing access permissions is not available on your plan (${account.plan}); it needs a paid plan or the on-premise edition`,
+      { plan: account.plan },
+    );
+  }
+}
+
+function assertCodesExist(inputs: PolicyInputs, document: PermissionsDocument): void {
+  const known = knownIds(inputs.directory);
+  const issues = new IssueList();
+  document.assignments.forEach((assignment, i) => {
+    const problem = accessCodeProblem(assignment.accessCode, inputs.account.edition, known);
+    if (problem) issues.add(`assignments[${i}].accessCode`, problem);
+  });
+  issues.throwIfAny();
+}
+
+/** Every (user, permission) whose level differs between two policies, in directory order. */
+export function diffPolicies(
+  before: Policy,
+  after: Policy,
+  inputs: Pick<PolicyInputs, 'directory'>,
+): LevelChange[] {
+  const changes: LevelChange[] = [];
+  for (const user of inputs.directory.users) {
+    for (const permission of PERMISSION_KEYS) {
+      const from = levelOf(before, user.id, permission);
+      const to = levelOf(after, user.id, permission);
+      if (from !== to) changes.push({ userId: user.id, userName: user.name, permission, from, to });
+    }
+  }
+  return changes;
+}
+
+export interface EffectiveAnswer {
+  readonly user: {
+    readonly id: string;
+    readonly name: string;
+    readonly active: boolean;
+    readonly admin: boolean;
+  };
+  readonly accessCodes: readonly string[];
+  readonly permissions: { readonly [K in PermissionKey]: EffectivePermission };
+}
+
+/** A user's effective permissions with their sources (API.md effective-permissions). */
+export async function effectiveFor(
+  db: Executor,
+  accountId: string,
+  userId: string,
+  now = Date.now(),
+): Promise<EffectiveAnswer> {
+  const { directory, policy } = await loadPolicyState(db, accountId, now);
+  return describeEffective(policy, directory.users, userId);
+}
+
+export function describeEffective(
+  policy: Policy,
+  users: PolicyInputs['directory']['users'],
+  userId: string,
+): EffectiveAnswer {
+  const user = users.find((u) => u.id === userId);
+  const permissions = effectivePermissions(policy, userId);
+  if (!user || !permissions) throw new CallgateError('not_found', `user ${userId} not found`);
+  const compiled = policy.users.get(userId)!;
+  return {
+    user: { id: user.id, name: user.name, active: user.active, admin: user.admin },
+    accessCodes: user.active ? compiled.subject.accessCodes : [],
+    permissions,
+  };
+}

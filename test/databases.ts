@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import pg from 'pg';
+import { type DialectName, type Store, openStore } from '../src/store/database.js';
+
+export const POSTGRES_URL =
+  process.env.CALLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function postgresReachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Where a fresh, empty database of this dialect lives, and how to throw it away. */
+export function freshDatabase(dialect: DialectName): { url: string; drop: () => Promise<void> } {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'callgate-test-'));
+    return {
+      url: join(dir, 'test.db'),
+      drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+    };
+  }
+  const schema = `cg_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return {
+    url: `${POSTGRES_URL}?schema=${schema}`,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    },
+  };
+}
+
+/**
+ * Declares the same suite on SQLite and on PostgreSQL, each on its own fresh database.
+ * Without a reachable PostgreSQL the PostgreSQL half is skipped locally, and fails under
+ * CI (CI=true), where skipping it would hide a broken dialect.
+ */
+export function describeEachDatabase(
+  name: string,
+  suite: (store: () => Store, dialect: DialectName) => void,
+): void {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    describe(`${name} [${dialect}]`, async () => {
+      if (dialect === 'postgres') {
+        const problem = await postgresReachable();
+        if (problem !== undefined) {
+          if (process.env.CI)
+            throw new Error(`PostgreSQL is required under CI and is not reachable: ${problem}`);
+          describe(
+            `PostgreSQL not reachable at ${POSTGRES_URL} (${problem})`,
+            { skip: true },
+            () => {},
+          );
+          return;
+        }
+      }
+      let store: Store | undefined;
+      let drop: (() => Promise<void>) | undefined;
+      before(async () => {
+        const database = freshDatabase(dialect);
+        drop = database.drop;
+        store = await openStore(database.url);
+      });
+      after(async () => {
+        await store?.close();
+        await drop?.();
+      });
+      suite(() => {
+        if (!store) throw new Error('store not open yet');
+        return store;
+      }, dialect);
+    });
+  }
+}
