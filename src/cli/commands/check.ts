@@ -87,6 +87,7 @@ async function runBatch(context: CommandContext, accountId: string, path: string
   let pending: (CheckRequest | CallgateError)[] = [];
   let lineNumber = 0;
   const flush = async () => {
+    if (pending.length === 0) return;
     failures += await answerBatch(context, store.db, accountId, policy, pending);
     pending = [];
   };
