@@ -188,7 +188,7 @@ export function isIsoInstant(value: string): boolean {
   const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = match
     .slice(1)
     .map((part) => (part === undefined ? undefined : Number(part)));
-  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  const date = new Date(Date.UTC(year!, month! - 1, day));
   return (
     date.getUTCMonth() === month! - 1 &&
     date.getUTCDate() === day &&

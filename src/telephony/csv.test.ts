@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CsvError, parseCsv } from './csv.js';
+import type { CsvError} from './csv.js';
+import { parseCsv } from './csv.js';
 
 test('CSV: quotes, commas, escaped quotes, CRLF, blank lines, and the line each row starts on', () => {
   const text = 'a,b,c\r\n"x, y","say ""hi""",\n\n"multi\nline",2,3\nlast,,';
