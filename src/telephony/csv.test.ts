@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CsvError} from './csv.js';
+import type { CsvError } from './csv.js';
 import { parseCsv } from './csv.js';
 
 test('CSV: quotes, commas, escaped quotes, CRLF, blank lines, and the line each row starts on', () => {
