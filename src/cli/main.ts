@@ -5,6 +5,7 @@ import { COMMON_OPTIONS, type CliIo, type Command, UsageError } from './command.
 import { accountCreate } from './commands/account-create.js';
 import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
+import { demo } from './commands/demo.js';
 import { directoryImport } from './commands/directory-import.js';
 import { effective } from './commands/effective.js';
 import { rolesExport, rolesImport } from './commands/roles.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   rolesImport,
   effective,
   check,
+  demo,
 ];
 
 const EXIT_FAILURE = 1;

@@ -12,6 +12,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
+  /** The PostgreSQL schema the tables live in; undefined on SQLite. */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ const pgTypes = {
 export async function openStore(url: string): Promise<Store> {
   const store = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url) : openSqlite(url);
   try {
-    await migrate(store.db);
+    await migrate(store.db, store.schema);
   } catch (error) {
     await store.close();
     throw error;
@@ -67,11 +69,16 @@ async function openPostgres(url: string): Promise<Store> {
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema !== null) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+  // Name the schema: otherwise Kysely takes another schema's migration table for ours.
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema !== undefined && { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error !== undefined || failed !== undefined) {
