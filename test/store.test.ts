@@ -15,7 +15,8 @@ import { createAccount } from '../src/telephony/accounts.js';
 import { importCalls, readCallFile } from '../src/telephony/calls.js';
 import { importDirectory } from '../src/telephony/directory.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
-import { loadPolicyState } from '../src/telephony/policy.js';
+import { PolicyCache, loadPolicyState } from '../src/telephony/policy.js';
+import { levelOf } from '../src/engine/decide.js';
 import { describeEachDatabase } from './databases.js';
 import { COMPANY, role } from './fixtures.js';
 
@@ -485,5 +486,45 @@ describeEachDatabase('store', (store) => {
     );
     assert.ok(a1.items.every((c) => c.durationSec !== 119));
     assert.ok(a1.items.length > 0);
+  });
+
+  test('a cached policy is reused until a change, then recompiled with it', async () => {
+    const cache = new PolicyCache();
+    const first = await cache.get(store().db, 'a2', NOW);
+    assert.equal(
+      await cache.get(store().db, 'a2', NOW),
+      first,
+      'no change: the same compiled policy',
+    );
+    assert.equal(levelOf(first.policy, 'u4', 'numbers.manage'), 'none');
+    const document = await exportPermissions(store().db, 'a2');
+    const soon = new Date(NOW + 60_000).toISOString();
+    await inTransaction((trx) =>
+      importPermissions(
+        trx,
+        'a2',
+        {
+          ...document,
+          assignments: [
+            ...document.assignments,
+            { roleId: 'administrator', accessCode: 'user:u4', expiresAt: soon },
+          ],
+        },
+        { dryRun: false, actor: 'cli', now: NOW },
+      ),
+    );
+    const second = await cache.get(store().db, 'a2', NOW);
+    assert.notEqual(second, first);
+    assert.equal(
+      levelOf(second.policy, 'u4', 'numbers.manage'),
+      'any',
+      'the change is in force on the next decision',
+    );
+    const later = await cache.get(store().db, 'a2', NOW + 60_000);
+    assert.equal(
+      levelOf(later.policy, 'u4', 'numbers.manage'),
+      'none',
+      'the assignment expired by itself',
+    );
   });
 });

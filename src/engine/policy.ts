@@ -1,4 +1,3 @@
-import { parseAccessCode } from './access-code.js';
 import {
   CATALOGUE,
   PERMISSION_KEYS,
@@ -215,9 +214,4 @@ function compileUser(
     slots: Int32Array.from(subject.departmentSlots),
     ranges: Int32Array.from(subject.departmentRanges),
   };
-}
-
-/** True when an access code is well formed; used to refuse folder entries before storing. */
-export function isAccessCode(code: string): boolean {
-  return parseAccessCode(code) !== undefined;
 }

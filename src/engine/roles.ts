@@ -31,6 +31,15 @@ export interface PermissionsDocument {
 
 const MAX_NAME_LENGTH = 100;
 
+/** Same id, name and levels, whatever order the levels were written in. */
+export function isSameRole(a: Role, b: Role): boolean {
+  return (
+    a.id === b.id &&
+    a.name === b.name &&
+    PERMISSION_KEYS.every((key) => a.permissions[key] === b.permissions[key])
+  );
+}
+
 /**
  * Checks one role as it arrives from outside, naming the role and the key that is wrong.
  * Unknown permission keys and levels are refused, never stored (SPEC §4, deny by default).

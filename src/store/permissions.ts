@@ -1,6 +1,6 @@
 import type { PermissionLevels } from '../engine/catalogue.js';
 import type { FolderAccess, FolderAccessEntry } from '../engine/policy.js';
-import type { Assignment, Role } from '../engine/roles.js';
+import { type Assignment, type Role, isSameRole } from '../engine/roles.js';
 import { insertMany } from './batch.js';
 import type { Executor } from './database.js';
 
@@ -56,10 +56,7 @@ export async function replacePermissions(
     'roles',
     roles.map((role, position) => {
       const before = previous.get(role.id);
-      const unchanged =
-        before !== undefined &&
-        before.name === role.name &&
-        sameLevels(before.permissions, role.permissions);
+      const unchanged = before !== undefined && isSameRole(before, role);
       return {
         account_id: accountId,
         id: role.id,
@@ -90,10 +87,6 @@ export async function replaceAssignments(
       position,
     })),
   );
-}
-
-function sameLevels(a: PermissionLevels, b: PermissionLevels): boolean {
-  return (Object.keys(a) as (keyof PermissionLevels)[]).every((key) => a[key] === b[key]);
 }
 
 export async function loadRecordingsFolder(

@@ -7,7 +7,7 @@ import {
 } from '../engine/catalogue.js';
 import { type EffectivePermission, effectivePermissions, levelOf } from '../engine/decide.js';
 import type { Policy } from '../engine/policy.js';
-import { type PermissionsDocument, parsePermissionsDocument } from '../engine/roles.js';
+import { type PermissionsDocument, isSameRole, parsePermissionsDocument } from '../engine/roles.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import type { Account } from '../store/accounts.js';
@@ -70,18 +70,16 @@ export async function importPermissions(
 
   await replacePermissions(db, accountId, document.roles, document.assignments);
   await bumpVersions(db, accountId, { assignments: true });
-  const strip = (roles: PermissionsDocument['roles']) =>
-    roles.map(({ id, name, permissions }) => ({ id, name, permissions }));
-  if (JSON.stringify(strip(before.roles)) !== JSON.stringify(document.roles)) {
+  const roles = document.roles;
+  const rolesChanged =
+    before.roles.length !== roles.length ||
+    before.roles.some((role, i) => !isSameRole(role, roles[i]!));
+  if (rolesChanged) {
+    const plain = before.roles.map(({ id, name, permissions }) => ({ id, name, permissions }));
     await appendAudit(
       db,
       accountId,
-      {
-        type: 'roles.replaced',
-        actor: options.actor,
-        before: strip(before.roles),
-        after: document.roles,
-      },
+      { type: 'roles.replaced', actor: options.actor, before: plain, after: roles },
       now,
     );
   }

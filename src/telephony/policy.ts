@@ -48,3 +48,33 @@ export function compileInputs(inputs: PolicyInputs, now: number): Policy {
     now,
   });
 }
+
+/**
+ * Compiled policies per account, reused until something they depend on changes: every
+ * such change bumps `accounts.policy_version` in the same transaction, so one indexed read
+ * tells whether the cached policy is current. A policy is also recompiled once the next
+ * assignment expiry has passed.
+ */
+export class PolicyCache {
+  readonly #entries = new Map<string, { version: number; state: PolicyState }>();
+
+  async get(db: Executor, accountId: string, now = Date.now()): Promise<PolicyState> {
+    const row = await db
+      .selectFrom('accounts')
+      .select('policy_version')
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+    const cached = this.#entries.get(accountId);
+    if (
+      row &&
+      cached &&
+      cached.version === row.policy_version &&
+      now < cached.state.policy.validUntil
+    ) {
+      return cached.state;
+    }
+    const state = await loadPolicyState(db, accountId, now);
+    this.#entries.set(accountId, { version: state.account.policyVersion, state });
+    return state;
+  }
+}
