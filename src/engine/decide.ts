@@ -60,7 +60,7 @@ export interface RuleReason {
 export type Reason = RoleReason | RuleReason;
 
 export interface Explanation extends Decision {
-  readonly reasons: readonly Reason[];
+  readonly reasons: Reason[];
   readonly detail: string;
   readonly classification?: Destination;
 }
@@ -295,7 +295,7 @@ function assertScoped(question: Question): void {
 
 export interface EffectivePermission {
   readonly level: Level;
-  readonly sources: readonly { roleId: string; roleName: string; accessCode: string }[];
+  readonly sources: { roleId: string; roleName: string; accessCode: string }[];
   readonly admin?: true;
 }
 

@@ -2,6 +2,7 @@ import type { Executor } from './database.js';
 
 export const AUDIT_EVENT_TYPES = [
   'account.created',
+  'account.changed',
   'directory.replaced',
   'roles.replaced',
   'assignments.replaced',

@@ -6,7 +6,8 @@ import type { CallRow, Database } from './schema.js';
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound', 'callback', 'internal'] as const;
 export type CallDirection = (typeof CALL_DIRECTIONS)[number];
-export const CALL_STATUSES = ['answered', 'missed', 'busy', 'failed'] as const;
+/** API.md's statuses, and `placed`: an outbound call Callgate allowed and handed to the dialer. */
+export const CALL_STATUSES = ['answered', 'missed', 'busy', 'failed', 'placed'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 
 /** A call record (API.md), as the service keeps it. */

@@ -27,6 +27,14 @@ export interface Database {
   recordings_folder_access: RecordingsFolderAccessTable;
   calls: CallsTable;
   audit_log: AuditLogTable;
+  apps: AppsTable;
+  tokens: TokensTable;
+  recordings: RecordingsTable;
+  user_telephony_settings: UserTelephonySettingsTable;
+  settings: SettingsTable;
+  number_inventory: NumberInventoryTable;
+  account_numbers: AccountNumbersTable;
+  balance_ledger: BalanceLedgerTable;
 }
 
 export interface AccountsTable {
@@ -194,6 +202,94 @@ export interface AuditLogTable {
   after: string | null;
   /** JSON of anything else worth keeping. */
   detail: string | null;
+}
+
+export interface AppsTable {
+  account_id: string;
+  id: string;
+  name: string;
+  /** JSON array of application scopes. */
+  scopes: string;
+  created_at: number;
+}
+
+export interface TokensTable {
+  /** The public part of the token; the secret part is kept only as a hash. */
+  id: string;
+  account_id: string;
+  user_id: string;
+  app_id: string | null;
+  /** JSON array of application scopes the token carries. */
+  scopes: string;
+  secret_hash: string;
+  created_at: number;
+  created_by: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  label: string | null;
+}
+
+export interface RecordingsTable {
+  account_id: string;
+  call_id: string;
+  storage_key: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  created_at: number;
+  legal_hold: number;
+  legal_hold_reason: string | null;
+  legal_hold_by: string | null;
+  legal_hold_at: number | null;
+}
+
+export interface UserTelephonySettingsTable {
+  account_id: string;
+  user_id: string;
+  device: string | null;
+  sip_login: string | null;
+  /** Encrypted at rest (telephony/secrets.ts). */
+  sip_secret: string | null;
+  caller_id_number: string | null;
+  version: number;
+  updated_at: number;
+}
+
+export interface SettingsTable {
+  account_id: string;
+  section: string;
+  /** JSON of the section's document. */
+  value: string;
+  version: number;
+  updated_at: number;
+}
+
+export interface NumberInventoryTable {
+  number: string;
+  country: string;
+  monthly_fee_micros: number;
+  currency: string;
+}
+
+export interface AccountNumbersTable {
+  account_id: string;
+  number: string;
+  rented_at: number;
+  sip_host: string | null;
+  sip_username: string | null;
+  /** Encrypted at rest (telephony/secrets.ts). */
+  sip_password: string | null;
+}
+
+export interface BalanceLedgerTable {
+  id: Generated<number>;
+  account_id: string;
+  at: number;
+  amount_micros: number;
+  currency: string;
+  kind: string;
+  description: string;
+  actor: string;
 }
 
 export type CallRow = Selectable<CallsTable>;

@@ -144,7 +144,7 @@ export interface EffectiveAnswer {
     readonly active: boolean;
     readonly admin: boolean;
   };
-  readonly accessCodes: readonly string[];
+  readonly accessCodes: string[];
   readonly permissions: { readonly [K in PermissionKey]: EffectivePermission };
 }
 
@@ -170,7 +170,7 @@ export function describeEffective(
   const compiled = policy.users.get(userId)!;
   return {
     user: { id: user.id, name: user.name, active: user.active, admin: user.admin },
-    accessCodes: user.active ? compiled.subject.accessCodes : [],
+    accessCodes: user.active ? [...compiled.subject.accessCodes] : [],
     permissions,
   };
 }

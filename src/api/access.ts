@@ -1,0 +1,47 @@
+import type { PermissionKey } from '../engine/catalogue.js';
+import type {} from 'fastify';
+import type { AppScope } from '../telephony/tokens.js';
+
+/**
+ * What a route needs, declared in its options (STYLE rule 5) so that a test can list every
+ * route and prove none is unguarded. Anything without a declaration is refused.
+ *
+ * - `account`: a user or application token of an account, holding `scope`; `permission`
+ *   is the permission the route is about: the user must hold it above `none` before the
+ *   handler runs, and the handler decides the target (scope reach, destination) through
+ *   the engine. `permission: null` needs a reason: the route serves every signed-in user
+ *   (their own profile, the catalogue) or decides per target in the handler.
+ * - `operator`: the operator token (CALLGATE_OPERATOR_TOKEN).
+ * - `signedUrl`: no token: the URL's signature names the user and the recording, and the
+ *   handler checks that user's permission again.
+ * - `public`: no authentication, with the reason.
+ */
+export type RouteAccess =
+  | { readonly kind: 'account'; readonly scope: AppScope; readonly permission: PermissionKey }
+  | {
+      readonly kind: 'account';
+      readonly scope: AppScope;
+      readonly permission: null;
+      readonly reason: string;
+    }
+  | { readonly kind: 'operator' }
+  | { readonly kind: 'signedUrl' }
+  | { readonly kind: 'public'; readonly reason: string };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+export const needs = (scope: AppScope, permission: PermissionKey): { access: RouteAccess } => ({
+  access: { kind: 'account', scope, permission },
+});
+
+export const signedIn = (scope: AppScope, reason: string): { access: RouteAccess } => ({
+  access: { kind: 'account', scope, permission: null, reason },
+});
+
+export const operatorOnly = { access: { kind: 'operator' } } as const satisfies {
+  access: RouteAccess;
+};

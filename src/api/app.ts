@@ -1,0 +1,115 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { RouteAccess } from './access.js';
+import { accessHook } from './auth.js';
+import { sendError } from './errors.js';
+import { ErrorSchema } from './schemas.js';
+import type { Services } from './services.js';
+import { accountRoutes } from './routes/accounts.js';
+import { meRoutes } from './routes/me.js';
+import { systemRoutes } from './routes/system.js';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** One route module: registers its routes on the app, with the services they use. */
+export type RouteModule = (app: App, services: Services) => void | Promise<void>;
+
+const ROUTE_MODULES: readonly RouteModule[] = [systemRoutes, accountRoutes, meRoutes];
+
+/** JSON bodies are small; recordings have their own limit (ServiceConfig.maxRecordingBytes). */
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * The service as a Fastify app that does not listen (server.ts does): schema-first routes,
+ * one access hook, one error handler. Bodies are validated strictly (no type coercion, no
+ * unknown fields); query strings and path parameters are coerced from text.
+ */
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: JSON_BODY_LIMIT,
+    disableRequestLogging: false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const strict = new Ajv({
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: false,
+    allErrors: true,
+    strict: false,
+  });
+  const coercing = new Ajv({
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: 'array',
+    allErrors: true,
+    strict: false,
+  });
+  addFormats.default(strict);
+  addFormats.default(coercing);
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema),
+  );
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', accessHook(services));
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      Object.assign(new Error(`no route ${request.method} ${request.url.split('?')[0]}`), {
+        statusCode: 404,
+      }),
+    ),
+  );
+  app.addSchema(ErrorSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Callgate',
+        version: '1',
+        description: 'Access permissions for business telephony.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(async (docs) => {
+    // The documentation is public; mark its routes so the access test can tell.
+    docs.addHook('onRoute', (route) => {
+      route.config = {
+        ...route.config,
+        access: { kind: 'public', reason: 'API documentation' } satisfies RouteAccess,
+      };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
+
+  for (const register of ROUTE_MODULES)
+    await app.register(async (scope) => register(scope as App, services));
+  return app;
+}

@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import { CATALOGUE, type PermissionKey } from '../engine/catalogue.js';
+import { CallgateError } from '../errors.js';
+import type { PolicyState } from '../telephony/policy.js';
+import type { TokenIdentity } from '../telephony/tokens.js';
+
+/** Who is asking: the operator, or one user of one account (directly or through an app). */
+export type Principal =
+  | { readonly kind: 'operator' }
+  | { readonly kind: 'user'; readonly identity: TokenIdentity; readonly state: PolicyState };
+
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** The acting user of an account route; the access hook guarantees there is one. */
+export function userOf(request: FastifyRequest): UserPrincipal {
+  const principal = request.principal;
+  if (principal?.kind !== 'user')
+    throw new CallgateError('unauthenticated', 'a user or application token is required');
+  return principal;
+}
+
+/** The 403 of SPEC §10 for an item the actor can see but may not act on. */
+export function permissionDenied(permission: PermissionKey, detail?: string): CallgateError {
+  const requiredLevel = CATALOGUE[permission][1];
+  return new CallgateError('permission_denied', detail ?? `${permission} above none is required`, {
+    permission,
+    requiredLevel,
+  });
+}

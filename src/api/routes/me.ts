@@ -1,0 +1,185 @@
+import { Type } from '@sinclair/typebox';
+import { CATALOGUE, PERMISSION_KEYS } from '../../engine/catalogue.js';
+import { describeEffective } from '../../telephony/permissions.js';
+import { listTokens, mintToken, revokeToken } from '../../telephony/tokens.js';
+import { signedIn } from '../access.js';
+import type { RouteModule } from '../app.js';
+import { userOf } from '../principal.js';
+import { errors } from '../schemas.js';
+
+export const EffectivePermissionsSchema = Type.Record(
+  Type.String(),
+  Type.Object({
+    level: Type.String(),
+    sources: Type.Array(
+      Type.Object({ roleId: Type.String(), roleName: Type.String(), accessCode: Type.String() }),
+    ),
+    admin: Type.Optional(Type.Literal(true)),
+  }),
+);
+
+/** The signed-in user: who they are, what they may do, and their personal tokens. */
+export const meRoutes: RouteModule = (app, services) => {
+  const { db } = services.store;
+  const tags = ['me'];
+
+  app.get(
+    '/api/v1/me',
+    {
+      config: signedIn('telephony', 'every user may see their own profile and permissions'),
+      schema: {
+        tags,
+        response: {
+          200: Type.Object({
+            user: Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              active: Type.Boolean(),
+              admin: Type.Boolean(),
+            }),
+            account: Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              plan: Type.String(),
+              edition: Type.String(),
+              canEditPermissions: Type.Boolean(),
+            }),
+            accessCodes: Type.Array(Type.String()),
+            permissions: EffectivePermissionsSchema,
+            appId: Type.Union([Type.String(), Type.Null()]),
+            scopes: Type.Array(Type.String()),
+          }),
+          ...errors(401),
+        },
+      },
+    },
+    (request) => {
+      const { identity, state } = userOf(request);
+      const { account } = state;
+      return {
+        ...describeEffective(state.policy, state.directory.users, identity.userId),
+        account: {
+          id: account.id,
+          name: account.name,
+          plan: account.plan,
+          edition: account.edition,
+          canEditPermissions: !state.policy.usesPlanDefaults,
+        },
+        appId: identity.appId,
+        scopes: [...identity.scopes],
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/permissions/catalogue',
+    {
+      config: signedIn('telephony', 'the catalogue is the same for everyone'),
+      schema: {
+        tags: ['permissions'],
+        response: {
+          200: Type.Array(Type.Object({ key: Type.String(), levels: Type.Array(Type.String()) })),
+          ...errors(401),
+        },
+      },
+    },
+    () => PERMISSION_KEYS.map((key) => ({ key, levels: [...CATALOGUE[key]] })),
+  );
+
+  const TokenSummary = Type.Object({
+    id: Type.String(),
+    appId: Type.Union([Type.String(), Type.Null()]),
+    scopes: Type.Array(Type.String()),
+    label: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(),
+    expiresAt: Type.Union([Type.String(), Type.Null()]),
+  });
+
+  app.get(
+    '/api/v1/me/tokens',
+    {
+      config: signedIn('telephony', 'a user sees their own tokens'),
+      schema: {
+        tags,
+        response: { 200: Type.Object({ items: Type.Array(TokenSummary) }), ...errors(401) },
+      },
+    },
+    async (request) => {
+      const { identity } = userOf(request);
+      return { items: await listTokens(db, identity.accountId, identity.userId, services.now()) };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/tokens',
+    {
+      config: signedIn(
+        'telephony',
+        'a user may create personal tokens for themselves, with no scope beyond telephony',
+      ),
+      schema: {
+        tags,
+        body: Type.Object(
+          {
+            label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 366 * 24 * 3600 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            token: Type.String(),
+            id: Type.String(),
+            expiresAt: Type.Union([Type.String(), Type.Null()]),
+            scopes: Type.Array(Type.String()),
+          }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { identity } = userOf(request);
+      const minted = await db
+        .transaction()
+        .execute((trx) =>
+          mintToken(
+            trx,
+            identity.accountId,
+            {
+              userId: identity.userId,
+              scopes: ['telephony'],
+              label: request.body.label ?? null,
+              ...(request.body.ttlSeconds !== undefined && { ttlSeconds: request.body.ttlSeconds }),
+            },
+            `user:${identity.userId}`,
+            services.now(),
+            ['telephony'],
+          ),
+        );
+      return reply.status(201).send(minted);
+    },
+  );
+
+  app.delete(
+    '/api/v1/me/tokens/:tokenId',
+    {
+      config: signedIn('telephony', 'a user may revoke their own tokens, and only those'),
+      schema: {
+        tags,
+        params: Type.Object({ tokenId: Type.String({ pattern: '^[A-Za-z0-9_-]{12}$' }) }),
+        response: { ...errors(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { identity } = userOf(request);
+      await revokeToken(
+        db,
+        identity.accountId,
+        request.params.tokenId,
+        services.now(),
+        identity.userId,
+      );
+      return reply.status(204).send();
+    },
+  );
+};

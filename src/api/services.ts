@@ -1,0 +1,108 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { insertCalls } from '../store/calls.js';
+import type { Store } from '../store/database.js';
+import { PolicyCache } from '../telephony/policy.js';
+import { Secrets, parseSecretKey } from '../telephony/secrets.js';
+
+/** Places an outbound call once Callgate allowed it. A real PBX plugs in here. */
+export interface Dialer {
+  place(call: {
+    accountId: string;
+    userId: string;
+    to: string;
+    from: string | null;
+  }): Promise<{ callId: string }>;
+}
+
+export interface ServiceConfig {
+  /** CALLGATE_OPERATOR_TOKEN; operator endpoints are disabled without it. */
+  readonly operatorToken: string | undefined;
+  /** Where recordings are kept. */
+  readonly dataDir: string;
+  /** The largest recording accepted, in bytes. */
+  readonly maxRecordingBytes: number;
+  /** How long a signed recording URL lives. */
+  readonly signedUrlTtlSeconds: number;
+}
+
+/** What the routes work with; built once by the server and handed to every route module. */
+export interface Services {
+  readonly store: Store;
+  readonly policies: PolicyCache;
+  readonly secrets: Secrets;
+  readonly config: ServiceConfig;
+  /** Places allowed outbound calls; the default records the call as placed. */
+  readonly dialer: Dialer;
+  /** The clock: epoch milliseconds. Tests pass their own. */
+  now(): number;
+}
+
+/**
+ * The default dialer: no PBX is attached, so an allowed call is recorded as placed — an
+ * outbound call record with status `placed` — and its id returned.
+ */
+export function recordingDialer(store: Store, now: () => number): Dialer {
+  return {
+    async place({ accountId, userId, to, from }) {
+      const callId = `out-${randomUUID()}`;
+      await insertCalls(store.db, accountId, [
+        {
+          id: callId,
+          userId,
+          direction: 'outbound',
+          phoneNumber: to,
+          lineNumber: from,
+          startedAt: new Date(now()).toISOString(),
+          durationSec: 0,
+          status: 'placed',
+          cost: null,
+          currency: null,
+          crm: null,
+          recordingRef: null,
+        },
+      ]);
+      return { callId };
+    },
+  };
+}
+
+export interface ServiceOptions extends Partial<ServiceConfig> {
+  /** The master key for secrets at rest and signed URLs; read from or written to dataDir when absent. */
+  readonly secretKey?: Buffer;
+  readonly now?: () => number;
+  readonly dialer?: Dialer;
+}
+
+/** Wires the services for one store. */
+export function createServices(store: Store, options: ServiceOptions = {}): Services {
+  const dataDir = options.dataDir ?? './data';
+  const now = options.now ?? Date.now;
+  return {
+    store,
+    policies: new PolicyCache(),
+    secrets: new Secrets(options.secretKey ?? loadOrCreateKey(dataDir)),
+    config: {
+      operatorToken: options.operatorToken,
+      dataDir,
+      maxRecordingBytes: options.maxRecordingBytes ?? 50 * 1024 * 1024,
+      signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 300,
+    },
+    dialer: options.dialer ?? recordingDialer(store, now),
+    now,
+  };
+}
+
+/**
+ * A key kept beside the data (mode 0600) for installations that set no
+ * CALLGATE_SECRET_KEY: fine for one server; several servers must share one key.
+ */
+function loadOrCreateKey(dataDir: string): Buffer {
+  const path = join(dataDir, 'secret.key');
+  if (existsSync(path)) return parseSecretKey(readFileSync(path, 'utf8').trim());
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(path, key.toString('base64'), { mode: 0o600 });
+  return key;
+}

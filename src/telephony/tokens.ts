@@ -1,0 +1,259 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ID_PATTERN } from '../engine/access-code.js';
+import { IssueList } from '../engine/validation-error.js';
+import { CallgateError } from '../errors.js';
+import type { Actor } from '../store/audit.js';
+import type { Executor } from '../store/database.js';
+
+/**
+ * What an application may do on a user's behalf (SPEC §10). A request needs the route's
+ * scope *and* the user's permission. User tokens carry `telephony`; ingest and the PBX hook
+ * are for applications given those scopes.
+ */
+export const APP_SCOPES = ['telephony', 'calls.write', 'pbx'] as const;
+export type AppScope = (typeof APP_SCOPES)[number];
+
+export function isAppScope(value: string): value is AppScope {
+  return (APP_SCOPES as readonly string[]).includes(value);
+}
+
+const TOKEN_PREFIX = 'cg_';
+const MAX_TTL_SECONDS = 366 * 24 * 3600;
+
+/** The identity behind a valid token. */
+export interface TokenIdentity {
+  readonly tokenId: string;
+  readonly accountId: string;
+  readonly userId: string;
+  readonly appId: string | null;
+  readonly scopes: ReadonlySet<AppScope>;
+}
+
+export interface NewToken {
+  readonly userId: string;
+  readonly appId?: string | null;
+  readonly scopes?: readonly string[];
+  readonly ttlSeconds?: number;
+  readonly label?: string | null;
+}
+
+const hash = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+/**
+ * Mints a token: `cg_<id>.<secret>`. Only a hash of the secret is stored, so the token is
+ * shown once. An application token's scopes are those asked for within the application's
+ * (all of them when none are asked for); a user token carries `telephony` unless the
+ * operator asks for other scopes. Run inside a transaction.
+ */
+export async function mintToken(
+  db: Executor,
+  accountId: string,
+  input: NewToken,
+  createdBy: Actor,
+  now: number,
+  allowed: readonly AppScope[] = APP_SCOPES,
+): Promise<{ token: string; id: string; expiresAt: string | null; scopes: AppScope[] }> {
+  const issues = new IssueList();
+  if (!ID_PATTERN.test(input.userId)) issues.add('userId', 'must match [A-Za-z0-9_.-]{1,64}');
+  const ttl = input.ttlSeconds;
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_TTL_SECONDS)) {
+    issues.add('ttlSeconds', `must be a whole number from 60 to ${MAX_TTL_SECONDS}`);
+  }
+  issues.throwIfAny();
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'active'])
+    .where('account_id', '=', accountId)
+    .where('id', '=', input.userId)
+    .executeTakeFirst();
+  if (!user) throw new CallgateError('not_found', `user ${input.userId} not found`);
+  let available: readonly AppScope[] = allowed;
+  const appId = input.appId ?? null;
+  if (appId !== null) {
+    const app = await db
+      .selectFrom('apps')
+      .select('scopes')
+      .where('account_id', '=', accountId)
+      .where('id', '=', appId)
+      .executeTakeFirst();
+    if (!app) throw new CallgateError('not_found', `application ${appId} not found`);
+    const appScopes = JSON.parse(app.scopes) as AppScope[];
+    available = appScopes.filter((scope) => allowed.includes(scope));
+  }
+  const asked = input.scopes ?? (appId === null ? ['telephony'] : available);
+  for (const scope of asked) {
+    if (!isAppScope(scope) || !available.includes(scope)) {
+      issues.add(
+        'scopes',
+        `${JSON.stringify(scope)} is not a scope this token can have; it can have ${available.join(', ') || 'none'}`,
+      );
+    }
+  }
+  issues.throwIfAny();
+  const scopes = [...new Set(asked)] as AppScope[];
+  const id = randomBytes(9).toString('base64url');
+  const secret = randomBytes(32).toString('base64url');
+  const expiresAt = ttl === undefined ? null : now + ttl * 1000;
+  await db
+    .insertInto('tokens')
+    .values({
+      id,
+      account_id: accountId,
+      user_id: input.userId,
+      app_id: appId,
+      scopes: JSON.stringify(scopes),
+      secret_hash: hash(secret),
+      created_at: now,
+      created_by: createdBy,
+      expires_at: expiresAt,
+      revoked_at: null,
+      label: input.label ?? null,
+    })
+    .execute();
+  return {
+    token: `${TOKEN_PREFIX}${id}.${secret}`,
+    id,
+    expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+    scopes,
+  };
+}
+
+/**
+ * The identity of a presented token, or undefined when it is not a live one: unknown,
+ * tampered, expired, revoked, or of a user who is no longer in the directory or active.
+ */
+export async function verifyToken(
+  db: Executor,
+  presented: string,
+  now: number,
+): Promise<TokenIdentity | undefined> {
+  const match = /^cg_([A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/.exec(presented);
+  if (!match) return undefined;
+  const [, id, secret] = match as unknown as [string, string, string];
+  const row = await db
+    .selectFrom('tokens')
+    .innerJoin('users', (join) =>
+      join
+        .onRef('users.account_id', '=', 'tokens.account_id')
+        .onRef('users.id', '=', 'tokens.user_id'),
+    )
+    .select([
+      'tokens.id',
+      'tokens.account_id',
+      'tokens.user_id',
+      'tokens.app_id',
+      'tokens.scopes',
+      'tokens.secret_hash',
+      'tokens.expires_at',
+      'tokens.revoked_at',
+      'users.active',
+    ])
+    .where('tokens.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const expected = Buffer.from(row.secret_hash, 'hex');
+  const actual = Buffer.from(hash(secret), 'hex');
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+  if (
+    row.revoked_at !== null ||
+    (row.expires_at !== null && row.expires_at <= now) ||
+    row.active !== 1
+  )
+    return undefined;
+  return {
+    tokenId: row.id,
+    accountId: row.account_id,
+    userId: row.user_id,
+    appId: row.app_id,
+    scopes: new Set(JSON.parse(row.scopes) as AppScope[]),
+  };
+}
+
+/** Revokes a token of the account; `userId` limits it to that user's own tokens. */
+export async function revokeToken(
+  db: Executor,
+  accountId: string,
+  tokenId: string,
+  now: number,
+  userId?: string,
+): Promise<void> {
+  let query = db
+    .updateTable('tokens')
+    .set({ revoked_at: now })
+    .where('account_id', '=', accountId)
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null);
+  if (userId !== undefined) query = query.where('user_id', '=', userId);
+  const result = await query.executeTakeFirst();
+  if (result.numUpdatedRows === 0n)
+    throw new CallgateError('not_found', `token ${tokenId} not found`);
+}
+
+export interface TokenSummary {
+  readonly id: string;
+  readonly appId: string | null;
+  readonly scopes: AppScope[];
+  readonly label: string | null;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+}
+
+/** A user's live tokens, without their secrets. */
+export async function listTokens(
+  db: Executor,
+  accountId: string,
+  userId: string,
+  now: number,
+): Promise<TokenSummary[]> {
+  const rows = await db
+    .selectFrom('tokens')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    appId: row.app_id,
+    scopes: JSON.parse(row.scopes) as AppScope[],
+    label: row.label,
+    createdAt: new Date(row.created_at).toISOString(),
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+  }));
+}
+
+/** Registers an application with the scopes it may ever hold. */
+export async function createApp(
+  db: Executor,
+  accountId: string,
+  input: { id: string; name: string; scopes: readonly string[] },
+  now: number,
+): Promise<{ id: string; name: string; scopes: AppScope[] }> {
+  const issues = new IssueList();
+  input.scopes.forEach((scope, i) => {
+    if (!isAppScope(scope))
+      issues.add(`scopes[${i}]`, `unknown scope; scopes are ${APP_SCOPES.join(', ')}`);
+  });
+  issues.throwIfAny();
+  const existing = await db
+    .selectFrom('apps')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '=', input.id)
+    .executeTakeFirst();
+  if (existing) throw new CallgateError('conflict', `application ${input.id} already exists`);
+  const scopes = [...new Set(input.scopes)] as AppScope[];
+  await db
+    .insertInto('apps')
+    .values({
+      account_id: accountId,
+      id: input.id,
+      name: input.name,
+      scopes: JSON.stringify(scopes),
+      created_at: now,
+    })
+    .execute();
+  return { id: input.id, name: input.name, scopes };
+}
