@@ -10,6 +10,7 @@ import Fastify, {
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
+  type RouteOptions,
 } from 'fastify';
 import type { RouteAccess } from './access.js';
 import { accessHook } from './auth.js';
@@ -17,8 +18,17 @@ import { sendError } from './errors.js';
 import { ErrorSchema } from './schemas.js';
 import type { Services } from './services.js';
 import { accountRoutes } from './routes/accounts.js';
+import { auditRoutes } from './routes/audit.js';
+import { balanceRoutes } from './routes/balance.js';
+import { callRoutes } from './routes/calls.js';
 import { meRoutes } from './routes/me.js';
+import { numberRoutes } from './routes/numbers.js';
+import { outboundRoutes } from './routes/outbound.js';
+import { permissionRoutes } from './routes/permissions.js';
+import { recordingRoutes } from './routes/recordings.js';
+import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
+import { userSettingsRoutes } from './routes/user-settings.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -31,10 +41,29 @@ export type App = FastifyInstance<
 /** One route module: registers its routes on the app, with the services they use. */
 export type RouteModule = (app: App, services: Services) => void | Promise<void>;
 
-const ROUTE_MODULES: readonly RouteModule[] = [systemRoutes, accountRoutes, meRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [
+  systemRoutes,
+  accountRoutes,
+  meRoutes,
+  permissionRoutes,
+  callRoutes,
+  recordingRoutes,
+  outboundRoutes,
+  userSettingsRoutes,
+  settingsRoutes,
+  numberRoutes,
+  balanceRoutes,
+  auditRoutes,
+];
 
 /** JSON bodies are small; recordings have their own limit (ServiceConfig.maxRecordingBytes). */
 const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** Every route an app registered, with its options, for the test that proves none is unguarded. */
+const ROUTES = new WeakMap<object, RouteOptions[]>();
+export function registeredRoutes(app: App): readonly RouteOptions[] {
+  return ROUTES.get(app) ?? [];
+}
 
 export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
@@ -72,6 +101,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema),
   );
+
+  const routes: RouteOptions[] = [];
+  ROUTES.set(app, routes);
+  // Keep the options objects themselves: hooks of child scopes may still fill in `config`.
+  app.addHook('onRoute', (route) => void routes.push(route as RouteOptions));
 
   app.decorateRequest('principal', null);
   app.addHook('onRequest', accessHook(services));

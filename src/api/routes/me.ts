@@ -139,23 +139,21 @@ export const meRoutes: RouteModule = (app, services) => {
     },
     async (request, reply) => {
       const { identity } = userOf(request);
-      const minted = await db
-        .transaction()
-        .execute((trx) =>
-          mintToken(
-            trx,
-            identity.accountId,
-            {
-              userId: identity.userId,
-              scopes: ['telephony'],
-              label: request.body.label ?? null,
-              ...(request.body.ttlSeconds !== undefined && { ttlSeconds: request.body.ttlSeconds }),
-            },
-            `user:${identity.userId}`,
-            services.now(),
-            ['telephony'],
-          ),
-        );
+      const minted = await db.transaction().execute((trx) =>
+        mintToken(
+          trx,
+          identity.accountId,
+          {
+            userId: identity.userId,
+            scopes: ['telephony'],
+            label: request.body.label ?? null,
+            ...(request.body.ttlSeconds !== undefined && { ttlSeconds: request.body.ttlSeconds }),
+          },
+          `user:${identity.userId}`,
+          services.now(),
+          ['telephony'],
+        ),
+      );
       return reply.status(201).send(minted);
     },
   );

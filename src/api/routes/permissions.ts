@@ -1,0 +1,4 @@
+import type { RouteModule } from '../app.js';
+
+/** Not written yet: registers nothing. */
+export const permissionRoutes: RouteModule = () => {};
