@@ -10,7 +10,9 @@ import { describeHttp, json } from './http.js';
 
 test('every registered route declares the access it needs, and a reason where it needs no permission', async () => {
   const store = await openStore(':memory:');
-  const app = await buildApp(createServices(store, { secretKey: Buffer.alloc(32, 1), dataDir: '/nonexistent' }));
+  const app = await buildApp(
+    createServices(store, { secretKey: Buffer.alloc(32, 1), dataDir: '/nonexistent' }),
+  );
   await app.ready();
   const routes = registeredRoutes(app);
   assert.ok(routes.length > 10, `only ${routes.length} routes found`);
@@ -21,10 +23,13 @@ test('every registered route declares the access it needs, and a reason where it
     if (access === undefined) problems.push(`${name}: no access declared`);
     else if (access.kind === 'account') {
       if (!isAppScope(access.scope)) problems.push(`${name}: unknown scope ${access.scope}`);
-      if (access.permission === null ? access.reason.length < 10 : !isPermissionKey(access.permission)) {
+      if (
+        access.permission === null ? access.reason.length < 10 : !isPermissionKey(access.permission)
+      ) {
         problems.push(`${name}: a permission, or a reason for needing none`);
       }
-    } else if (access.kind === 'public' && access.reason.length < 10) problems.push(`${name}: public without a reason`);
+    } else if (access.kind === 'public' && access.reason.length < 10)
+      problems.push(`${name}: public without a reason`);
   }
   await app.close();
   await store.close();
@@ -46,20 +51,30 @@ describeHttp('authentication', (h) => {
   });
   test('the operator token cannot act as a user, and a user token is not the operator', async () => {
     assert.equal((await h().request('operator', 'GET', '/api/v1/me')).statusCode, 401);
-    const response = await h().request('u0', 'POST', '/api/v1/accounts', { name: 'X', plan: 'free' });
+    const response = await h().request('u0', 'POST', '/api/v1/accounts', {
+      name: 'X',
+      plan: 'free',
+    });
     assert.equal(response.statusCode, 401);
   });
   test('/me answers who the user is and what they may do', async () => {
     const response = await h().request('u4', 'GET', '/api/v1/me');
     assert.equal(response.statusCode, 200);
-    const me = json<{ user: { id: string }; accessCodes: string[]; permissions: Record<string, { level: string }> }>(response);
+    const me = json<{
+      user: { id: string };
+      accessCodes: string[];
+      permissions: Record<string, { level: string }>;
+    }>(response);
     assert.equal(me.user.id, 'u4');
     assert.ok(me.accessCodes.includes('departmentTree:1'));
     assert.equal(me.permissions['callStats.view']?.level, 'own');
   });
   test('an expired token is refused', async () => {
     const minted = json<{ token: string }>(
-      await h().request('operator', 'POST', '/api/v1/accounts/acme/tokens', { userId: 'u4', ttlSeconds: 60 }),
+      await h().request('operator', 'POST', '/api/v1/accounts/acme/tokens', {
+        userId: 'u4',
+        ttlSeconds: 60,
+      }),
     );
     assert.equal((await h().request(minted.token, 'GET', '/api/v1/me')).statusCode, 200);
     h().clock.now += 61_000;
@@ -69,7 +84,7 @@ describeHttp('authentication', (h) => {
       h().clock.now -= 61_000;
     }
   });
-  test('a user creates and revokes a personal token, and cannot revoke anyone else\'s', async () => {
+  test("a user creates and revokes a personal token, and cannot revoke anyone else's", async () => {
     const created = await h().request('u4', 'POST', '/api/v1/me/tokens', { label: 'laptop' });
     assert.equal(created.statusCode, 201);
     const { token, id, scopes } = json<{ token: string; id: string; scopes: string[] }>(created);

@@ -50,9 +50,19 @@ export interface Harness {
 
 export const CALL_START = Date.parse('2026-11-02T10:00:00Z');
 
-export async function seedAccount(store: Store, accountId: string, now: number, plan = 'basic'): Promise<Record<string, string>> {
+export async function seedAccount(
+  store: Store,
+  accountId: string,
+  now: number,
+  plan = 'basic',
+): Promise<Record<string, string>> {
   return store.db.transaction().execute(async (trx) => {
-    await createAccount(trx, { id: accountId, name: `Account ${accountId}`, plan }, 'operator', now);
+    await createAccount(
+      trx,
+      { id: accountId, name: `Account ${accountId}`, plan },
+      'operator',
+      now,
+    );
     await importDirectory(trx, accountId, COMPANY, 'operator', now);
     const users = [...COMPANY.users.map((u) => u.id), null];
     await importCalls(
@@ -78,10 +88,19 @@ export async function seedAccount(store: Store, accountId: string, now: number, 
     const tokens: Record<string, string> = {};
     for (const user of COMPANY.users) {
       if (user.active === false) continue;
-      tokens[user.id] = (await mintToken(trx, accountId, { userId: user.id }, 'operator', now)).token;
+      tokens[user.id] = (
+        await mintToken(trx, accountId, { userId: user.id }, 'operator', now)
+      ).token;
     }
-    await createApp(trx, accountId, { id: 'pbx-app', name: 'PBX', scopes: ['telephony', 'calls.write', 'pbx'] }, now);
-    tokens.app = (await mintToken(trx, accountId, { userId: 'u0', appId: 'pbx-app' }, 'operator', now)).token;
+    await createApp(
+      trx,
+      accountId,
+      { id: 'pbx-app', name: 'PBX', scopes: ['telephony', 'calls.write', 'pbx'] },
+      now,
+    );
+    tokens.app = (
+      await mintToken(trx, accountId, { userId: 'u0', appId: 'pbx-app' }, 'operator', now)
+    ).token;
     return tokens;
   });
 }
@@ -91,13 +110,17 @@ export function describeHttp(name: string, suite: (harness: () => Harness) => vo
   for (const dialect of ['sqlite', 'postgres'] as const) {
     describe(`${name} [${dialect}]`, async () => {
       if (dialect === 'postgres') {
-        const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+        const client = new pg.Client({
+          connectionString: POSTGRES_URL,
+          connectionTimeoutMillis: 3000,
+        });
         const problem = await client.connect().then(
           () => client.end().then(() => undefined),
           (error: Error) => error.message,
         );
         if (problem !== undefined) {
-          if (process.env.CI) throw new Error(`PostgreSQL is required under CI and is not reachable: ${problem}`);
+          if (process.env.CI)
+            throw new Error(`PostgreSQL is required under CI and is not reachable: ${problem}`);
           describe(`PostgreSQL not reachable (${problem})`, { skip: true }, () => {});
           return;
         }
@@ -132,8 +155,15 @@ export function describeHttp(name: string, suite: (harness: () => Harness) => vo
             app.inject({
               method,
               url,
-              headers: { ...(as === null ? {} : { authorization: `Bearer ${resolve(as)}` }), ...headers },
-              ...(body === undefined ? {} : typeof body === 'string' || Buffer.isBuffer(body) ? { payload: body } : { payload: body as object }),
+              headers: {
+                ...(as === null ? {} : { authorization: `Bearer ${resolve(as)}` }),
+                ...headers,
+              },
+              ...(body === undefined
+                ? {}
+                : typeof body === 'string' || Buffer.isBuffer(body)
+                  ? { payload: body }
+                  : { payload: body as object }),
             }),
         };
         cleanup = async () => {

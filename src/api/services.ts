@@ -3,18 +3,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { insertCalls } from '../store/calls.js';
 import type { Store } from '../store/database.js';
+import type { Dialer } from '../telephony/outbound.js';
+
+export type { Dialer };
 import { PolicyCache } from '../telephony/policy.js';
 import { Secrets, parseSecretKey } from '../telephony/secrets.js';
-
-/** Places an outbound call once Callgate allowed it. A real PBX plugs in here. */
-export interface Dialer {
-  place(call: {
-    accountId: string;
-    userId: string;
-    to: string;
-    from: string | null;
-  }): Promise<{ callId: string }>;
-}
 
 export interface ServiceConfig {
   /** CALLGATE_OPERATOR_TOKEN; operator endpoints are disabled without it. */

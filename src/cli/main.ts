@@ -6,6 +6,7 @@ import { accountCreate } from './commands/account-create.js';
 import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
+import { serve } from './commands/serve.js';
 import { directoryImport } from './commands/directory-import.js';
 import { effective } from './commands/effective.js';
 import { rolesExport, rolesImport } from './commands/roles.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   effective,
   check,
   demo,
+  serve,
 ];
 
 const EXIT_FAILURE = 1;

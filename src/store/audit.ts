@@ -1,4 +1,5 @@
 import type { Executor } from './database.js';
+import type { AuditRow } from './schema.js';
 
 export const AUDIT_EVENT_TYPES = [
   'account.created',
@@ -42,7 +43,8 @@ export interface AuditEvent {
   readonly detail?: unknown;
 }
 
-export interface AuditEntry extends AuditEvent {
+export interface AuditEntry extends Omit<AuditEvent, 'subject'> {
+  readonly subject: string | null;
   readonly id: number;
   readonly at: string;
 }
@@ -85,8 +87,38 @@ export async function listAudit(
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+  return rows.map(toEntry);
+}
+
+export interface AuditQuery {
+  readonly from?: number;
+  readonly to?: number;
+  readonly type?: string;
+  readonly actor?: string;
+  /** Entries older than this id (the cursor of the previous page). */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+/** A page of the account's audit log, newest first, filtered inside the query. */
+export async function queryAudit(
+  db: Executor,
+  accountId: string,
+  query: AuditQuery,
+): Promise<AuditEntry[]> {
+  let select = db.selectFrom('audit_log').selectAll().where('account_id', '=', accountId);
+  if (query.from !== undefined) select = select.where('at', '>=', query.from);
+  if (query.to !== undefined) select = select.where('at', '<', query.to);
+  if (query.type !== undefined) select = select.where('type', '=', query.type);
+  if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
+  if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
+  const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
+  return rows.map(toEntry);
+}
+
+function toEntry(row: AuditRow): AuditEntry {
   const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
-  return rows.map((row) => ({
+  return {
     id: row.id,
     at: new Date(row.at).toISOString(),
     actor: row.actor as Actor,
@@ -95,5 +127,5 @@ export async function listAudit(
     before: parse(row.before),
     after: parse(row.after),
     detail: parse(row.detail),
-  }));
+  };
 }

@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { ScopeFilter } from '../engine/decide.js';
 import { insertMany } from './batch.js';
 import type { Executor } from './database.js';
@@ -249,4 +249,99 @@ export class InvalidCursorError extends Error {
   constructor() {
     super('cursor is not one this service gave out');
   }
+}
+
+export const STATS_GROUPS = ['user', 'day'] as const;
+export type StatsGroup = (typeof STATS_GROUPS)[number];
+
+export interface CallTotals {
+  readonly count: number;
+  readonly answered: number;
+  readonly missed: number;
+  readonly totalDurationSec: number;
+  readonly averageDurationSec: number;
+  readonly totalCost: number;
+}
+
+export interface CallStats {
+  readonly totals: CallTotals;
+  /** Per user (key: user id, or null for calls no employee took) or per UTC day (key: YYYY-MM-DD). */
+  readonly groups: (CallTotals & { readonly key: string | null })[];
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Totals over the calls a scope reaches, computed in SQL with the same filter as the list,
+ * so no aggregate can count a call the actor may not see (SPEC §7).
+ */
+export async function callStats(
+  db: Executor,
+  accountId: string,
+  scope: ScopeFilter,
+  options: { readonly from?: string; readonly to?: string; readonly groupBy?: StatsGroup },
+): Promise<CallStats> {
+  const [totals] = await aggregateCalls(db, accountId, scope, options, null);
+  if (options.groupBy === undefined) return { totals: totals!.totals, groups: [] };
+  const key: RawBuilder<string | number | null> =
+    options.groupBy === 'day' ? sql`calls.started_at / ${DAY_MS}` : sql`calls.user_id`;
+  const groups = await aggregateCalls(db, accountId, scope, options, key);
+  return {
+    totals: totals!.totals,
+    groups: groups.map((g) => ({
+      key:
+        g.key === null
+          ? null
+          : options.groupBy === 'day'
+            ? new Date(Number(g.key) * DAY_MS).toISOString().slice(0, 10)
+            : String(g.key),
+      ...g.totals,
+    })),
+  };
+}
+
+async function aggregateCalls(
+  db: Executor,
+  accountId: string,
+  scope: ScopeFilter,
+  options: { readonly from?: string; readonly to?: string },
+  key: RawBuilder<string | number | null> | null,
+): Promise<{ key: string | number | null; totals: CallTotals }[]> {
+  let query = whereCallInScope(db.selectFrom('calls'), accountId, scope)
+    .where('calls.account_id', '=', accountId)
+    .select([
+      (key ?? sql<null>`null`).as('key'),
+      sql<number | string>`count(*)`.as('count'),
+      sql<number | string | null>`sum(case when calls.status = 'answered' then 1 else 0 end)`.as(
+        'answered',
+      ),
+      sql<number | string | null>`sum(case when calls.status = 'missed' then 1 else 0 end)`.as(
+        'missed',
+      ),
+      sql<number | string>`coalesce(sum(calls.duration_sec), 0)`.as('duration'),
+      sql<number | string>`coalesce(sum(calls.cost_micros), 0)`.as('cost'),
+    ]);
+  // Without a key this is one row of totals, zeros included; with one, a row per group.
+  if (key !== null) query = query.groupBy(key).orderBy(key);
+  if (options.from !== undefined)
+    query = query.where('calls.started_at', '>=', Date.parse(options.from));
+  if (options.to !== undefined)
+    query = query.where('calls.started_at', '<', Date.parse(options.to));
+  const rows = await query.execute();
+  // PostgreSQL answers sums of bigint as numeric (text), SQLite as numbers: Number() both.
+  return rows.map((row) => {
+    const count = Number(row.count);
+    const duration = Number(row.duration);
+    return {
+      key: row.key,
+      totals: {
+        count,
+        answered: Number(row.answered ?? 0),
+        missed: Number(row.missed ?? 0),
+        totalDurationSec: duration,
+        averageDurationSec: count === 0 ? 0 : Math.round((duration / count) * 10) / 10,
+        totalCost: Number(row.cost) / MICROS,
+      },
+    };
+  });
 }

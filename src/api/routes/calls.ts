@@ -1,4 +1,237 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { decide, scopeFilter } from '../../engine/decide.js';
+import { isIsoInstant } from '../../engine/roles.js';
+import { CallgateError } from '../../errors.js';
+import {
+  CALL_DIRECTIONS,
+  type CallDirection,
+  type CallRecord,
+  InvalidCursorError,
+  STATS_GROUPS,
+  callStats,
+  findCall,
+  listCalls,
+} from '../../store/calls.js';
+import { CallRecordSchema, importCalls } from '../../telephony/calls.js';
+import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
+import { userOf } from '../principal.js';
+import { IdParam, Nullable, errors } from '../schemas.js';
 
-/** Not written yet: registers nothing. */
-export const callRoutes: RouteModule = () => {};
+const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export const CallSchema = Type.Object({
+  id: Type.String(),
+  userId: Nullable(Type.String()),
+  direction: Type.String(),
+  phoneNumber: Type.String(),
+  lineNumber: Nullable(Type.String()),
+  startedAt: Type.String(),
+  durationSec: Type.Integer(),
+  status: Type.String(),
+  cost: Nullable(Type.Number()),
+  currency: Nullable(Type.String()),
+  crm: Nullable(Type.Object({ type: Type.String(), id: Type.String() })),
+  hasRecording: Type.Boolean(),
+});
+
+/** A call as the API shows it: the storage reference of its recording stays inside. */
+export function presentCall(call: CallRecord): Static<typeof CallSchema> {
+  const { recordingRef, ...rest } = call;
+  return {
+    ...rest,
+    crm: call.crm === null ? null : { ...call.crm },
+    hasRecording: recordingRef !== null,
+  };
+}
+
+const Instant = Type.String({ maxLength: 40, description: 'ISO 8601 date-time with a zone' });
+const Range = { from: Type.Optional(Instant), to: Type.Optional(Instant) };
+
+function checkRange(query: { from?: string; to?: string }): void {
+  for (const field of ['from', 'to'] as const) {
+    const value = query[field];
+    if (value !== undefined && !isIsoInstant(value)) {
+      throw new CallgateError(
+        'invalid_request',
+        `${field} must be an ISO 8601 date-time with a zone`,
+        {
+          fields: [
+            { path: `querystring.${field}`, message: 'must be an ISO 8601 date-time with a zone' },
+          ],
+        },
+      );
+    }
+  }
+}
+
+/** Call ingest, the call list, statistics and call details (API.md, SPEC §4, §7). */
+export const callRoutes: RouteModule = (app, services) => {
+  const { db } = services.store;
+  const tags = ['calls'];
+
+  app.post(
+    '/api/v1/calls',
+    {
+      config: signedIn(
+        'calls.write',
+        'ingest is for applications holding calls.write, acting for any user of the account',
+      ),
+      bodyLimit: 32 * 1024 * 1024,
+      schema: {
+        tags,
+        body: Type.Union([
+          CallRecordSchema,
+          Type.Object(
+            { items: Type.Array(CallRecordSchema, { maxItems: 10_000 }) },
+            { additionalProperties: false },
+          ),
+        ]),
+        response: {
+          201: Type.Object({ imported: Type.Integer(), ids: Type.Array(Type.String()) }),
+          ...errors(400, 401, 403, 409, 413),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { identity } = userOf(request);
+      const body = request.body;
+      const records = 'items' in body ? body.items : [body];
+      const result = await db.transaction().execute((trx) =>
+        importCalls(
+          trx,
+          identity.accountId,
+          records.map((record, i) => ({
+            where: 'items' in body ? `body.items[${i}]` : 'body',
+            record,
+          })),
+          `user:${identity.userId}`,
+          services.now(),
+        ),
+      );
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.get(
+    '/api/v1/calls',
+    {
+      config: needs('telephony', 'callStats.view'),
+      schema: {
+        tags,
+        querystring: Type.Object(
+          {
+            ...Range,
+            userId: Type.Optional(IdParam),
+            direction: Type.Optional(literals(CALL_DIRECTIONS)),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(CallSchema), nextCursor: Nullable(Type.String()) }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const { identity, state } = userOf(request);
+      const { from, to, userId, direction, limit = 50, cursor } = request.query;
+      checkRange(request.query);
+      const scope = scopeFilter(state.policy, identity.userId, 'callStats.view');
+      try {
+        const page = await listCalls(db, identity.accountId, scope, {
+          limit,
+          ...(from !== undefined && { from }),
+          ...(to !== undefined && { to }),
+          ...(userId !== undefined && { userId }),
+          ...(direction !== undefined && { direction: direction as CallDirection }),
+          ...(cursor !== undefined && { cursor }),
+        });
+        return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
+      } catch (error) {
+        if (error instanceof InvalidCursorError)
+          throw new CallgateError('invalid_request', error.message, {
+            fields: [{ path: 'querystring.cursor', message: error.message }],
+          });
+        throw error;
+      }
+    },
+  );
+
+  const Totals = Type.Object({
+    count: Type.Integer(),
+    answered: Type.Integer(),
+    missed: Type.Integer(),
+    totalDurationSec: Type.Number(),
+    averageDurationSec: Type.Number(),
+    totalCost: Type.Number(),
+  });
+
+  app.get(
+    '/api/v1/calls/stats',
+    {
+      config: needs('telephony', 'callStats.view'),
+      schema: {
+        tags,
+        querystring: Type.Object(
+          { ...Range, groupBy: Type.Optional(literals(STATS_GROUPS)) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            totals: Totals,
+            groups: Type.Array(
+              Type.Intersect([Type.Object({ key: Nullable(Type.String()) }), Totals]),
+            ),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const { identity, state } = userOf(request);
+      checkRange(request.query);
+      const { from, to, groupBy } = request.query;
+      return callStats(
+        db,
+        identity.accountId,
+        scopeFilter(state.policy, identity.userId, 'callStats.view'),
+        {
+          ...(from !== undefined && { from }),
+          ...(to !== undefined && { to }),
+          ...(groupBy !== undefined && { groupBy: groupBy as (typeof STATS_GROUPS)[number] }),
+        },
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/calls/:id',
+    {
+      config: needs('telephony', 'callStats.view'),
+      schema: {
+        tags,
+        params: Type.Object({ id: IdParam }),
+        response: { 200: CallSchema, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { identity, state } = userOf(request);
+      const call = await findCall(db, identity.accountId, request.params.id);
+      // Out of scope reads as not found, so nobody learns another's call exists (SPEC §10).
+      if (
+        !call ||
+        !decide(state.policy, {
+          userId: identity.userId,
+          permission: 'callStats.view',
+          targetUserId: call.userId,
+        }).allowed
+      ) {
+        throw new CallgateError('not_found', `call ${request.params.id} not found`);
+      }
+      return presentCall(call);
+    },
+  );
+};

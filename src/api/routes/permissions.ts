@@ -1,4 +1,357 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { PERMISSION_KEYS, isScopedPermission } from '../../engine/catalogue.js';
+import { decide, levelOf } from '../../engine/decide.js';
+import { CallgateError } from '../../errors.js';
+import { findCallOwners } from '../../store/calls.js';
+import { loadRoles } from '../../store/permissions.js';
+import { checkOne, parseCheckRequest } from '../../telephony/check.js';
+import { describeEffective } from '../../telephony/permissions.js';
+import {
+  type Editor,
+  createRole,
+  deleteRole,
+  parseIfMatch,
+  replaceAssignmentSet,
+  updateRole,
+} from '../../telephony/role-admin.js';
+import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
+import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
+import { IdParam, Nullable, errors } from '../schemas.js';
+import { EffectivePermissionsSchema } from './me.js';
 
-/** Not written yet: registers nothing. */
-export const permissionRoutes: RouteModule = () => {};
+const Levels = Type.Object(Object.fromEntries(PERMISSION_KEYS.map((key) => [key, Type.String()])), {
+  additionalProperties: true,
+  description: 'one level for every permission of the catalogue',
+});
+const RoleSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  permissions: Levels,
+  version: Type.Integer(),
+});
+const RoleBody = Type.Object(
+  {
+    id: Type.Optional(IdParam),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    permissions: Type.Record(Type.String(), Type.String()),
+  },
+  { additionalProperties: false },
+);
+const LevelChangeSchema = Type.Object({
+  userId: Type.String(),
+  userName: Type.String(),
+  permission: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+});
+const DryRunQuery = Type.Object(
+  {
+    dryRun: Type.Optional(
+      Type.Union([
+        Type.Literal('1'),
+        Type.Literal('true'),
+        Type.Literal('0'),
+        Type.Literal('false'),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+const DryRunAnswer = Type.Object({
+  dryRun: Type.Literal(true),
+  changes: Type.Array(LevelChangeSchema),
+});
+const AssignmentSchema = Type.Object(
+  {
+    roleId: IdParam,
+    accessCode: Type.String({ minLength: 1, maxLength: 200 }),
+    expiresAt: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+  },
+  { additionalProperties: false },
+);
+const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) });
+
+const isDryRun = (query: Static<typeof DryRunQuery>): boolean =>
+  query.dryRun === '1' || query.dryRun === 'true';
+const editorOf = (principal: UserPrincipal): Editor => ({
+  actor: `user:${principal.identity.userId}`,
+  userId: principal.identity.userId,
+});
+
+/** True when the user may administer permissions: telephonySettings.modify = any (SPEC §8). */
+function administersPermissions(principal: UserPrincipal): boolean {
+  return (
+    levelOf(principal.state.policy, principal.identity.userId, 'telephonySettings.modify') === 'any'
+  );
+}
+
+/** Roles, the assignment set, effective permissions and checks (API.md, SPEC §4, §8, §9). */
+export const permissionRoutes: RouteModule = (app, services) => {
+  const { db } = services.store;
+  const tags = ['permissions'];
+  const admin = needs('telephony', 'telephonySettings.modify');
+  const options = (query: Static<typeof DryRunQuery>) => ({
+    dryRun: isDryRun(query),
+    now: services.now(),
+  });
+
+  app.get(
+    '/api/v1/roles',
+    {
+      config: admin,
+      schema: { tags, response: { 200: Type.Array(RoleSchema), ...errors(401, 403) } },
+    },
+    async (request) => loadRoles(db, userOf(request).identity.accountId),
+  );
+
+  app.post(
+    '/api/v1/roles',
+    {
+      config: admin,
+      schema: {
+        tags,
+        querystring: DryRunQuery,
+        body: RoleBody,
+        response: { 201: RoleSchema, 200: DryRunAnswer, ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const principal = userOf(request);
+      const { applied, changes, result } = await db
+        .transaction()
+        .execute((trx) =>
+          createRole(
+            trx,
+            principal.identity.accountId,
+            request.body,
+            editorOf(principal),
+            options(request.query),
+          ),
+        );
+      if (!applied) return reply.send({ dryRun: true as const, changes });
+      return reply.status(201).header('etag', `"${result.version}"`).send(result);
+    },
+  );
+
+  app.put(
+    '/api/v1/roles/:id',
+    {
+      config: admin,
+      schema: {
+        tags,
+        params: Type.Object({ id: IdParam }),
+        headers: IfMatch,
+        querystring: DryRunQuery,
+        body: RoleBody,
+        response: {
+          200: Type.Union([RoleSchema, DryRunAnswer]),
+          ...errors(400, 401, 403, 404, 412),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = userOf(request);
+      const version = parseIfMatch(request.headers['if-match']);
+      const { applied, changes, result } = await db
+        .transaction()
+        .execute((trx) =>
+          updateRole(
+            trx,
+            principal.identity.accountId,
+            request.params.id,
+            version,
+            request.body,
+            editorOf(principal),
+            options(request.query),
+          ),
+        );
+      if (!applied) return reply.send({ dryRun: true as const, changes });
+      return reply.header('etag', `"${result.version}"`).send(result);
+    },
+  );
+
+  app.delete(
+    '/api/v1/roles/:id',
+    {
+      config: admin,
+      schema: {
+        tags,
+        params: Type.Object({ id: IdParam }),
+        headers: IfMatch,
+        querystring: DryRunQuery,
+        response: { 200: DryRunAnswer, 204: Type.Null(), ...errors(400, 401, 403, 404, 412) },
+      },
+    },
+    async (request, reply) => {
+      const principal = userOf(request);
+      const header = request.headers['if-match'];
+      const version = header === undefined ? undefined : parseIfMatch(header);
+      const { applied, changes } = await db
+        .transaction()
+        .execute((trx) =>
+          deleteRole(
+            trx,
+            principal.identity.accountId,
+            request.params.id,
+            version,
+            editorOf(principal),
+            options(request.query),
+          ),
+        );
+      if (!applied) return reply.send({ dryRun: true as const, changes });
+      return reply.status(204).send(null);
+    },
+  );
+
+  const AssignmentSet = Type.Object({
+    version: Type.Integer(),
+    items: Type.Array(AssignmentSchema),
+  });
+
+  app.get(
+    '/api/v1/role-assignments',
+    { config: admin, schema: { tags, response: { 200: AssignmentSet, ...errors(401, 403) } } },
+    (request, reply) => {
+      const { state } = userOf(request);
+      const version = state.account.assignmentsVersion;
+      void reply.header('etag', `"${version}"`);
+      return { version, items: [...state.assignments] };
+    },
+  );
+
+  app.put(
+    '/api/v1/role-assignments',
+    {
+      config: admin,
+      schema: {
+        tags,
+        headers: IfMatch,
+        querystring: DryRunQuery,
+        body: Type.Object(
+          { items: Type.Array(AssignmentSchema, { maxItems: 10_000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Union([AssignmentSet, DryRunAnswer]), ...errors(400, 401, 403, 412) },
+      },
+    },
+    async (request, reply) => {
+      const principal = userOf(request);
+      const version = parseIfMatch(request.headers['if-match']);
+      const { applied, changes, result } = await db
+        .transaction()
+        .execute((trx) =>
+          replaceAssignmentSet(
+            trx,
+            principal.identity.accountId,
+            version,
+            request.body.items,
+            editorOf(principal),
+            options(request.query),
+          ),
+        );
+      if (!applied) return reply.send({ dryRun: true as const, changes });
+      return reply.header('etag', `"${result.version}"`).send(result);
+    },
+  );
+
+  app.get(
+    '/api/v1/users/:id/effective-permissions',
+    {
+      config: signedIn(
+        'telephony',
+        'a user reads their own; anyone else needs telephonySettings.modify, checked in the handler',
+      ),
+      schema: {
+        tags,
+        params: Type.Object({ id: IdParam }),
+        response: { 200: EffectivePermissionsSchema, ...errors(401, 403, 404) },
+      },
+    },
+    (request) => {
+      const principal = userOf(request);
+      const target = request.params.id;
+      if (target !== principal.identity.userId && !administersPermissions(principal)) {
+        throw permissionDenied(
+          'telephonySettings.modify',
+          "reading another user's permissions needs telephonySettings.modify",
+        );
+      }
+      return describeEffective(principal.state.policy, principal.state.directory.users, target)
+        .permissions;
+    },
+  );
+
+  app.post(
+    '/api/v1/permissions/check',
+    {
+      config: signedIn(
+        'telephony',
+        'a user may ask about themself; asking about another needs telephonySettings.modify, checked in the handler',
+      ),
+      schema: {
+        tags,
+        body: Type.Object(
+          {
+            userId: Type.Optional(IdParam),
+            permission: Type.String({ maxLength: 64 }),
+            callId: Type.Optional(IdParam),
+            targetUserId: Type.Optional(IdParam),
+            phoneNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            explain: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            allowed: Type.Boolean(),
+            level: Type.String(),
+            reasons: Type.Array(Type.Object({}, { additionalProperties: true })),
+            detail: Type.String(),
+            classification: Type.Optional(Type.String()),
+          }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const principal = userOf(request);
+      const { identity, state } = principal;
+      const { explain: _explain, ...question } = request.body;
+      const check = parseCheckRequest(
+        { ...question, userId: question.userId ?? identity.userId },
+        'body',
+      );
+      const isAdministrator = administersPermissions(principal);
+      if (check.userId !== identity.userId && !isAdministrator) {
+        throw permissionDenied(
+          'telephonySettings.modify',
+          'checking another user needs telephonySettings.modify',
+        );
+      }
+      if (check.callId !== undefined && !isAdministrator) {
+        // A call the asker cannot see does not exist for them (SPEC §10): no owner is revealed.
+        const owners = await findCallOwners(db, identity.accountId, [check.callId]);
+        const owner = owners.get(check.callId);
+        if (
+          owner === undefined ||
+          !decide(state.policy, {
+            userId: identity.userId,
+            permission: 'callStats.view',
+            targetUserId: owner,
+          }).allowed
+        ) {
+          throw new CallgateError('not_found', `call ${check.callId} not found`);
+        }
+      }
+      if (
+        check.targetUserId !== undefined &&
+        !state.policy.users.has(check.targetUserId) &&
+        isScopedPermission(check.permission)
+      ) {
+        throw new CallgateError('not_found', `user ${check.targetUserId} not found`);
+      }
+      return checkOne(db, identity.accountId, state.policy, check);
+    },
+  );
+};

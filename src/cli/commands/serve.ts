@@ -1,0 +1,72 @@
+import { startServer } from '../../api/server.js';
+import { DEMO_ACCOUNT_ID, seedDemo } from '../../telephony/demo.js';
+import { mintToken } from '../../telephony/tokens.js';
+import { type Command, UsageError } from '../command.js';
+
+/** The demo users whose tokens `serve --demo` prints, one per kind of access. */
+const DEMO_SIGN_INS = [
+  ['ada', 'account administrator'],
+  ['erik', 'head of Sales East'],
+  ['mia', 'manager in Sales East'],
+  ['cora', 'support: CRM clients only'],
+] as const;
+
+export const serve: Command = {
+  name: 'serve',
+  usage: 'serve [--port 3000] [--host 127.0.0.1] [--data-dir ./data] [--demo]',
+  summary:
+    'run the HTTP service; --demo creates the demo company first and prints tokens to try it',
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    demo: { type: 'boolean' },
+  },
+  async run({ options, io, out }) {
+    const port = Number(options.port ?? io.env.PORT ?? 3000);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError('--port must be a port number');
+    const db =
+      typeof options.db === 'string' ? options.db : (io.env.DATABASE_URL ?? './callgate.db');
+    const app = await startServer({
+      db,
+      port,
+      host: typeof options.host === 'string' ? options.host : (io.env.HOST ?? '127.0.0.1'),
+      dataDir:
+        typeof options['data-dir'] === 'string'
+          ? options['data-dir']
+          : (io.env.CALLGATE_DATA_DIR ?? './data'),
+      prepare: async (services) => {
+        if (!options.demo) return;
+        const { db: kysely } = services.store;
+        const now = services.now();
+        await kysely.transaction().execute((trx) => seedDemo(trx, now));
+        const tokens = await kysely.transaction().execute(async (trx) => {
+          const minted: string[] = [];
+          for (const [userId, who] of DEMO_SIGN_INS) {
+            const { token } = await mintToken(
+              trx,
+              DEMO_ACCOUNT_ID,
+              { userId, ttlSeconds: 12 * 3600, label: 'demo' },
+              'system',
+              now,
+            );
+            minted.push(`  ${userId.padEnd(5)} (${who}): ${token}`);
+          }
+          return minted;
+        });
+        out(
+          `demo company "${DEMO_ACCOUNT_ID}" ready; tokens valid for 12 hours:\n${tokens.join('\n')}`,
+        );
+      },
+    });
+    const address = app.server.address();
+    const where =
+      typeof address === 'object' && address !== null
+        ? `${address.address}:${address.port}`
+        : String(address);
+    out(`callgate listening on http://${where} (API docs at /docs)`);
+    // Keep running until a signal closes the server.
+    await new Promise<void>((resolve) => app.server.once('close', resolve));
+  },
+};

@@ -1,0 +1,96 @@
+import { type Destination, type Explanation, explain } from '../engine/decide.js';
+import { CallgateError } from '../errors.js';
+import { appendAudit } from '../store/audit.js';
+import type { Executor } from '../store/database.js';
+import type { PolicyState } from './policy.js';
+
+/** Places calls once allowed; a real PBX plugs in behind this (api/services.ts has the default). */
+export interface Dialer {
+  place(call: {
+    accountId: string;
+    userId: string;
+    to: string;
+    from: string | null;
+  }): Promise<{ callId: string }>;
+}
+
+export interface OutboundDecision {
+  readonly allowed: boolean;
+  readonly classification: Destination;
+  readonly reason: string;
+  readonly explanation: Explanation;
+}
+
+/**
+ * Decides an outbound call for a user (SPEC §5) and audits a refusal (SPEC §11): the same
+ * decision whether the user asks through the API or a PBX asks before dialling.
+ */
+export async function decideOutbound(
+  db: Executor,
+  state: PolicyState,
+  userId: string,
+  to: string,
+  source: 'api' | 'pbx',
+  now: number,
+): Promise<OutboundDecision> {
+  const explanation = explain(state.policy, {
+    userId,
+    permission: 'outboundCall.perform',
+    phoneNumber: to,
+  });
+  const classification = explanation.classification ?? 'invalid';
+  if (!explanation.allowed) {
+    await appendAudit(
+      db,
+      state.account.id,
+      {
+        type: 'outboundCall.refused',
+        actor: `user:${userId}`,
+        subject: to,
+        detail: { source, classification, level: explanation.level, reason: explanation.detail },
+      },
+      now,
+    );
+  }
+  return { allowed: explanation.allowed, classification, reason: explanation.detail, explanation };
+}
+
+/** The caller-ID number for a call: one the account rents, as asked or as the user's setting. */
+export async function resolveCallerId(
+  db: Executor,
+  accountId: string,
+  userId: string,
+  asked: string | undefined,
+): Promise<string | null> {
+  if (asked !== undefined) {
+    const rented = await db
+      .selectFrom('account_numbers')
+      .select('number')
+      .where('account_id', '=', accountId)
+      .where('number', '=', asked)
+      .executeTakeFirst();
+    if (!rented) {
+      throw new CallgateError('invalid_request', `${asked} is not a number this account rents`, {
+        fields: [{ path: 'body.from', message: 'not a number of this account' }],
+      });
+    }
+    return asked;
+  }
+  const settings = await db
+    .selectFrom('user_telephony_settings')
+    .select('caller_id_number')
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return settings?.caller_id_number ?? null;
+}
+
+/**
+ * The user a PBX means by `from`: an extension of the account first, then a user id.
+ * Undefined when it names nobody: the hook then answers "not allowed".
+ */
+export function resolvePbxCaller(state: PolicyState, from: string): string | undefined {
+  const byExtension = state.policy.phoneBook.extensions.get(from);
+  if (byExtension !== undefined) return byExtension;
+  return state.policy.users.has(from) ? from : undefined;
+}

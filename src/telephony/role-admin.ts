@@ -1,0 +1,328 @@
+import { randomBytes } from 'node:crypto';
+import { accessCodeProblem, knownIds } from '../directory/directory.js';
+import { CATALOGUE, PERMISSION_INDEX, PERMISSION_KEYS, levelRank } from '../engine/catalogue.js';
+import {
+  type Assignment,
+  type Role,
+  checkAssignment,
+  isSameRole,
+  parseRole,
+} from '../engine/roles.js';
+import { IssueList } from '../engine/validation-error.js';
+import { CallgateError } from '../errors.js';
+import { bumpVersions } from '../store/accounts.js';
+import { type Actor, appendAudit } from '../store/audit.js';
+import type { Executor } from '../store/database.js';
+import { type StoredRole, loadRoles, replaceAssignments } from '../store/permissions.js';
+import { type LevelChange, assertPlanAllowsEditing, diffPolicies } from './permissions.js';
+import { type PolicyInputs, type PolicyState, compileInputs, loadPolicyState } from './policy.js';
+
+/** Who edits: a user of the account (SPEC §8 applies), or the operator/CLI (it does not). */
+export interface Editor {
+  readonly actor: Actor;
+  readonly userId: string | null;
+}
+
+export interface ChangeOptions {
+  readonly dryRun: boolean;
+  readonly now: number;
+}
+
+/** What a change did or, on a dry run, would do. */
+export interface ChangeResult<T> {
+  readonly applied: boolean;
+  readonly changes: LevelChange[];
+  readonly result: T;
+}
+
+/** `If-Match: 3`, `"3"` or `W/"3"`: the version a change is based on. */
+export function parseIfMatch(header: string | undefined): number {
+  const match = header === undefined ? null : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) {
+    throw new CallgateError(
+      'invalid_request',
+      'If-Match with the version this change is based on is required',
+      {
+        fields: [{ path: 'headers.if-match', message: 'required: the current version' }],
+      },
+    );
+  }
+  return Number(match[1]);
+}
+
+/**
+ * SPEC §8: a non-administrator may not save or assign a role that gives any permission a
+ * level above their own. Administrators (and the operator) may.
+ */
+export function assertNoEscalation(
+  state: PolicyState,
+  editor: Editor,
+  roles: readonly Role[],
+): void {
+  if (editor.userId === null) return;
+  const actor = state.policy.users.get(editor.userId);
+  if (actor?.isAdministrator) return;
+  for (const role of roles) {
+    for (const key of PERMISSION_KEYS) {
+      const own = actor?.ranks[PERMISSION_INDEX[key]] ?? 0;
+      if (levelRank(key, role.permissions[key]) > own) {
+        const yourLevel = CATALOGUE[key][own];
+        throw new CallgateError(
+          'escalation',
+          `role "${role.id}" gives ${key} = ${role.permissions[key]}, above your own level ${yourLevel}`,
+          { roleId: role.id, permission: key, level: role.permissions[key], yourLevel },
+        );
+      }
+    }
+  }
+}
+
+function changesOf(state: PolicyState, after: Partial<PolicyInputs>, now: number): LevelChange[] {
+  return diffPolicies(state.policy, compileInputs({ ...state, ...after }, now), state);
+}
+
+function toPlain(role: Role): Role {
+  return { id: role.id, name: role.name, permissions: role.permissions };
+}
+
+/** Creates a role (POST /roles); its id is chosen by the caller or made up. */
+export async function createRole(
+  db: Executor,
+  accountId: string,
+  input: unknown,
+  editor: Editor,
+  options: ChangeOptions,
+): Promise<ChangeResult<StoredRole>> {
+  const state = await loadPolicyState(db, accountId, options.now);
+  assertPlanAllowsEditing(state.account);
+  const withId =
+    typeof input === 'object' && input !== null && !('id' in input)
+      ? { id: `role-${randomBytes(4).toString('hex')}`, ...input }
+      : input;
+  const role = parseRole(withId);
+  if (state.roles.some((r) => r.id === role.id))
+    throw new CallgateError('conflict', `role ${role.id} already exists`);
+  assertNoEscalation(state, editor, [role]);
+  const changes = changesOf(state, { roles: [...state.roles, role] }, options.now);
+  const stored: StoredRole = { ...role, version: 1 };
+  if (options.dryRun) return { applied: false, changes, result: stored };
+  await db
+    .insertInto('roles')
+    .values({
+      account_id: accountId,
+      id: role.id,
+      position: state.roles.length,
+      name: role.name,
+      permissions: JSON.stringify(role.permissions),
+      version: 1,
+    })
+    .execute();
+  await bumpVersions(db, accountId);
+  await appendAudit(
+    db,
+    accountId,
+    { type: 'role.created', actor: editor.actor, subject: role.id, after: toPlain(role) },
+    options.now,
+  );
+  return { applied: true, changes, result: stored };
+}
+
+/** Replaces a role's name and levels (PUT /roles/{id}), if `version` is still current. */
+export async function updateRole(
+  db: Executor,
+  accountId: string,
+  roleId: string,
+  version: number,
+  input: unknown,
+  editor: Editor,
+  options: ChangeOptions,
+): Promise<ChangeResult<StoredRole>> {
+  const state = await loadPolicyState(db, accountId, options.now);
+  assertPlanAllowsEditing(state.account);
+  const current = (await loadRoles(db, accountId)).find((r) => r.id === roleId);
+  if (!current) throw new CallgateError('not_found', `role ${roleId} not found`);
+  const body = typeof input === 'object' && input !== null ? { ...input, id: roleId } : input;
+  if (
+    typeof input === 'object' &&
+    input !== null &&
+    'id' in input &&
+    (input as { id: unknown }).id !== roleId
+  ) {
+    throw new CallgateError(
+      'invalid_request',
+      'the id in the body differs from the id in the path',
+    );
+  }
+  const role = parseRole(body);
+  if (current.version !== version) {
+    throw new CallgateError(
+      'version_mismatch',
+      `role ${roleId} is at version ${current.version}, not ${version}`,
+      { currentVersion: current.version },
+    );
+  }
+  assertNoEscalation(state, editor, [role]);
+  const roles = state.roles.map((r) => (r.id === roleId ? role : r));
+  const changes = changesOf(state, { roles }, options.now);
+  if (options.dryRun || isSameRole(current, role)) {
+    return {
+      applied: !options.dryRun,
+      changes,
+      result: options.dryRun ? { ...role, version: current.version + 1 } : current,
+    };
+  }
+  const updated = await db
+    .updateTable('roles')
+    .set({ name: role.name, permissions: JSON.stringify(role.permissions), version: version + 1 })
+    .where('account_id', '=', accountId)
+    .where('id', '=', roleId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  // Another save got there between our read and this write.
+  if (updated.numUpdatedRows === 0n)
+    throw new CallgateError('version_mismatch', `role ${roleId} was changed meanwhile`);
+  await bumpVersions(db, accountId);
+  await appendAudit(
+    db,
+    accountId,
+    {
+      type: 'role.updated',
+      actor: editor.actor,
+      subject: roleId,
+      before: toPlain(current),
+      after: toPlain(role),
+    },
+    options.now,
+  );
+  return { applied: true, changes, result: { ...role, version: version + 1 } };
+}
+
+/** Deletes a role and its assignments (DELETE /roles/{id}); `version`, when given, must be current. */
+export async function deleteRole(
+  db: Executor,
+  accountId: string,
+  roleId: string,
+  version: number | undefined,
+  editor: Editor,
+  options: ChangeOptions,
+): Promise<ChangeResult<null>> {
+  const state = await loadPolicyState(db, accountId, options.now);
+  assertPlanAllowsEditing(state.account);
+  const current = (await loadRoles(db, accountId)).find((r) => r.id === roleId);
+  if (!current) throw new CallgateError('not_found', `role ${roleId} not found`);
+  if (version !== undefined && current.version !== version) {
+    throw new CallgateError(
+      'version_mismatch',
+      `role ${roleId} is at version ${current.version}, not ${version}`,
+      { currentVersion: current.version },
+    );
+  }
+  const assignments = state.assignments.filter((a) => a.roleId !== roleId);
+  const changes = changesOf(
+    state,
+    { roles: state.roles.filter((r) => r.id !== roleId), assignments },
+    options.now,
+  );
+  if (options.dryRun) return { applied: false, changes, result: null };
+  const removed = state.assignments.filter((a) => a.roleId === roleId);
+  await db
+    .deleteFrom('role_assignments')
+    .where('account_id', '=', accountId)
+    .where('role_id', '=', roleId)
+    .execute();
+  await db
+    .deleteFrom('roles')
+    .where('account_id', '=', accountId)
+    .where('id', '=', roleId)
+    .execute();
+  await bumpVersions(db, accountId, { assignments: removed.length > 0 });
+  await appendAudit(
+    db,
+    accountId,
+    {
+      type: 'role.deleted',
+      actor: editor.actor,
+      subject: roleId,
+      before: { role: toPlain(current), assignments: removed },
+    },
+    options.now,
+  );
+  return { applied: true, changes, result: null };
+}
+
+/**
+ * Replaces the whole assignment set (PUT /role-assignments) in one change, if `version` is
+ * still the set's version: a save based on a stale version is refused, not merged (SPEC §8).
+ */
+export async function replaceAssignmentSet(
+  db: Executor,
+  accountId: string,
+  version: number,
+  items: readonly unknown[],
+  editor: Editor,
+  options: ChangeOptions,
+): Promise<ChangeResult<{ version: number; items: Assignment[] }>> {
+  const state = await loadPolicyState(db, accountId, options.now);
+  assertPlanAllowsEditing(state.account);
+  const issues = new IssueList();
+  const roleIds = new Set(state.roles.map((r) => r.id));
+  const known = knownIds(state.directory);
+  const assignments: Assignment[] = [];
+  const pairs = new Set<string>();
+  items.forEach((item, i) => {
+    const assignment = checkAssignment(item, `items[${i}]`, state.account.edition, roleIds, issues);
+    if (!assignment) return;
+    const problem = accessCodeProblem(assignment.accessCode, state.account.edition, known);
+    if (problem) issues.add(`items[${i}].accessCode`, problem);
+    const pair = `${assignment.roleId}\u0000${assignment.accessCode}`;
+    if (pairs.has(pair))
+      issues.add(
+        `items[${i}]`,
+        `role "${assignment.roleId}" is already assigned to ${assignment.accessCode}`,
+      );
+    pairs.add(pair);
+    assignments.push(assignment);
+  });
+  issues.throwIfAny();
+  if (state.account.assignmentsVersion !== version) {
+    throw new CallgateError(
+      'version_mismatch',
+      `the assignments are at version ${state.account.assignmentsVersion}, not ${version}`,
+      {
+        currentVersion: state.account.assignmentsVersion,
+      },
+    );
+  }
+  // Only what this save adds or extends must stay within the editor's own levels.
+  const existing = new Set(state.assignments.map((a) => JSON.stringify(a)));
+  const added = assignments.filter((a) => !existing.has(JSON.stringify(a)));
+  assertNoEscalation(
+    state,
+    editor,
+    state.roles.filter((r) => added.some((a) => a.roleId === r.id)),
+  );
+  const changes = changesOf(state, { assignments }, options.now);
+  if (options.dryRun) return { applied: false, changes, result: { version, items: assignments } };
+  const claimed = await db
+    .updateTable('accounts')
+    .set({ assignments_version: version + 1, policy_version: (eb) => eb('policy_version', '+', 1) })
+    .where('id', '=', accountId)
+    .where('assignments_version', '=', version)
+    .executeTakeFirst();
+  if (claimed.numUpdatedRows === 0n)
+    throw new CallgateError('version_mismatch', 'the assignments were changed meanwhile');
+  await replaceAssignments(db, accountId, assignments);
+  await appendAudit(
+    db,
+    accountId,
+    {
+      type: 'assignments.replaced',
+      actor: editor.actor,
+      before: state.assignments,
+      after: assignments,
+      detail: { changes },
+    },
+    options.now,
+  );
+  return { applied: true, changes, result: { version: version + 1, items: assignments } };
+}
