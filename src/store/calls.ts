@@ -284,7 +284,7 @@ export async function callStats(
   const [totals] = await aggregateCalls(db, accountId, scope, options, null);
   if (options.groupBy === undefined) return { totals: totals!.totals, groups: [] };
   const key: RawBuilder<string | number | null> =
-    options.groupBy === 'day' ? sql`calls.started_at / ${DAY_MS}` : sql`calls.user_id`;
+    options.groupBy === 'day' ? sql`calls.started_at / ${sql.lit(DAY_MS)}` : sql`calls.user_id`;
   const groups = await aggregateCalls(db, accountId, scope, options, key);
   return {
     totals: totals!.totals,
