@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   legal_hold: 409,
   version_mismatch: 412,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   range_not_satisfiable: 416,
   rate_limited: 429,

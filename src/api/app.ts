@@ -79,6 +79,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     logger: options.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,
+    // The router's own refusals (bad URL encoding, overlong ids) answer in our error shape too.
+    frameworkErrors: (error, request, reply) => void sendError(request, reply, error),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const strict = new Ajv({
