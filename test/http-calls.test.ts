@@ -37,20 +37,33 @@ describeHttp('calls, statistics, outbound calls and the audit log', (h) => {
     return ids;
   };
 
-  test('setup: u2 heads Sales with department scope, u1 sees any call', async () => {
+  test('setup: Sales are Managers, u2 heads Sales, u1 sees any call, Support may call CRM clients (u5) or also staff (u6)', async () => {
     await h()
       .store.db.transaction()
       .execute(async (trx) => {
         const document = await exportPermissions(trx, 'acme');
+        const manager = document.roles.find((r) => r.id === 'manager')!;
+        const outbound = (id: string, level: string) => ({
+          id,
+          name: id,
+          permissions: { ...manager.permissions, 'outboundCall.perform': level },
+        });
         await importPermissions(
           trx,
           'acme',
           {
-            ...document,
+            roles: [
+              ...document.roles,
+              outbound('crm-only', 'crmClients'),
+              outbound('crm-and-staff', 'crmClientsAndEmployees'),
+            ],
             assignments: [
-              ...document.assignments,
+              { roleId: 'administrator', accessCode: 'admins', expiresAt: null },
+              { roleId: 'manager', accessCode: 'departmentTree:2', expiresAt: null },
               { roleId: 'head-of-department', accessCode: 'user:u2', expiresAt: null },
               { roleId: 'chief-executive', accessCode: 'user:u1', expiresAt: null },
+              { roleId: 'crm-only', accessCode: 'user:u5', expiresAt: null },
+              { roleId: 'crm-and-staff', accessCode: 'user:u6', expiresAt: null },
             ],
           },
           { dryRun: false, actor: 'cli', now: h().clock.now },
@@ -154,6 +167,29 @@ describeHttp('calls, statistics, outbound calls and the audit log', (h) => {
     assert.equal((await h().request('u4', 'GET', '/api/v1/calls/ingested-1')).statusCode, 200);
   });
 
+  test('outboundCall.perform at every level, through HTTP', async () => {
+    const dial = async (as: string, to: string) => {
+      const response = await h().request(as, 'POST', '/api/v1/calls/outbound', { to });
+      const answer = json<{ classification?: string; error?: { classification?: string } }>(
+        response,
+      );
+      return [response.statusCode, answer.classification ?? answer.error?.classification] as const;
+    };
+    // none (u9): nothing but internal calls.
+    assert.deepEqual(await dial('u9', '+14155550101'), [403, 'crmClient']);
+    assert.deepEqual(await dial('u9', '104'), [201, 'internal']);
+    // crmClients (u5): CRM clients only.
+    assert.deepEqual(await dial('u5', '+14155550101'), [201, 'crmClient']);
+    assert.deepEqual(await dial('u5', '+14155550004'), [403, 'employee']);
+    assert.deepEqual(await dial('u5', '+14155550199'), [403, 'other']);
+    // crmClientsAndEmployees (u6): CRM clients and employees.
+    assert.deepEqual(await dial('u6', '+14155550004'), [201, 'employee']);
+    assert.deepEqual(await dial('u6', '+14155550199'), [403, 'other']);
+    // any (u7): everything but blocked numbers.
+    assert.deepEqual(await dial('u7', '+14155550199'), [201, 'other']);
+    assert.deepEqual(await dial('u7', '+19005550000'), [403, 'blocked']);
+  });
+
   test('outbound: allowed destinations are placed; refused ones say why and are audited', async () => {
     const placed = await h().request('u4', 'POST', '/api/v1/calls/outbound', {
       to: '(415) 555-0199',
@@ -195,12 +231,13 @@ describeHttp('calls, statistics, outbound calls and the audit log', (h) => {
       await h().request('u0', 'GET', '/api/v1/audit-log?type=outboundCall.refused'),
     );
     assert.deepEqual(
-      audit.items.map((e) => [e.subject, e.detail.source]),
+      audit.items.slice(0, 2).map((e) => [e.subject, e.detail.source]),
       [
         ['+14155550199', 'api'],
         ['+19005550000', 'api'],
       ],
     );
+    assert.equal(audit.items.length, 7, 'every refusal of this suite is in the log');
   });
 
   test('the PBX hook decides for the caller by extension or id, needs the pbx scope, and denies the unknown', async () => {
