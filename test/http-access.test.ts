@@ -19,10 +19,11 @@ test('every registered route declares the access it needs, and a reason where it
   const problems: string[] = [];
   for (const route of routes) {
     const name = `${String(route.method)} ${route.url}`;
-    const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+    const access = route.config?.access;
     if (access === undefined) problems.push(`${name}: no access declared`);
     else if (access.kind === 'account') {
-      if (!isAppScope(access.scope)) problems.push(`${name}: unknown scope ${access.scope}`);
+      if (!isAppScope(access.scope))
+        problems.push(`${name}: unknown scope ${String(access.scope)}`);
       if (
         access.permission === null ? access.reason.length < 10 : !isPermissionKey(access.permission)
       ) {

@@ -131,7 +131,7 @@ describeHttp('hostile input', (h) => {
           }
         },
       ),
-      { numRuns: 1500, includeErrorInReport: true },
+      { numRuns: 5000, includeErrorInReport: true },
     );
   });
 });

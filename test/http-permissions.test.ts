@@ -201,11 +201,11 @@ describeHttp('permission administration', (h) => {
         { 'if-match': String(version) },
       ),
     ]);
-    const statuses = [first!.statusCode, second!.statusCode].sort();
+    const statuses = [first.statusCode, second.statusCode].sort();
     assert.deepEqual(statuses, [200, 412]);
     const after = await assignments();
     assert.equal(after.version, version + 1);
-    const winner = first!.statusCode === 200 ? a : b;
+    const winner = first.statusCode === 200 ? a : b;
     assert.deepEqual(
       after.items,
       winner.map((i) => ({ ...i })),

@@ -146,7 +146,7 @@ export async function updateRole(
     typeof input === 'object' &&
     input !== null &&
     'id' in input &&
-    (input as { id: unknown }).id !== roleId
+    (input).id !== roleId
   ) {
     throw new CallgateError(
       'invalid_request',

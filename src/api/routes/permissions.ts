@@ -317,9 +317,8 @@ export const permissionRoutes: RouteModule = (app, services) => {
     async (request) => {
       const principal = userOf(request);
       const { identity, state } = principal;
-      const { explain: _explain, ...question } = request.body;
       const check = parseCheckRequest(
-        { ...question, userId: question.userId ?? identity.userId },
+        { ...request.body, userId: request.body.userId ?? identity.userId },
         'body',
       );
       const isAdministrator = administersPermissions(principal);
