@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildApp, registeredRoutes } from '../src/api/app.js';
-import type { RouteAccess } from '../src/api/access.js';
 import { createServices } from '../src/api/services.js';
 import { isPermissionKey } from '../src/engine/catalogue.js';
 import { openStore } from '../src/store/database.js';
