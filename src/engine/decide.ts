@@ -6,6 +6,7 @@ import {
   type Level,
   type LevelOf,
   type PermissionKey,
+  type ScopeLevel,
   type ScopedPermissionKey,
   isScopedPermission,
   levelAt,
@@ -191,6 +192,25 @@ function reaches(
   if (rank !== SCOPE_RANK.department) return false;
   const target = policy.users.get(targetUserId);
   return target !== undefined && sharesSubtree(actor.ranges, target.slots);
+}
+
+/**
+ * The lowest scope level that would reach `targetUserId`'s items from the actor (SPEC §4):
+ * `own` for their own, `department` within their department subtrees, `any` otherwise.
+ * What a refusal names as the level required.
+ */
+export function lowestScopeReaching(
+  policy: Policy,
+  actorId: string,
+  targetUserId: string | null,
+): ScopeLevel {
+  if (targetUserId === null) return 'any';
+  if (targetUserId === actorId) return 'own';
+  const actor = policy.users.get(actorId);
+  const target = policy.users.get(targetUserId);
+  return actor !== undefined && target !== undefined && sharesSubtree(actor.ranges, target.slots)
+    ? 'department'
+    : 'any';
 }
 
 function sharesSubtree(ranges: Int32Array, slots: Int32Array): boolean {

@@ -1,5 +1,6 @@
 import { startServer } from '../../api/server.js';
 import { DEMO_ACCOUNT_ID, seedDemo } from '../../telephony/demo.js';
+import { seedDemoRecordings } from '../../telephony/demo-audio.js';
 import { mintToken } from '../../telephony/tokens.js';
 import { type Command, UsageError } from '../command.js';
 
@@ -40,7 +41,8 @@ export const serve: Command = {
         if (!options.demo) return;
         const { db: kysely } = services.store;
         const now = services.now();
-        await kysely.transaction().execute((trx) => seedDemo(trx, now));
+        const created = await kysely.transaction().execute((trx) => seedDemo(trx, now));
+        if (created) await seedDemoRecordings({ db: kysely, dataDir: services.config.dataDir, now });
         const tokens = await kysely.transaction().execute(async (trx) => {
           const minted: string[] = [];
           for (const [userId, who] of DEMO_SIGN_INS) {

@@ -1,0 +1,182 @@
+import type { Executor } from './database.js';
+import type { RecordingsTable } from './schema.js';
+
+/** A legal hold on a recording: while it stands nobody may delete or replace it (SPEC §7). */
+export interface LegalHold {
+  readonly reason: string;
+  /** Who set it: `user:<id>`. */
+  readonly by: string;
+  readonly at: string;
+}
+
+/** A call's recording, as the service keeps it: the audio itself lives in recording storage. */
+export interface Recording {
+  readonly callId: string;
+  /** Where the audio lives in recording storage; also kept in `calls.recording_ref`. */
+  readonly storageKey: string;
+  readonly contentType: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly createdAt: string;
+  readonly legalHold: LegalHold | null;
+}
+
+/** What an upload stores about the audio it received. */
+export interface NewRecording {
+  readonly callId: string;
+  readonly storageKey: string;
+  readonly contentType: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly createdAt: number;
+}
+
+function fromRow(row: RecordingsTable): Recording {
+  return {
+    callId: row.call_id,
+    storageKey: row.storage_key,
+    contentType: row.content_type,
+    sizeBytes: row.size_bytes,
+    sha256: row.sha256,
+    createdAt: new Date(row.created_at).toISOString(),
+    legalHold:
+      row.legal_hold === 1
+        ? {
+            reason: row.legal_hold_reason ?? '',
+            by: row.legal_hold_by ?? '',
+            at: new Date(row.legal_hold_at ?? row.created_at).toISOString(),
+          }
+        : null,
+  };
+}
+
+export async function findRecording(
+  db: Executor,
+  accountId: string,
+  callId: string,
+): Promise<Recording | undefined> {
+  const row = await db
+    .selectFrom('recordings')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('call_id', '=', callId)
+    .executeTakeFirst();
+  return row && fromRow(row);
+}
+
+/**
+ * Locks the call's row for the rest of the transaction and says whether the call exists.
+ * Every change to a call's recording takes this lock first, so two uploads (or an upload
+ * and a delete) of the same call run one after the other and each reads what the other
+ * committed: no file is left unreferenced, no hold is missed. A no-op update is the one
+ * row lock both SQLite and PostgreSQL understand (`FOR UPDATE` is PostgreSQL only).
+ */
+export async function lockCallForRecording(
+  db: Executor,
+  accountId: string,
+  callId: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('calls')
+    .set((eb) => ({ recording_ref: eb.ref('recording_ref') }))
+    .where('account_id', '=', accountId)
+    .where('id', '=', callId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Stores a call's recording, replacing the one it had (the legal hold, if any, is kept:
+ * callers refuse to replace a held recording before they get here), and points
+ * `calls.recording_ref` at it.
+ */
+export async function saveRecording(
+  db: Executor,
+  accountId: string,
+  recording: NewRecording,
+): Promise<void> {
+  const content = {
+    storage_key: recording.storageKey,
+    content_type: recording.contentType,
+    size_bytes: recording.sizeBytes,
+    sha256: recording.sha256,
+    created_at: recording.createdAt,
+  };
+  await db
+    .insertInto('recordings')
+    .values({ account_id: accountId, call_id: recording.callId, legal_hold: 0, ...content })
+    .onConflict((oc) => oc.columns(['account_id', 'call_id']).doUpdateSet(content))
+    .execute();
+  await setRecordingRef(db, accountId, recording.callId, recording.storageKey);
+}
+
+/** Removes a call's recording row and clears `calls.recording_ref`. */
+export async function deleteRecording(
+  db: Executor,
+  accountId: string,
+  callId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('recordings')
+    .where('account_id', '=', accountId)
+    .where('call_id', '=', callId)
+    .execute();
+  await setRecordingRef(db, accountId, callId, null);
+}
+
+/** Sets (or, with `null`, lifts) the legal hold on a call's recording. */
+export async function setLegalHold(
+  db: Executor,
+  accountId: string,
+  callId: string,
+  hold: { readonly reason: string; readonly by: string; readonly at: number } | null,
+): Promise<void> {
+  await db
+    .updateTable('recordings')
+    .set(
+      hold === null
+        ? { legal_hold: 0, legal_hold_reason: null, legal_hold_by: null, legal_hold_at: null }
+        : {
+            legal_hold: 1,
+            legal_hold_reason: hold.reason,
+            legal_hold_by: hold.by,
+            legal_hold_at: hold.at,
+          },
+    )
+    .where('account_id', '=', accountId)
+    .where('call_id', '=', callId)
+    .execute();
+}
+
+/** Of these calls of the account, the ones that have a recording. */
+export async function callsWithRecordings(
+  db: Executor,
+  accountId: string,
+  callIds: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < callIds.length; i += 1000) {
+    const rows = await db
+      .selectFrom('recordings')
+      .select('call_id')
+      .where('account_id', '=', accountId)
+      .where('call_id', 'in', callIds.slice(i, i + 1000))
+      .execute();
+    for (const row of rows) found.add(row.call_id);
+  }
+  return found;
+}
+
+async function setRecordingRef(
+  db: Executor,
+  accountId: string,
+  callId: string,
+  storageKey: string | null,
+): Promise<void> {
+  await db
+    .updateTable('calls')
+    .set({ recording_ref: storageKey })
+    .where('account_id', '=', accountId)
+    .where('id', '=', callId)
+    .execute();
+}
