@@ -99,4 +99,25 @@ describeHttp('authentication', (h) => {
     assert.equal(response.statusCode, 404);
     assert.equal(json<{ error: { code: string } }>(response).error.code, 'not_found');
   });
+  test('malformed bodies: bad JSON 400, wrong content type 415, oversize 413, all in the error shape', async () => {
+    const cases: [body: string, type: string, status: number, code: string][] = [
+      ['{"name": ', 'application/json', 400, 'invalid_request'],
+      ['name=x', 'application/x-www-form-urlencoded', 415, 'unsupported_media_type'],
+      [
+        JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+        'application/json',
+        413,
+        'payload_too_large',
+      ],
+      [JSON.stringify({ label: 42 }), 'application/json', 400, 'invalid_request'],
+      [JSON.stringify({ label: 'ok', extra: true }), 'application/json', 400, 'invalid_request'],
+    ];
+    for (const [body, type, status, code] of cases) {
+      const response = await h().request('u4', 'POST', '/api/v1/me/tokens', body, {
+        'content-type': type,
+      });
+      assert.equal(response.statusCode, status, `${type} ${body.slice(0, 40)}`);
+      assert.equal(json<{ error: { code: string } }>(response).error.code, code);
+    }
+  });
 });
