@@ -3,6 +3,7 @@ import { exportPermissions, importPermissions } from './permissions.js';
 import { createAccount } from './accounts.js';
 import { importCalls } from './calls.js';
 import { importDirectory } from './directory.js';
+import { seedDemoNumbers } from './numbers.js';
 import type { Executor } from '../store/database.js';
 import { findAccount } from '../store/accounts.js';
 
@@ -218,5 +219,6 @@ export async function seedDemo(db: Executor, now = Date.now(), calls = 600): Pro
     };
   });
   await importCalls(db, DEMO_ACCOUNT_ID, records, 'system', now);
+  await seedDemoNumbers(db, DEMO_ACCOUNT_ID, now);
   return true;
 }

@@ -35,21 +35,6 @@ export interface ChangeResult<T> {
   readonly result: T;
 }
 
-/** `If-Match: 3`, `"3"` or `W/"3"`: the version a change is based on. */
-export function parseIfMatch(header: string | undefined): number {
-  const match = header === undefined ? null : /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) {
-    throw new CallgateError(
-      'invalid_request',
-      'If-Match with the version this change is based on is required',
-      {
-        fields: [{ path: 'headers.if-match', message: 'required: the current version' }],
-      },
-    );
-  }
-  return Number(match[1]);
-}
-
 /**
  * SPEC §8: a non-administrator may not save or assign a role that gives any permission a
  * level above their own. Administrators (and the operator) may.
@@ -142,12 +127,7 @@ export async function updateRole(
   const current = (await loadRoles(db, accountId)).find((r) => r.id === roleId);
   if (!current) throw new CallgateError('not_found', `role ${roleId} not found`);
   const body = typeof input === 'object' && input !== null ? { ...input, id: roleId } : input;
-  if (
-    typeof input === 'object' &&
-    input !== null &&
-    'id' in input &&
-    (input).id !== roleId
-  ) {
+  if (typeof input === 'object' && input !== null && 'id' in input && input.id !== roleId) {
     throw new CallgateError(
       'invalid_request',
       'the id in the body differs from the id in the path',

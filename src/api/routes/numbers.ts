@@ -1,4 +1,238 @@
+import { Type } from '@sinclair/typebox';
+import {
+  E164_PATTERN,
+  addNumbersToInventory,
+  changeNumberConnection,
+  listAccountNumbers,
+  listNumberOffers,
+  releaseNumber,
+  rentNumber,
+} from '../../telephony/numbers.js';
+import { BALANCE_CURRENCY } from '../../telephony/balance.js';
+import { needs, operatorOnly } from '../access.js';
 import type { RouteModule } from '../app.js';
+import { userOf } from '../principal.js';
+import { Nullable, errors } from '../schemas.js';
 
-/** Not written yet: registers nothing. */
-export const numberRoutes: RouteModule = () => {};
+const PhoneNumber = Type.String({
+  pattern: E164_PATTERN,
+  description: 'E.164; in a path, URL-encoded (+ as %2B)',
+});
+const Country = Type.String({ pattern: '^[A-Z]{2}$' });
+
+const OfferSchema = Type.Object({
+  number: Type.String(),
+  country: Type.String(),
+  monthlyFee: Type.Number(),
+  currency: Type.String(),
+});
+
+/** A rented number. There is no field for the SIP password: it can never be serialized. */
+const RentedNumberSchema = Type.Object({
+  number: Type.String(),
+  country: Type.String(),
+  monthlyFee: Type.Number(),
+  currency: Type.String(),
+  rentedAt: Type.String(),
+  connection: Type.Object({
+    host: Nullable(Type.String()),
+    username: Nullable(Type.String()),
+    hasPassword: Type.Boolean(),
+  }),
+});
+
+const NumberParams = Type.Object({ number: PhoneNumber });
+
+/**
+ * The account's phone numbers (numbers.manage): the rented ones with their SIP connection
+ * settings, the pool's free ones, renting (which debits the monthly fee) and releasing.
+ * The operator fills the pool.
+ */
+export const numberRoutes: RouteModule = (app, services) => {
+  const { db } = services.store;
+  const tags = ['numbers'];
+  const access = needs('telephony', 'numbers.manage');
+
+  app.get(
+    '/api/v1/numbers',
+    {
+      config: access,
+      schema: {
+        tags,
+        response: {
+          200: Type.Object({ items: Type.Array(RentedNumberSchema) }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (request) => ({
+      items: await listAccountNumbers(db, userOf(request).identity.accountId),
+    }),
+  );
+
+  app.get(
+    '/api/v1/numbers/available',
+    {
+      config: access,
+      schema: {
+        tags,
+        description: 'Numbers of the pool that no account rents.',
+        querystring: Type.Object(
+          {
+            country: Type.Optional(Country),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(OfferSchema) }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => ({
+      items: await listNumberOffers(db, {
+        limit: request.query.limit,
+        ...(request.query.country !== undefined && { country: request.query.country }),
+      }),
+    }),
+  );
+
+  app.post(
+    '/api/v1/numbers',
+    {
+      config: access,
+      schema: {
+        tags,
+        description:
+          'Rent a number of the pool: 404 if the pool has no such number, 409 if it is rented. The first monthly fee is debited from the balance.',
+        body: Type.Object({ number: PhoneNumber }, { additionalProperties: false }),
+        response: { 201: RentedNumberSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { identity } = userOf(request);
+      const { number } = await db
+        .transaction()
+        .execute((trx) =>
+          rentNumber(
+            trx,
+            identity.accountId,
+            request.body.number,
+            `user:${identity.userId}`,
+            services.now(),
+          ),
+        );
+      return reply.status(201).send(number);
+    },
+  );
+
+  app.delete(
+    '/api/v1/numbers/:number',
+    {
+      config: access,
+      schema: {
+        tags,
+        description: 'Release a rented number; caller IDs that used it fall back to none.',
+        params: NumberParams,
+        response: { ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { identity } = userOf(request);
+      await db
+        .transaction()
+        .execute((trx) =>
+          releaseNumber(
+            trx,
+            identity.accountId,
+            request.params.number,
+            `user:${identity.userId}`,
+            services.now(),
+          ),
+        );
+      return reply.status(204).send();
+    },
+  );
+
+  app.put(
+    '/api/v1/numbers/:number/connection',
+    {
+      config: access,
+      schema: {
+        tags,
+        description:
+          'The SIP connection of a rented number. The password is stored encrypted and never returned; omit it to keep the stored one, send null to remove it.',
+        params: NumberParams,
+        body: Type.Object(
+          {
+            host: Type.String({
+              minLength: 1,
+              maxLength: 253,
+              pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$',
+            }),
+            username: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
+            password: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 256 }))),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RentedNumberSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { identity } = userOf(request);
+      return db
+        .transaction()
+        .execute((trx) =>
+          changeNumberConnection(
+            trx,
+            identity.accountId,
+            request.params.number,
+            request.body,
+            services.secrets,
+            `user:${identity.userId}`,
+            services.now(),
+          ),
+        );
+    },
+  );
+
+  app.post(
+    '/api/v1/number-inventory',
+    {
+      config: operatorOnly,
+      schema: {
+        tags: ['operator'],
+        description:
+          'Add numbers to the pool accounts rent from. A number already there on the same terms is accepted again; on other terms, 409.',
+        body: Type.Object(
+          {
+            items: Type.Array(
+              Type.Object(
+                {
+                  number: PhoneNumber,
+                  country: Country,
+                  monthlyFee: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+                  currency: Type.Literal(BALANCE_CURRENCY),
+                },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: 10_000 },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ added: Type.Integer(), unchanged: Type.Integer() }),
+          ...errors(400, 401, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await db
+        .transaction()
+        .execute((trx) => addNumbersToInventory(trx, request.body.items));
+      return reply.status(201).send(result);
+    },
+  );
+};

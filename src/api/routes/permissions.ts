@@ -10,11 +10,11 @@ import {
   type Editor,
   createRole,
   deleteRole,
-  parseIfMatch,
   replaceAssignmentSet,
   updateRole,
 } from '../../telephony/role-admin.js';
 import { needs, signedIn } from '../access.js';
+import { parseIfMatch } from '../if-match.js';
 import type { RouteModule } from '../app.js';
 import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
 import { IdParam, Nullable, errors } from '../schemas.js';

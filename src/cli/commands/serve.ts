@@ -42,7 +42,8 @@ export const serve: Command = {
         const { db: kysely } = services.store;
         const now = services.now();
         const created = await kysely.transaction().execute((trx) => seedDemo(trx, now));
-        if (created) await seedDemoRecordings({ db: kysely, dataDir: services.config.dataDir, now });
+        if (created)
+          await seedDemoRecordings({ db: kysely, dataDir: services.config.dataDir, now });
         const tokens = await kysely.transaction().execute(async (trx) => {
           const minted: string[] = [];
           for (const [userId, who] of DEMO_SIGN_INS) {
