@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import type { PermissionLevels } from '../src/engine/catalogue.js';
-import { DEFAULT_ROLES, defaultAssignments } from '../src/engine/defaults.js';
-import type { Assignment } from '../src/engine/roles.js';
 import { DEMO_NUMBER_INVENTORY, seedDemoNumbers } from '../src/telephony/numbers.js';
-import { importPermissions } from '../src/telephony/permissions.js';
-import { assign, role } from './fixtures.js';
-import { type Harness, describeHttp, json, seedAccount } from './http.js';
+import { assign } from './fixtures.js';
+import { type Harness, describeHttp, grant, json, seedAccount } from './http.js';
 
 interface ErrorBody {
   error: { code: string; message: string; permission?: string; requiredLevel?: string };
@@ -32,31 +28,6 @@ interface Balance {
   balance: number;
   currency: string;
   ledger: LedgerEntry[];
-}
-
-/** Replaces acme's roles and assignments: the defaults, a test role given to `codes`, `extra`. */
-async function grant(
-  h: Harness,
-  levels: Partial<PermissionLevels> | null,
-  codes: readonly string[] = [],
-  extra: readonly Assignment[] = [],
-): Promise<void> {
-  const roles = levels === null ? DEFAULT_ROLES : [...DEFAULT_ROLES, role('test-role', levels)];
-  const assignments = [
-    ...defaultAssignments('1'),
-    ...(levels === null ? [] : codes.map((code) => assign('test-role', code))),
-    ...extra,
-  ];
-  await h.store.db
-    .transaction()
-    .execute((trx) =>
-      importPermissions(
-        trx,
-        'acme',
-        { roles, assignments },
-        { dryRun: false, actor: 'operator', now: h.clock.now },
-      ),
-    );
 }
 
 const errorOf = (response: LightMyRequestResponse) => json<ErrorBody>(response).error;

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import type { PermissionLevels } from '../src/engine/catalogue.js';
 import { decide } from '../src/engine/decide.js';
-import { DEFAULT_ROLES, defaultAssignments } from '../src/engine/defaults.js';
-import type { Assignment } from '../src/engine/roles.js';
-import { importPermissions } from '../src/telephony/permissions.js';
-import { assign, role } from './fixtures.js';
-import { type Harness, describeHttp, json } from './http.js';
+import { type Harness, describeHttp, grant, json } from './http.js';
 
 interface ErrorBody {
   error: { code: string; message: string; permission?: string; currentVersion?: number };
@@ -25,35 +20,6 @@ interface Section<V = Record<string, unknown>> {
   section: string;
   value: V;
   version: number;
-}
-
-/**
- * Replaces acme's roles and assignments with the defaults plus, when `levels` is given, a
- * test role with those levels assigned to `codes`, and any `extra` assignments of the
- * default roles. The policy version moves, so the PolicyCache recompiles.
- */
-async function grant(
-  h: Harness,
-  levels: Partial<PermissionLevels> | null,
-  codes: readonly string[] = [],
-  extra: readonly Assignment[] = [],
-): Promise<void> {
-  const roles = levels === null ? DEFAULT_ROLES : [...DEFAULT_ROLES, role('test-role', levels)];
-  const assignments = [
-    ...defaultAssignments('1'),
-    ...(levels === null ? [] : codes.map((code) => assign('test-role', code))),
-    ...extra,
-  ];
-  await h.store.db
-    .transaction()
-    .execute((trx) =>
-      importPermissions(
-        trx,
-        'acme',
-        { roles, assignments },
-        { dryRun: false, actor: 'operator', now: h.clock.now },
-      ),
-    );
 }
 
 const errorOf = (response: LightMyRequestResponse) => json<ErrorBody>(response).error;

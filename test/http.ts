@@ -8,7 +8,11 @@ import { importCalls } from '../src/telephony/calls.js';
 import { importDirectory } from '../src/telephony/directory.js';
 import { createApp, mintToken } from '../src/telephony/tokens.js';
 import { POSTGRES_URL, freshDatabase } from './databases.js';
-import { COMPANY } from './fixtures.js';
+import { COMPANY, assign, role } from './fixtures.js';
+import type { PermissionLevels } from '../src/engine/catalogue.js';
+import { DEFAULT_ROLES, defaultAssignments } from '../src/engine/defaults.js';
+import type { Assignment } from '../src/engine/roles.js';
+import { importPermissions } from '../src/telephony/permissions.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,4 +189,33 @@ export function describeHttp(name: string, suite: (harness: () => Harness) => vo
 /** The parsed JSON body of a response. */
 export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
   return JSON.parse(response.body) as T;
+}
+
+/**
+ * Replaces acme's roles and assignments with the defaults plus, when `levels` is given, a
+ * test role with those levels assigned to `codes`, and any `extra` assignments. The policy
+ * version moves, so the next request decides with the change.
+ */
+export async function grant(
+  h: Harness,
+  levels: Partial<PermissionLevels> | null,
+  codes: readonly string[] = [],
+  extra: readonly Assignment[] = [],
+): Promise<void> {
+  const roles = levels === null ? DEFAULT_ROLES : [...DEFAULT_ROLES, role('test-role', levels)];
+  const assignments = [
+    ...defaultAssignments('1'),
+    ...(levels === null ? [] : codes.map((code) => assign('test-role', code))),
+    ...extra,
+  ];
+  await h.store.db
+    .transaction()
+    .execute((trx) =>
+      importPermissions(
+        trx,
+        'acme',
+        { roles, assignments },
+        { dryRun: false, actor: 'operator', now: h.clock.now },
+      ),
+    );
 }
