@@ -5,7 +5,7 @@ import { createServices } from '../src/api/services.js';
 import { isPermissionKey } from '../src/engine/catalogue.js';
 import { openStore } from '../src/store/database.js';
 import { isAppScope } from '../src/telephony/tokens.js';
-import { describeHttp, json } from './http.js';
+import { describeHttp, json, seedAccount } from './http.js';
 
 test('every registered route declares the access it needs, and a reason where it needs no permission', async () => {
   const store = await openStore(':memory:');
@@ -34,6 +34,40 @@ test('every registered route declares the access it needs, and a reason where it
   await app.close();
   await store.close();
   assert.deepEqual(problems, []);
+});
+
+test('rate limits: per token and per address, 429 with Retry-After, refilled with time', async () => {
+  const store = await openStore(':memory:');
+  const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
+  const services = createServices(store, {
+    secretKey: Buffer.alloc(32, 1),
+    dataDir: '/nonexistent',
+    now: () => clock.now,
+    rateLimits: { perToken: { rate: 1, burst: 3 }, perAddress: { rate: 2, burst: 6 } },
+  });
+  const app = await buildApp(services);
+  const tokens = await seedAccount(store, 'acme', clock.now);
+  const me = (token: string | null) =>
+    app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: token === null ? {} : { authorization: `Bearer ${token}` },
+    });
+  for (let i = 0; i < 3; i++) assert.equal((await me(tokens.u4!)).statusCode, 200);
+  const limited = await me(tokens.u4!);
+  assert.equal(limited.statusCode, 429);
+  assert.equal(limited.headers['retry-after'], '1');
+  assert.equal(json<{ error: { code: string } }>(limited).error.code, 'rate_limited');
+  assert.equal((await me(tokens.u5!)).statusCode, 200, 'another token has its own bucket');
+  clock.now += 1000;
+  assert.equal((await me(tokens.u4!)).statusCode, 200, 'a second later one more is allowed');
+  // The address bucket (6, +2 a second) has 2 left: anonymous requests run into it too.
+  assert.deepEqual(
+    [(await me(null)).statusCode, (await me(null)).statusCode, (await me(null)).statusCode],
+    [401, 401, 429],
+  );
+  await app.close();
+  await store.close();
 });
 
 describeHttp('authentication', (h) => {

@@ -141,6 +141,11 @@ export function describeHttp(name: string, suite: (harness: () => Harness) => vo
           dataDir,
           secretKey: Buffer.alloc(32, 7),
           maxRecordingBytes: 256 * 1024,
+          // The suites send thousands of requests from one address; test/http-access tests the limits.
+          rateLimits: {
+            perToken: { rate: 1e9, burst: 1e9 },
+            perAddress: { rate: 1e9, burst: 1e9 },
+          },
           now: () => clock.now,
         });
         const app = await buildApp(services);

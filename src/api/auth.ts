@@ -5,6 +5,7 @@ import { CallgateError } from '../errors.js';
 import { verifyToken } from '../telephony/tokens.js';
 import { sendError } from './errors.js';
 import { permissionDenied } from './principal.js';
+import { RateLimiter } from './rate-limit.js';
 import type { Services } from './services.js';
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -26,10 +27,26 @@ function sameSecret(a: string, b: string): boolean {
  * nothing is refused: deny by default.
  */
 export function accessHook(services: Services) {
+  const { perToken, perAddress } = services.config.rateLimits;
+  const byToken = new RateLimiter(perToken.rate, perToken.burst);
+  const byAddress = new RateLimiter(perAddress.rate, perAddress.burst);
+  const limit = (limiter: RateLimiter, key: string): void => {
+    const verdict = limiter.take(key, services.now());
+    if (!verdict.allowed) {
+      throw new CallgateError(
+        'rate_limited',
+        `too many requests; retry in ${verdict.retryAfterSeconds} s`,
+        {
+          retryAfterSeconds: verdict.retryAfterSeconds,
+        },
+      );
+    }
+  };
   return async function checkAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.principal = null;
     const access = request.routeOptions.config.access;
     try {
+      limit(byAddress, request.ip);
       if (access === undefined) {
         // Unmatched URLs reach the not-found handler, which declares nothing either.
         if (request.routeOptions.url === undefined) return;
@@ -63,6 +80,7 @@ export function accessHook(services: Services) {
               'unauthenticated',
               'a valid user or application token is required',
             );
+          limit(byToken, identity.tokenId);
           if (!identity.scopes.has(access.scope)) {
             throw new CallgateError(
               'scope_missing',

@@ -18,6 +18,11 @@ export interface ServiceConfig {
   readonly maxRecordingBytes: number;
   /** How long a signed recording URL lives. */
   readonly signedUrlTtlSeconds: number;
+  /** Requests a second (and bursts) allowed per token and per client address. */
+  readonly rateLimits: {
+    readonly perToken: { readonly rate: number; readonly burst: number };
+    readonly perAddress: { readonly rate: number; readonly burst: number };
+  };
 }
 
 /** What the routes work with; built once by the server and handed to every route module. */
@@ -81,6 +86,10 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       dataDir,
       maxRecordingBytes: options.maxRecordingBytes ?? 50 * 1024 * 1024,
       signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 300,
+      rateLimits: options.rateLimits ?? {
+        perToken: { rate: 50, burst: 200 },
+        perAddress: { rate: 200, burst: 1000 },
+      },
     },
     dialer: options.dialer ?? recordingDialer(store, now),
     now,
