@@ -67,7 +67,9 @@ export function sendError(
   if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: httpError.code }, httpError.message);
   if (httpError.code === 'unavailable') void reply.header('retry-after', '1');
-  if (httpError.code === 'rate_limited')
-    void reply.header('retry-after', String(httpError.details.retryAfterSeconds ?? 1));
+  if (httpError.code === 'rate_limited') {
+    const seconds = httpError.details.retryAfterSeconds;
+    void reply.header('retry-after', typeof seconds === 'number' ? String(seconds) : '1');
+  }
   return reply.status(httpError.status).type('application/json').send(errorBody(httpError));
 }
