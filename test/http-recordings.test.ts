@@ -420,6 +420,65 @@ describeHttp('recordings', (h) => {
     AUDIO['call-u10'] = replacement;
   });
 
+  test("recording.listen and recording.delete at every level, on u3's own, a sub-department's and another department's call", async () => {
+    // u3 heads Sales East (u4 is in it; u6 is in Support). callStats.view any keeps every call
+    // visible, so a refusal is a 403, not a 404.
+    const levels = ['none', 'own', 'department', 'any'] as const;
+    const expected: Record<(typeof levels)[number], boolean[]> = {
+      none: [false, false, false],
+      own: [true, false, false],
+      department: [true, true, false],
+      any: [true, true, true],
+    };
+    const calls = ['call-u3', 'call-u4', 'call-u6'] as const;
+    for (const callId of calls) {
+      if (!AUDIO[callId as keyof typeof AUDIO])
+        assert.equal((await upload(h(), callId, generateDemoWav(9))).statusCode, 204);
+    }
+    for (const level of levels) {
+      const listener = role(`listen-${level}`, {
+        'callStats.view': 'any',
+        'recording.listen': level,
+      });
+      await withPermissions(
+        h(),
+        { roles: [listener], assignments: [{ roleId: listener.id, accessCode: 'user:u3' }] },
+        async () => {
+          for (const [i, callId] of calls.entries()) {
+            const response = await h().request('u3', 'GET', recordingUrl(callId));
+            // u3 is a Manager too (departmentTree:1), so their own call is always theirs to hear.
+            const allowed = expected[level][i]! || callId === 'call-u3';
+            assert.equal(response.statusCode, allowed ? 200 : 403, `listen ${level} ${callId}`);
+          }
+        },
+      );
+      const deleter = role(`delete-${level}`, {
+        'callStats.view': 'any',
+        'recording.delete': level,
+      });
+      await withPermissions(
+        h(),
+        { roles: [deleter], assignments: [{ roleId: deleter.id, accessCode: 'user:u3' }] },
+        async () => {
+          for (const [i, callId] of calls.entries()) {
+            const response = await h().request('u3', 'DELETE', recordingUrl(callId));
+            assert.equal(
+              response.statusCode,
+              expected[level][i] ? 204 : 403,
+              `delete ${level} ${callId}`,
+            );
+            if (response.statusCode === 204)
+              assert.equal((await upload(h(), callId, generateDemoWav(9))).statusCode, 204);
+          }
+        },
+      );
+    }
+    // Leave the recordings as the tests below expect them.
+    assert.equal((await h().request('u0', 'DELETE', recordingUrl('call-u3'))).statusCode, 204);
+    assert.equal((await upload(h(), 'call-u4', AUDIO['call-u4'])).statusCode, 204);
+    assert.equal((await upload(h(), 'call-u6', AUDIO['call-u6'])).statusCode, 204);
+  });
+
   test('deleting needs recording.delete reaching the owner; the row, the reference and the file go', async () => {
     // Managers hold recording.delete at none: refused before any call is looked at.
     const manager = await h().request('u4', 'DELETE', recordingUrl('call-u4'));
