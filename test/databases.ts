@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { type DialectName, type Store, openStore } from '../src/store/database.js';
 
@@ -42,44 +42,44 @@ export function freshDatabase(dialect: DialectName): { url: string; drop: () => 
 }
 
 /**
- * Declares the same suite on SQLite and on PostgreSQL, each on its own fresh database.
- * Without a reachable PostgreSQL the PostgreSQL half is skipped locally, and fails under
- * CI (CI=true), where skipping it would hide a broken dialect.
+ * Declares a suite once per dialect, `body` running inside it. Without a reachable
+ * PostgreSQL the PostgreSQL half is skipped locally, and fails under CI (CI=true), where
+ * skipping it would hide a broken dialect; `.ci/run` also fails on any skipped test.
  */
+export function describeOnEachDialect(name: string, body: (dialect: DialectName) => void): void {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    describe(`${name} [${dialect}]`, async () => {
+      const problem = dialect === 'postgres' ? await postgresReachable() : undefined;
+      if (problem === undefined) return body(dialect);
+      // Under CI this is a failing test; elsewhere a skipped one. Either way it is counted.
+      const skip = process.env.CI ? false : `not reachable at ${POSTGRES_URL}: ${problem}`;
+      test('PostgreSQL is reachable', { skip }, () => {
+        throw new Error(`PostgreSQL is required under CI and is not reachable: ${problem}`);
+      });
+    });
+  }
+}
+
+/** Declares the same suite on SQLite and on PostgreSQL, each on its own fresh database. */
 export function describeEachDatabase(
   name: string,
   suite: (store: () => Store, dialect: DialectName) => void,
 ): void {
-  for (const dialect of ['sqlite', 'postgres'] as const) {
-    describe(`${name} [${dialect}]`, async () => {
-      if (dialect === 'postgres') {
-        const problem = await postgresReachable();
-        if (problem !== undefined) {
-          if (process.env.CI)
-            throw new Error(`PostgreSQL is required under CI and is not reachable: ${problem}`);
-          describe(
-            `PostgreSQL not reachable at ${POSTGRES_URL} (${problem})`,
-            { skip: true },
-            () => {},
-          );
-          return;
-        }
-      }
-      let store: Store | undefined;
-      let drop: (() => Promise<void>) | undefined;
-      before(async () => {
-        const database = freshDatabase(dialect);
-        drop = database.drop;
-        store = await openStore(database.url);
-      });
-      after(async () => {
-        await store?.close();
-        await drop?.();
-      });
-      suite(() => {
-        if (!store) throw new Error('store not open yet');
-        return store;
-      }, dialect);
+  describeOnEachDialect(name, (dialect) => {
+    let store: Store | undefined;
+    let drop: (() => Promise<void>) | undefined;
+    before(async () => {
+      const database = freshDatabase(dialect);
+      drop = database.drop;
+      store = await openStore(database.url);
     });
-  }
+    after(async () => {
+      await store?.close();
+      await drop?.();
+    });
+    suite(() => {
+      if (!store) throw new Error('store not open yet');
+      return store;
+    }, dialect);
+  });
 }

@@ -1,4 +1,4 @@
-import { after, before, describe } from 'node:test';
+import { after, before } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../src/api/app.js';
 import { type Services, createServices } from '../src/api/services.js';
@@ -7,7 +7,7 @@ import { createAccount } from '../src/telephony/accounts.js';
 import { importCalls } from '../src/telephony/calls.js';
 import { importDirectory } from '../src/telephony/directory.js';
 import { createApp, mintToken } from '../src/telephony/tokens.js';
-import { POSTGRES_URL, freshDatabase } from './databases.js';
+import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { COMPANY, assign, role } from './fixtures.js';
 import type { PermissionLevels } from '../src/engine/catalogue.js';
 import { DEFAULT_ROLES, defaultAssignments } from '../src/engine/defaults.js';
@@ -16,7 +16,6 @@ import { importPermissions } from '../src/telephony/permissions.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 
 export const OPERATOR_TOKEN = 'operator-secret-for-tests';
 export const START = Date.parse('2026-11-22T12:00:00Z');
@@ -111,84 +110,66 @@ export async function seedAccount(
 
 /** Declares a suite against the HTTP app on SQLite and on PostgreSQL, each with its own database. */
 export function describeHttp(name: string, suite: (harness: () => Harness) => void): void {
-  for (const dialect of ['sqlite', 'postgres'] as const) {
-    describe(`${name} [${dialect}]`, async () => {
-      if (dialect === 'postgres') {
-        const client = new pg.Client({
-          connectionString: POSTGRES_URL,
-          connectionTimeoutMillis: 3000,
-        });
-        const problem = await client.connect().then(
-          () => client.end().then(() => undefined),
-          (error: Error) => error.message,
-        );
-        if (problem !== undefined) {
-          if (process.env.CI)
-            throw new Error(`PostgreSQL is required under CI and is not reachable: ${problem}`);
-          describe(`PostgreSQL not reachable (${problem})`, { skip: true }, () => {});
-          return;
-        }
-      }
-      let harness: Harness | undefined;
-      let cleanup: (() => Promise<void>) | undefined;
-      before(async () => {
-        const database = freshDatabase(dialect);
-        const dataDir = mkdtempSync(join(tmpdir(), 'callgate-data-'));
-        const store = await openStore(database.url);
-        const clock: Clock = { now: START };
-        const services = createServices(store, {
-          operatorToken: OPERATOR_TOKEN,
-          dataDir,
-          secretKey: Buffer.alloc(32, 7),
-          maxRecordingBytes: 256 * 1024,
-          // The suites send thousands of requests from one address; test/http-access tests the limits.
-          rateLimits: {
-            perToken: { rate: 1e9, burst: 1e9 },
-            perAddress: { rate: 1e9, burst: 1e9 },
-          },
-          now: () => clock.now,
-        });
-        const app = await buildApp(services);
-        const tokens = await seedAccount(store, 'acme', START);
-        const resolve = (as: string): string =>
-          as === 'operator' ? OPERATOR_TOKEN : as === 'app' ? tokens.app! : (tokens[as] ?? as);
-        harness = {
-          app,
-          services,
-          store,
-          clock,
-          dialect,
-          tokens,
-          appToken: tokens.app!,
-          request: (as, method, url, body, headers = {}) =>
-            app.inject({
-              method,
-              url,
-              headers: {
-                ...(as === null ? {} : { authorization: `Bearer ${resolve(as)}` }),
-                ...headers,
-              },
-              ...(body === undefined
-                ? {}
-                : typeof body === 'string' || Buffer.isBuffer(body)
-                  ? { payload: body }
-                  : { payload: body as object }),
-            }),
-        };
-        cleanup = async () => {
-          await app.close();
-          await store.close();
-          await database.drop();
-          rmSync(dataDir, { recursive: true, force: true });
-        };
+  describeOnEachDialect(name, (dialect) => {
+    let harness: Harness | undefined;
+    let cleanup: (() => Promise<void>) | undefined;
+    before(async () => {
+      const database = freshDatabase(dialect);
+      const dataDir = mkdtempSync(join(tmpdir(), 'callgate-data-'));
+      const store = await openStore(database.url);
+      const clock: Clock = { now: START };
+      const services = createServices(store, {
+        operatorToken: OPERATOR_TOKEN,
+        dataDir,
+        secretKey: Buffer.alloc(32, 7),
+        maxRecordingBytes: 256 * 1024,
+        // The suites send thousands of requests from one address; test/http-access tests the limits.
+        rateLimits: {
+          perToken: { rate: 1e9, burst: 1e9 },
+          perAddress: { rate: 1e9, burst: 1e9 },
+        },
+        now: () => clock.now,
       });
-      after(() => cleanup?.());
-      suite(() => {
-        if (!harness) throw new Error('harness not ready');
-        return harness;
-      });
+      const app = await buildApp(services);
+      const tokens = await seedAccount(store, 'acme', START);
+      const resolve = (as: string): string =>
+        as === 'operator' ? OPERATOR_TOKEN : as === 'app' ? tokens.app! : (tokens[as] ?? as);
+      harness = {
+        app,
+        services,
+        store,
+        clock,
+        dialect,
+        tokens,
+        appToken: tokens.app!,
+        request: (as, method, url, body, headers = {}) =>
+          app.inject({
+            method,
+            url,
+            headers: {
+              ...(as === null ? {} : { authorization: `Bearer ${resolve(as)}` }),
+              ...headers,
+            },
+            ...(body === undefined
+              ? {}
+              : typeof body === 'string' || Buffer.isBuffer(body)
+                ? { payload: body }
+                : { payload: body as object }),
+          }),
+      };
+      cleanup = async () => {
+        await app.close();
+        await store.close();
+        await database.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      };
     });
-  }
+    after(() => cleanup?.());
+    suite(() => {
+      if (!harness) throw new Error('harness not ready');
+      return harness;
+    });
+  });
 }
 
 /** The parsed JSON body of a response. */

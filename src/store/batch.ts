@@ -22,3 +22,13 @@ export async function insertMany<T extends keyof Database>(
       .execute();
   }
 }
+
+/** Runs a lookup over many ids 1,000 at a time (bound-parameter limits) and joins the rows. */
+export async function selectByIds<R>(
+  ids: readonly string[],
+  lookup: (chunk: string[]) => Promise<R[]>,
+): Promise<R[]> {
+  const rows: R[] = [];
+  for (let i = 0; i < ids.length; i += 1000) rows.push(...(await lookup(ids.slice(i, i + 1000))));
+  return rows;
+}

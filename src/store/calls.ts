@@ -1,6 +1,6 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { ScopeFilter } from '../engine/decide.js';
-import { insertMany } from './batch.js';
+import { insertMany, selectByIds } from './batch.js';
 import type { Executor } from './database.js';
 import type { CallRow, Database } from './schema.js';
 
@@ -84,17 +84,15 @@ export async function existingCallIds(
   accountId: string,
   ids: readonly string[],
 ): Promise<string[]> {
-  const found: string[] = [];
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db
+  const rows = await selectByIds(ids, (chunk) =>
+    db
       .selectFrom('calls')
       .select('id')
       .where('account_id', '=', accountId)
-      .where('id', 'in', ids.slice(i, i + 1000))
-      .execute();
-    found.push(...rows.map((row) => row.id));
-  }
-  return found;
+      .where('id', 'in', chunk)
+      .execute(),
+  );
+  return rows.map((row) => row.id);
 }
 
 export async function findCall(
@@ -117,17 +115,15 @@ export async function findCallOwners(
   accountId: string,
   ids: readonly string[],
 ): Promise<Map<string, string | null>> {
-  const owners = new Map<string, string | null>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db
+  const rows = await selectByIds(ids, (chunk) =>
+    db
       .selectFrom('calls')
       .select(['id', 'user_id'])
       .where('account_id', '=', accountId)
-      .where('id', 'in', ids.slice(i, i + 1000))
-      .execute();
-    for (const row of rows) owners.set(row.id, row.user_id);
-  }
-  return owners;
+      .where('id', 'in', chunk)
+      .execute(),
+  );
+  return new Map(rows.map((row) => [row.id, row.user_id]));
 }
 
 /**

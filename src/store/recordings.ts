@@ -1,3 +1,4 @@
+import { selectByIds } from './batch.js';
 import type { Executor } from './database.js';
 import type { RecordingsTable } from './schema.js';
 
@@ -154,17 +155,15 @@ export async function callsWithRecordings(
   accountId: string,
   callIds: readonly string[],
 ): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < callIds.length; i += 1000) {
-    const rows = await db
+  const rows = await selectByIds(callIds, (chunk) =>
+    db
       .selectFrom('recordings')
       .select('call_id')
       .where('account_id', '=', accountId)
-      .where('call_id', 'in', callIds.slice(i, i + 1000))
-      .execute();
-    for (const row of rows) found.add(row.call_id);
-  }
-  return found;
+      .where('call_id', 'in', chunk)
+      .execute(),
+  );
+  return new Set(rows.map((row) => row.call_id));
 }
 
 async function setRecordingRef(

@@ -6,6 +6,7 @@ import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import { bumpVersions } from '../store/accounts.js';
 import { type Actor, appendAudit } from '../store/audit.js';
+import { selectByIds } from '../store/batch.js';
 import type { Executor } from '../store/database.js';
 import { loadDirectory } from '../store/directory.js';
 import { findRentedNumber } from '../store/numbers.js';
@@ -397,18 +398,15 @@ async function existingUserIds(
   accountId: string,
   ids: readonly string[],
 ): Promise<Set<string>> {
-  const unique = [...new Set(ids)];
-  const found = new Set<string>();
-  for (let i = 0; i < unique.length; i += 1000) {
-    const rows = await db
+  const rows = await selectByIds([...new Set(ids)], (chunk) =>
+    db
       .selectFrom('users')
       .select('id')
       .where('account_id', '=', accountId)
-      .where('id', 'in', unique.slice(i, i + 1000))
-      .execute();
-    for (const row of rows) found.add(row.id);
-  }
-  return found;
+      .where('id', 'in', chunk)
+      .execute(),
+  );
+  return new Set(rows.map((row) => row.id));
 }
 
 async function readQueues(db: Executor, accountId: string): Promise<SectionValue<'queues'>> {
