@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -16,16 +17,19 @@ import type { RouteAccess } from './access.js';
 import { accessHook } from './auth.js';
 import { sendError } from './errors.js';
 import { ErrorSchema } from './schemas.js';
+import { hasWebApp, isAppPage, registerWebApp, sendAppPage } from './web.js';
 import type { Services } from './services.js';
 import { accountRoutes } from './routes/accounts.js';
 import { auditRoutes } from './routes/audit.js';
 import { balanceRoutes } from './routes/balance.js';
 import { callRoutes } from './routes/calls.js';
+import { directoryRoutes } from './routes/directory.js';
 import { meRoutes } from './routes/me.js';
 import { numberRoutes } from './routes/numbers.js';
 import { outboundRoutes } from './routes/outbound.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { recordingRoutes } from './routes/recordings.js';
+import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
 import { userSettingsRoutes } from './routes/user-settings.js';
@@ -45,6 +49,8 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   systemRoutes,
   accountRoutes,
   meRoutes,
+  sessionRoutes,
+  directoryRoutes,
   permissionRoutes,
   callRoutes,
   recordingRoutes,
@@ -108,17 +114,24 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Keep the options objects themselves: hooks of child scopes may still fill in `config`.
   app.addHook('onRoute', (route) => void routes.push(route as RouteOptions));
 
+  await app.register(cookie);
   app.decorateRequest('principal', null);
   app.addHook('onRequest', accessHook(services));
+  // Hooks apply to the scopes registered after them: these come before any route.
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+  });
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
-    sendError(
-      request,
-      reply,
-      Object.assign(new Error(`no route ${request.method} ${request.url.split('?')[0]}`), {
-        statusCode: 404,
-      }),
-    ),
+    isAppPage(request)
+      ? sendAppPage(reply)
+      : sendError(
+          request,
+          reply,
+          Object.assign(new Error(`no route ${request.method} ${request.url.split('?')[0]}`), {
+            statusCode: 404,
+          }),
+        ),
   );
   app.addSchema(ErrorSchema);
 
@@ -146,5 +159,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   for (const register of ROUTE_MODULES)
     await app.register(async (scope) => register(scope as App, services));
+  if (hasWebApp()) await registerWebApp(app);
   return app;
 }

@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { levelOf } from '../engine/decide.js';
 import { CallgateError } from '../errors.js';
-import { verifyToken } from '../telephony/tokens.js';
+import { verifySession } from '../telephony/credentials.js';
+import { type TokenIdentity, verifyToken } from '../telephony/tokens.js';
 import { sendError } from './errors.js';
 import { permissionDenied } from './principal.js';
 import { RateLimiter } from './rate-limit.js';
@@ -14,6 +15,10 @@ function bearer(request: FastifyRequest): string | undefined {
   const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
   return match?.[1];
 }
+
+/** The web app's session cookie. */
+export const SESSION_COOKIE = 'cg_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function sameSecret(a: string, b: string): boolean {
   // Compare digests: equal length whatever was sent, so timing reveals nothing.
@@ -41,6 +46,28 @@ export function accessHook(services: Services) {
         },
       );
     }
+  };
+  /**
+   * A bearer token, or else the web app's session cookie. A cookie is sent by the browser
+   * on its own, so an unsafe request made with one must also carry the session's CSRF token.
+   */
+  const identify = async (request: FastifyRequest): Promise<TokenIdentity | undefined> => {
+    const token = bearer(request);
+    if (token !== undefined) return verifyToken(services.store.db, token, services.now());
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie === undefined) return undefined;
+    const session = await verifySession(services.store.db, cookie, services.now());
+    if (session === undefined) return undefined;
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken)) {
+        throw new CallgateError(
+          'permission_denied',
+          'the x-csrf-token header of this session is missing or wrong',
+        );
+      }
+    }
+    return session.identity;
   };
   return async function checkAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.principal = null;
@@ -70,11 +97,7 @@ export function accessHook(services: Services) {
           return;
         }
         case 'account': {
-          const token = bearer(request);
-          const identity =
-            token === undefined
-              ? undefined
-              : await verifyToken(services.store.db, token, services.now());
+          const identity = await identify(request);
           if (identity === undefined)
             throw new CallgateError(
               'unauthenticated',

@@ -7,6 +7,7 @@ import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
 import { serve } from './commands/serve.js';
+import { userPassword } from './commands/user-password.js';
 import { directoryImport } from './commands/directory-import.js';
 import { effective } from './commands/effective.js';
 import { rolesExport, rolesImport } from './commands/roles.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   check,
   demo,
   serve,
+  userPassword,
 ];
 
 const EXIT_FAILURE = 1;

@@ -133,7 +133,7 @@ function normalize(
       return {
         id: u.id,
         name: u.name,
-        email: u.email ?? null,
+        email: u.email == null ? null : u.email.trim().toLowerCase(),
         active: u.active ?? true,
         admin: u.admin ?? false,
         departmentIds: u.departmentIds ?? [],

@@ -35,6 +35,8 @@ export interface Database {
   number_inventory: NumberInventoryTable;
   account_numbers: AccountNumbersTable;
   balance_ledger: BalanceLedgerTable;
+  user_credentials: UserCredentialsTable;
+  sessions: SessionsTable;
 }
 
 export interface AccountsTable {
@@ -290,6 +292,24 @@ export interface BalanceLedgerTable {
   kind: string;
   description: string;
   actor: string;
+}
+
+export interface UserCredentialsTable {
+  account_id: string;
+  user_id: string;
+  /** `scrypt$N$r$p$salt$hash` (telephony/credentials.ts). */
+  password_hash: string;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's secret. */
+  id: string;
+  account_id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
 }
 
 export type CallRow = Selectable<CallsTable>;

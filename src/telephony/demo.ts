@@ -2,6 +2,7 @@ import type { DirectoryDocument } from '../directory/schema.js';
 import { exportPermissions, importPermissions } from './permissions.js';
 import { createAccount } from './accounts.js';
 import { importCalls } from './calls.js';
+import { setPassword } from './credentials.js';
 import { importDirectory } from './directory.js';
 import { seedDemoNumbers } from './numbers.js';
 import type { Executor } from '../store/database.js';
@@ -13,6 +14,9 @@ import { findAccount } from '../store/accounts.js';
  * numbers are fictional (555-01xx numbers are reserved for fiction).
  */
 export const DEMO_ACCOUNT_ID = 'demo';
+
+/** Every demo user signs in to the web app with their email and this password (README). */
+export const DEMO_PASSWORD = 'callgate-demo';
 
 export const DEMO_DIRECTORY: DirectoryDocument = {
   departments: [
@@ -220,5 +224,7 @@ export async function seedDemo(db: Executor, now = Date.now(), calls = 600): Pro
   });
   await importCalls(db, DEMO_ACCOUNT_ID, records, 'system', now);
   await seedDemoNumbers(db, DEMO_ACCOUNT_ID, now);
+  for (const user of DEMO_DIRECTORY.users)
+    await setPassword(db, DEMO_ACCOUNT_ID, user.id, DEMO_PASSWORD, now);
   return true;
 }

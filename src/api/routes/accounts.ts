@@ -5,6 +5,7 @@ import { EDITIONS, PLANS } from '../../engine/catalogue.js';
 import { bumpVersions } from '../../store/accounts.js';
 import { appendAudit } from '../../store/audit.js';
 import { createAccount, requireAccount } from '../../telephony/accounts.js';
+import { setPassword } from '../../telephony/credentials.js';
 import { importDirectory } from '../../telephony/directory.js';
 import { APP_SCOPES, createApp, mintToken } from '../../telephony/tokens.js';
 import { operatorOnly } from '../access.js';
@@ -203,6 +204,32 @@ export const accountRoutes: RouteModule = (app, services) => {
         return createApp(trx, accountId, request.body, services.now());
       });
       return reply.status(201).send(created);
+    },
+  );
+
+  app.put(
+    '/api/v1/accounts/:accountId/users/:userId/password',
+    {
+      config: operatorOnly,
+      schema: {
+        tags,
+        description: "Sets a user's web sign-in password (not in API.md: an operator extension).",
+        params: Type.Object({ accountId: IdParam, userId: IdParam }),
+        body: Type.Object(
+          { password: Type.String({ minLength: 10, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { accountId, userId } = request.params;
+      await db
+        .transaction()
+        .execute((trx) =>
+          setPassword(trx, accountId, userId, request.body.password, services.now()),
+        );
+      return reply.status(204).send(null);
     },
   );
 };

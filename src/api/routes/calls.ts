@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { decide, scopeFilter } from '../../engine/decide.js';
+import { decide, levelOf, scopeFilter } from '../../engine/decide.js';
 import { isIsoInstant } from '../../engine/roles.js';
 import { CallgateError } from '../../errors.js';
 import {
@@ -15,7 +15,7 @@ import {
 import { CallRecordSchema, importCalls } from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
-import { userOf } from '../principal.js';
+import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -63,6 +63,24 @@ function checkRange(query: { from?: string; to?: string }): void {
       );
     }
   }
+}
+
+/**
+ * Whose eyes a list is seen through: the user's own, or with `viewAs` another user's, for
+ * administrators checking what someone would see (telephonySettings.modify = any).
+ */
+function viewerOf(principal: UserPrincipal, viewAs: string | undefined): string {
+  const self = principal.identity.userId;
+  if (viewAs === undefined || viewAs === self) return self;
+  if (levelOf(principal.state.policy, self, 'telephonySettings.modify') !== 'any') {
+    throw permissionDenied(
+      'telephonySettings.modify',
+      'viewing as another user needs telephonySettings.modify',
+    );
+  }
+  if (!principal.state.policy.users.has(viewAs))
+    throw new CallgateError('not_found', `user ${viewAs} not found`);
+  return viewAs;
 }
 
 /** Call ingest, the call list, statistics and call details (API.md, SPEC §4, §7). */
@@ -123,6 +141,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             userId: Type.Optional(IdParam),
+            viewAs: Type.Optional(IdParam),
             direction: Type.Optional(literals(CALL_DIRECTIONS)),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -136,10 +155,15 @@ export const callRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { identity, state } = userOf(request);
+      const principal = userOf(request);
+      const { identity } = principal;
       const { from, to, userId, direction, limit = 50, cursor } = request.query;
       checkRange(request.query);
-      const scope = scopeFilter(state.policy, identity.userId, 'callStats.view');
+      const scope = scopeFilter(
+        principal.state.policy,
+        viewerOf(principal, request.query.viewAs),
+        'callStats.view',
+      );
       try {
         const page = await listCalls(db, identity.accountId, scope, {
           limit,
@@ -176,7 +200,11 @@ export const callRoutes: RouteModule = (app, services) => {
       schema: {
         tags,
         querystring: Type.Object(
-          { ...Range, groupBy: Type.Optional(literals(STATS_GROUPS)) },
+          {
+            ...Range,
+            groupBy: Type.Optional(literals(STATS_GROUPS)),
+            viewAs: Type.Optional(IdParam),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -191,13 +219,13 @@ export const callRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { identity, state } = userOf(request);
+      const principal = userOf(request);
       checkRange(request.query);
-      const { from, to, groupBy } = request.query;
+      const { from, to, groupBy, viewAs } = request.query;
       return callStats(
         db,
-        identity.accountId,
-        scopeFilter(state.policy, identity.userId, 'callStats.view'),
+        principal.identity.accountId,
+        scopeFilter(principal.state.policy, viewerOf(principal, viewAs), 'callStats.view'),
         {
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),

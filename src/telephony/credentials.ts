@@ -1,0 +1,182 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { IssueList } from '../engine/validation-error.js';
+import { CallgateError } from '../errors.js';
+import type { Executor } from '../store/database.js';
+import type { TokenIdentity } from './tokens.js';
+
+// scrypt with N=2^15, r=8, p=1: about 60 ms and 32 MiB a guess on this class of machine.
+const SCRYPT = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+const KEY_LENGTH = 32;
+const SESSION_TTL_MS = 12 * 3600 * 1000;
+const MIN_PASSWORD = 10;
+
+function derive(
+  password: string,
+  salt: Buffer,
+  params: { N: number; r: number; p: number },
+): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, KEY_LENGTH, { ...params, maxmem: SCRYPT.maxmem }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
+}
+
+/** A password hash: `scrypt$N$r$p$<salt>$<key>`, so the cost can rise later without a migration. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, SCRYPT);
+  return [
+    'scrypt',
+    SCRYPT.N,
+    SCRYPT.r,
+    SCRYPT.p,
+    salt.toString('base64url'),
+    key.toString('base64url'),
+  ].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [kind, N, r, p, salt, key] = stored.split('$');
+  if (kind !== 'scrypt' || salt === undefined || key === undefined) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await derive(password, Buffer.from(salt, 'base64url'), {
+    N: Number(N),
+    r: Number(r),
+    p: Number(p),
+  });
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** Sets (or replaces) a user's password for the web app. Run inside a transaction. */
+export async function setPassword(
+  db: Executor,
+  accountId: string,
+  userId: string,
+  password: string,
+  now: number,
+): Promise<void> {
+  const issues = new IssueList();
+  if (password.length < MIN_PASSWORD || password.length > 200)
+    issues.add('password', `must be ${MIN_PASSWORD} to 200 characters`);
+  issues.throwIfAny();
+  const user = await db
+    .selectFrom('users')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw new CallgateError('not_found', `user ${userId} not found`);
+  const password_hash = await hashPassword(password);
+  await db
+    .deleteFrom('user_credentials')
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .execute();
+  await db
+    .insertInto('user_credentials')
+    .values({ account_id: accountId, user_id: userId, password_hash, updated_at: now })
+    .execute();
+  // A new password ends the sessions the old one opened.
+  await db
+    .deleteFrom('sessions')
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+const sessionId = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export interface Session {
+  readonly secret: string;
+  readonly csrfToken: string;
+  readonly userId: string;
+  readonly userName: string;
+  readonly expiresAt: number;
+}
+
+// Verified against when the email is unknown, so a wrong email costs what a wrong password does.
+const DUMMY_HASH = hashPassword(randomBytes(12).toString('hex'));
+
+/**
+ * Signs a user in by account, email and password, and opens a session. The same answer
+ * (401) for an unknown account, an unknown email, a user who is inactive or has no
+ * password, and a wrong password: nothing tells which.
+ */
+export async function signIn(
+  db: Executor,
+  input: { accountId: string; email: string; password: string },
+  now: number,
+): Promise<Session> {
+  const row = await db
+    .selectFrom('users')
+    .leftJoin('user_credentials', (join) =>
+      join
+        .onRef('user_credentials.account_id', '=', 'users.account_id')
+        .onRef('user_credentials.user_id', '=', 'users.id'),
+    )
+    .select(['users.id', 'users.name', 'users.active', 'user_credentials.password_hash'])
+    .where('users.account_id', '=', input.accountId)
+    .where('users.email', '=', input.email.trim().toLowerCase())
+    .executeTakeFirst();
+  const ok = await verifyPassword(input.password, row?.password_hash ?? (await DUMMY_HASH));
+  if (!row || !ok || row.password_hash === null || row.active !== 1) {
+    throw new CallgateError('unauthenticated', 'the account, email or password is wrong');
+  }
+  const secret = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = now + SESSION_TTL_MS;
+  await db
+    .insertInto('sessions')
+    .values({
+      id: sessionId(secret),
+      account_id: input.accountId,
+      user_id: row.id,
+      csrf_token: csrfToken,
+      created_at: now,
+      expires_at: expiresAt,
+    })
+    .execute();
+  return { secret, csrfToken, userId: row.id, userName: row.name, expiresAt };
+}
+
+/** The identity and CSRF token of a live session cookie, or undefined. */
+export async function verifySession(
+  db: Executor,
+  secret: string,
+  now: number,
+): Promise<{ identity: TokenIdentity; csrfToken: string } | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', (join) =>
+      join
+        .onRef('users.account_id', '=', 'sessions.account_id')
+        .onRef('users.id', '=', 'sessions.user_id'),
+    )
+    .select([
+      'sessions.id',
+      'sessions.account_id',
+      'sessions.user_id',
+      'sessions.csrf_token',
+      'sessions.expires_at',
+      'users.active',
+    ])
+    .where('sessions.id', '=', sessionId(secret))
+    .executeTakeFirst();
+  if (!row || row.expires_at <= now || row.active !== 1) return undefined;
+  return {
+    identity: {
+      tokenId: `session:${row.id.slice(0, 12)}`,
+      accountId: row.account_id,
+      userId: row.user_id,
+      appId: null,
+      scopes: new Set(['telephony']),
+    },
+    csrfToken: row.csrf_token,
+  };
+}
+
+export async function signOut(db: Executor, secret: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId(secret)).execute();
+}
