@@ -277,13 +277,27 @@ export async function callStats(
   scope: ScopeFilter,
   options: { readonly from?: string; readonly to?: string; readonly groupBy?: StatsGroup },
 ): Promise<CallStats> {
-  const [totals] = await aggregateCalls(db, accountId, scope, options, null);
-  if (options.groupBy === undefined) return { totals: totals!.totals, groups: [] };
+  if (options.groupBy === undefined) {
+    const [totals] = await aggregateCalls(db, accountId, scope, options, null);
+    return { totals: totals!.totals, groups: [] };
+  }
   const key: RawBuilder<string | number | null> =
     options.groupBy === 'day' ? sql`calls.started_at / ${sql.lit(DAY_MS)}` : sql`calls.user_id`;
   const groups = await aggregateCalls(db, accountId, scope, options, key);
+  // One pass over the calls: the totals are the sum of the groups.
+  const add = (pick: (t: CallTotals) => number) =>
+    groups.reduce((sum, g) => sum + pick(g.totals), 0);
+  const count = add((t) => t.count);
+  const duration = add((t) => t.totalDurationSec);
   return {
-    totals: totals!.totals,
+    totals: {
+      count,
+      answered: add((t) => t.answered),
+      missed: add((t) => t.missed),
+      totalDurationSec: duration,
+      averageDurationSec: average(duration, count),
+      totalCost: Math.round(add((t) => t.totalCost) * MICROS) / MICROS,
+    },
     groups: groups.map((g) => ({
       key:
         g.key === null
@@ -294,6 +308,10 @@ export async function callStats(
       ...g.totals,
     })),
   };
+}
+
+function average(duration: number, count: number): number {
+  return count === 0 ? 0 : Math.round((duration / count) * 10) / 10;
 }
 
 async function aggregateCalls(
@@ -335,7 +353,7 @@ async function aggregateCalls(
         answered: Number(row.answered ?? 0),
         missed: Number(row.missed ?? 0),
         totalDurationSec: duration,
-        averageDurationSec: count === 0 ? 0 : Math.round((duration / count) * 10) / 10,
+        averageDurationSec: average(duration, count),
         totalCost: Number(row.cost) / MICROS,
       },
     };

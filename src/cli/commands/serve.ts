@@ -1,5 +1,6 @@
 import { startServer } from '../../api/server.js';
 import { DEMO_ACCOUNT_ID, seedDemo } from '../../telephony/demo.js';
+import { seedLargeDemo } from '../../telephony/demo-large.js';
 import { seedDemoRecordings } from '../../telephony/demo-audio.js';
 import { mintToken } from '../../telephony/tokens.js';
 import { type Command, UsageError } from '../command.js';
@@ -14,16 +15,20 @@ const DEMO_SIGN_INS = [
 
 export const serve: Command = {
   name: 'serve',
-  usage: 'serve [--port 3000] [--host 127.0.0.1] [--data-dir ./data] [--demo]',
+  usage: 'serve [--port 3000] [--host 127.0.0.1] [--data-dir ./data] [--demo standard|large]',
   summary:
-    'run the HTTP service; --demo creates the demo company first and prints tokens to try it',
+    'run the HTTP service; --demo creates the demo company (large: 2,000 users, 1,000,000 calls) and prints tokens',
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
-    demo: { type: 'boolean' },
+    demo: { type: 'string' },
   },
   async run({ options, io, out }) {
+    const demo = options.demo;
+    if (demo !== undefined && demo !== 'standard' && demo !== 'large') {
+      throw new UsageError('--demo is standard or large');
+    }
     const port = Number(options.port ?? io.env.PORT ?? 3000);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError('--port must be a port number');
@@ -38,12 +43,16 @@ export const serve: Command = {
           ? options['data-dir']
           : (io.env.CALLGATE_DATA_DIR ?? './data'),
       prepare: async (services) => {
-        if (!options.demo) return;
+        if (demo === undefined) return;
         const { db: kysely } = services.store;
         const now = services.now();
-        const created = await kysely.transaction().execute((trx) => seedDemo(trx, now));
+        const created = await kysely
+          .transaction()
+          .execute((trx) => (demo === 'large' ? seedLargeDemo(trx, now) : seedDemo(trx, now)));
+        // A recording on every 10th answered call; on the large demo, every 5,000th.
+        const every = demo === 'large' ? 5_000 : 10;
         if (created)
-          await seedDemoRecordings({ db: kysely, dataDir: services.config.dataDir, now });
+          await seedDemoRecordings({ db: kysely, dataDir: services.config.dataDir, now, every });
         const tokens = await kysely.transaction().execute(async (trx) => {
           const minted: string[] = [];
           for (const [userId, who] of DEMO_SIGN_INS) {

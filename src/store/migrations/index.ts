@@ -1,13 +1,18 @@
 import type { Migration, MigrationProvider } from 'kysely';
-import * as initial from './2026-11-22-initial.js';
-import * as service from './2026-11-22-service.js';
-import * as sessions from './2026-11-22-sessions.js';
+import * as initial from './2026-11-22-1-initial.js';
+import * as service from './2026-11-22-2-service.js';
+import * as sessions from './2026-11-22-3-sessions.js';
+import * as callIndexes from './2026-11-22-4-call-indexes.js';
 
-/** Every migration, named by date so they sort in the order they were written. */
+/**
+ * Every migration, named by date and sequence: Kysely runs them in the order of their
+ * names, so the names must sort in the order they were written.
+ */
 const MIGRATIONS: Record<string, Migration> = {
-  '2026-11-22-initial': initial,
-  '2026-11-22-service': service,
-  '2026-11-22-sessions': sessions,
+  '2026-11-22-1-initial': initial,
+  '2026-11-22-2-service': service,
+  '2026-11-22-3-sessions': sessions,
+  '2026-11-22-4-call-indexes': callIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
