@@ -11,6 +11,16 @@ export interface ServerOptions {
   readonly dataDir: string;
   /** Runs after the store is open and before the server listens (the demo seeds here). */
   readonly prepare?: (services: Services, app: App) => Promise<void>;
+  /** False for no logs (benchmarks); JSON lines otherwise. */
+  readonly logs?: boolean;
+}
+
+export interface RunningServer {
+  readonly app: App;
+  /** Where it listens, as `http://host:port`. */
+  readonly url: string;
+  /** Stops listening (in-flight requests finish) and closes the store. */
+  close(): Promise<void>;
 }
 
 /** Logs as JSON lines; the secrets a request can carry are never written. */
@@ -34,7 +44,7 @@ export const LOGGER: FastifyServerOptions['logger'] = {
  * Starts the service: opens the store, builds the app, listens, and closes both cleanly on
  * SIGINT/SIGTERM (in-flight requests finish; new ones get 503).
  */
-export async function startServer(options: ServerOptions): Promise<App> {
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = await openStore(options.db);
   const key = process.env.CALLGATE_SECRET_KEY;
   const services = createServices(store, {
@@ -42,23 +52,29 @@ export async function startServer(options: ServerOptions): Promise<App> {
     dataDir: options.dataDir,
     ...(key ? { secretKey: parseSecretKey(key) } : {}),
   });
-  const app = await buildApp(services, { logger: LOGGER });
+  const app = await buildApp(services, { logger: options.logs === false ? false : LOGGER });
   await options.prepare?.(services, app);
+  const close = async () => {
+    await app.close();
+    await store.close();
+  };
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down');
-    void app
-      .close()
-      .then(() => store.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          app.log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+    void close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await app.listen({ port: options.port, host: options.host });
-  return app;
+  const address = app.server.address();
+  const url =
+    typeof address === 'object' && address !== null
+      ? `http://${address.address}:${address.port}`
+      : String(address);
+  return { app, url, close };
 }

@@ -34,7 +34,7 @@ export const serve: Command = {
       throw new UsageError('--port must be a port number');
     const db =
       typeof options.db === 'string' ? options.db : (io.env.DATABASE_URL ?? './callgate.db');
-    const app = await startServer({
+    const server = await startServer({
       db,
       port,
       host: typeof options.host === 'string' ? options.host : (io.env.HOST ?? '127.0.0.1'),
@@ -72,13 +72,8 @@ export const serve: Command = {
         );
       },
     });
-    const address = app.server.address();
-    const where =
-      typeof address === 'object' && address !== null
-        ? `${address.address}:${address.port}`
-        : String(address);
-    out(`callgate listening on http://${where} (API docs at /docs)`);
+    out(`callgate listening on ${server.url} (API docs at /docs)`);
     // Keep running until a signal closes the server.
-    await new Promise<void>((resolve) => app.server.once('close', resolve));
+    await new Promise<void>((resolve) => server.app.server.once('close', resolve));
   },
 };
