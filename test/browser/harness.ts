@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type App, buildApp } from '../../src/api/app.js';
+import { type Services, createServices } from '../../src/api/services.js';
+import { type Store, openStore } from '../../src/store/database.js';
+import { seedDemoRecordings } from '../../src/telephony/demo-audio.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/telephony/demo.js';
+import type { Executor } from '../../src/store/database.js';
+
+/** Debian's Chromium, installed by .ci/run; playwright-core drives it (no bundled browser). */
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The built web app the server serves (dist/web, beside dist/test). */
+const WEB_INDEX = fileURLToPath(new URL('../../web/index.html', import.meta.url));
+
+/** Screenshots of every journey, kept by CI as artifacts (git-ignored). */
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+
+export { DEMO_PASSWORD };
+
+/**
+ * Why the journeys cannot run here, or undefined when they can. Without Chromium they are
+ * skipped locally; under CI (`CI=true`) the missing browser is a failure, never a skip.
+ */
+export function skipReason(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  if (process.env.CI === 'true') return undefined; // startJourneys fails loudly instead
+  return `${CHROMIUM} is not installed (apt-get install chromium); browser journeys skipped`;
+}
+
+export interface Journeys {
+  readonly baseUrl: string;
+  readonly store: Store;
+  readonly services: Services;
+  readonly browser: Browser;
+  /** A fresh browser context (its own cookies) at 1280×800, or the size given. */
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real server in this process over a fresh SQLite file and data directory,
+ * seeded with the demo company (passwords `callgate-demo`, recordings on every tenth
+ * answered call) and whatever `seed` adds, and launches Chromium.
+ */
+export async function startJourneys(
+  options: { readonly seed?: (db: Executor, now: number) => Promise<void> } = {},
+): Promise<Journeys> {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: the browser journeys need Chromium`);
+  assert.ok(
+    existsSync(WEB_INDEX),
+    `${WEB_INDEX} is missing: build the web app first (npm run build)`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'callgate-browser-'));
+  const dataDir = join(dir, 'data');
+  const store = await openStore(join(dir, 'callgate.db'));
+  const contexts: BrowserContext[] = [];
+  let app: App | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await app?.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const now = Date.now();
+    await store.db.transaction().execute(async (trx) => {
+      await seedDemo(trx, now);
+      await options.seed?.(trx, now);
+    });
+    await seedDemoRecordings({ db: store.db, dataDir, now });
+    const services = createServices(store, { dataDir, secretKey: randomBytes(32) });
+    app = await buildApp(services);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    assert.ok(address !== null && typeof address === 'object');
+    const baseUrl = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const launched = browser;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    return {
+      baseUrl,
+      store,
+      services,
+      browser: launched,
+      async newPage(viewport = { width: 1280, height: 800 }) {
+        const context = await launched.newContext({ viewport, baseURL: baseUrl, locale: 'en-US' });
+        contexts.push(context);
+        const page = await context.newPage();
+        page.setDefaultTimeout(10_000);
+        return page;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Signs in through the sign-in form and waits for the app's navigation. */
+export async function signIn(page: Page, email: string, accountId = 'demo'): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Account').fill(accountId);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // On a narrow screen the navigation is collapsed behind the menu button: hidden, yet there.
+  await page
+    .getByRole('navigation', { name: 'Main', includeHidden: true })
+    .waitFor({ state: 'attached' });
+}
+
+/** Saves a screenshot (by default of the whole page) as test-artifacts/<name>.png. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+}
+
+/**
+ * The form controls of the page that have no accessible label: no <label>, no aria-label,
+ * no aria-labelledby. Described by tag, type and id, for the failure message.
+ */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden')
+      .filter((el) => !(el.labels && el.labels.length > 0) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => el.tagName.toLowerCase() + (el.type ? '[type=' + el.type + ']' : '') + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : ''))
+  `);
+}
+
+/** Polls `probe` until it answers true, or fails with `message` after `ms`. */
+export async function eventually(
+  probe: () => Promise<boolean>,
+  message: string,
+  ms = 10_000,
+): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > until) assert.fail(message);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,205 @@
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api';
+import { ErrorAlert, Loading } from './components/alert';
+import { Layout } from './components/layout';
+import { administers, homePath } from './nav';
+import { hasAny } from './permissions';
+import { AssignmentsPage } from './pages/assignments-page';
+import { AuditLogPage } from './pages/audit-log-page';
+import { BalancePage } from './pages/balance-page';
+import { CallDetailsPage } from './pages/call-details-page';
+import { CallsPage } from './pages/calls-page';
+import { EffectivePermissionsPage } from './pages/effective-permissions-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { NumbersPage } from './pages/numbers-page';
+import { PlaceCallPage } from './pages/place-call-page';
+import { RecordingsFolderPage } from './pages/recordings-folder-page';
+import { RoleEditorPage } from './pages/role-editor-page';
+import { RolesPage } from './pages/roles-page';
+import { SettingsPage } from './pages/settings-page';
+import { SignInPage } from './pages/sign-in-page';
+import { StatisticsPage } from './pages/statistics-page';
+import { matchPath, navigate, useLocation } from './router';
+import { SessionContext, type SignedIn } from './session';
+import type { CatalogueEntry, Directory, Me, SessionInfo } from './types';
+
+interface Route {
+  readonly pattern: string;
+  /** Who may open the page; others get "not available" (the server would refuse anyway). */
+  readonly allowed?: (me: Me) => boolean;
+  readonly render: (params: Record<string, string>) => ReactNode;
+}
+
+const seesCalls = (me: Me) => hasAny(me.permissions, 'callStats.view');
+
+const ROUTES: readonly Route[] = [
+  { pattern: '/calls', allowed: seesCalls, render: () => <CallsPage /> },
+  {
+    pattern: '/calls/:id',
+    allowed: seesCalls,
+    render: ({ id }) => <CallDetailsPage callId={id ?? ''} />,
+  },
+  { pattern: '/statistics', allowed: seesCalls, render: () => <StatisticsPage /> },
+  { pattern: '/dial', render: () => <PlaceCallPage /> },
+  { pattern: '/settings', render: () => <SettingsPage /> },
+  { pattern: '/settings/:userId', render: ({ userId }) => <SettingsPage userId={userId ?? ''} /> },
+  {
+    pattern: '/numbers',
+    allowed: (me) => hasAny(me.permissions, 'numbers.manage'),
+    render: () => <NumbersPage />,
+  },
+  {
+    pattern: '/balance',
+    allowed: (me) => hasAny(me.permissions, 'balance.manage'),
+    render: () => <BalancePage />,
+  },
+  { pattern: '/admin/roles', allowed: administers, render: () => <RolesPage /> },
+  { pattern: '/admin/roles/new', allowed: administers, render: () => <RoleEditorPage /> },
+  {
+    pattern: '/admin/roles/:id',
+    allowed: administers,
+    render: ({ id }) => <RoleEditorPage roleId={id ?? ''} />,
+  },
+  { pattern: '/admin/assignments', allowed: administers, render: () => <AssignmentsPage /> },
+  { pattern: '/admin/effective', allowed: administers, render: () => <EffectivePermissionsPage /> },
+  {
+    pattern: '/admin/recordings-folder',
+    allowed: administers,
+    render: () => <RecordingsFolderPage />,
+  },
+  { pattern: '/admin/audit', allowed: administers, render: () => <AuditLogPage /> },
+];
+
+type AppState =
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'signedOut' }
+  | { readonly kind: 'failed'; readonly error: unknown }
+  | {
+      readonly kind: 'signedIn';
+      readonly session: SessionInfo;
+      readonly me: Me;
+      readonly directory: Directory;
+      readonly catalogue: readonly CatalogueEntry[];
+    };
+
+async function loadContext(session: SessionInfo) {
+  setCsrfToken(session.csrfToken);
+  const [me, directory, catalogue] = await Promise.all([
+    api.get<Me>('/me'),
+    api.get<Directory>('/directory'),
+    api.get<CatalogueEntry[]>('/permissions/catalogue'),
+  ]);
+  return { kind: 'signedIn' as const, session, me, directory, catalogue };
+}
+
+/** The app: the session (probed on load), then the page the URL names. */
+export function App() {
+  const [state, setState] = useState<AppState>({ kind: 'starting' });
+  const location = useLocation();
+
+  const start = useCallback(async (session: SessionInfo) => {
+    try {
+      setState(await loadContext(session));
+    } catch (error) {
+      setState({ kind: 'failed', error });
+    }
+  }, []);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      setCsrfToken(null);
+      setState({ kind: 'signedOut' });
+    });
+    api.get<SessionInfo>('/session', { quiet401: true }).then(
+      (session) => void start(session),
+      (error: unknown) =>
+        setState(
+          error instanceof ApiError && error.status === 401
+            ? { kind: 'signedOut' }
+            : { kind: 'failed', error },
+        ),
+    );
+    return () => setUnauthenticatedHandler(null);
+  }, [start]);
+
+  const signedIn = state.kind === 'signedIn' ? state : null;
+  const context = useMemo<SignedIn | null>(() => {
+    if (signedIn === null) return null;
+    return {
+      session: signedIn.session,
+      me: signedIn.me,
+      directory: signedIn.directory,
+      catalogue: signedIn.catalogue,
+      refresh: async () => setState(await loadContext(signedIn.session)),
+      signOut: async () => {
+        try {
+          await api.delete('/session');
+        } finally {
+          setCsrfToken(null);
+          setState({ kind: 'signedOut' });
+          navigate('/sign-in');
+        }
+      },
+    };
+  }, [signedIn]);
+
+  useEffect(() => {
+    if (state.kind === 'signedIn' && (location.path === '/' || location.path === '/sign-in'))
+      navigate(location.query.get('next') ?? homePath(state.me), { replace: true });
+  }, [state, location]);
+
+  switch (state.kind) {
+    case 'starting':
+      return (
+        <main id="main" className="sign-in">
+          <Loading label="Starting…" />
+        </main>
+      );
+    case 'failed':
+      return (
+        <main id="main" className="sign-in">
+          <ErrorAlert error={state.error} title="Callgate could not start.">
+            {' '}
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={() => window.location.reload()}
+            >
+              Try again
+            </button>
+          </ErrorAlert>
+        </main>
+      );
+    case 'signedOut':
+      return (
+        <SignInPage
+          onSignedIn={(session) => {
+            const next =
+              location.path !== '/' && location.path !== '/sign-in'
+                ? location.path + window.location.search
+                : null;
+            void start(session).then(() => {
+              if (next !== null) navigate(next, { replace: true });
+            });
+          }}
+        />
+      );
+    case 'signedIn': {
+      const page = (() => {
+        for (const route of ROUTES) {
+          const params = matchPath(route.pattern, location.path);
+          if (params === null) continue;
+          if (route.allowed && !route.allowed(state.me)) return <NotFoundPage forbidden />;
+          return route.render(params);
+        }
+        if (location.path === '/' || location.path === '/sign-in') return <Loading />;
+        return <NotFoundPage />;
+      })();
+      return (
+        <SessionContext.Provider value={context}>
+          <Layout>{page}</Layout>
+        </SessionContext.Provider>
+      );
+    }
+  }
+}

@@ -1,0 +1,275 @@
+import { useEffect, useId, useState } from 'react';
+import { api, apiUrl, messageOf } from '../api';
+import { ErrorAlert, Loading } from '../components/alert';
+import { actorName, describeAccessCode, userName } from '../directory';
+import { endOfDay, formatDateTime, startOfDay } from '../format';
+import { useTitle } from '../hooks';
+import { useSession } from '../session';
+import type { AuditEntry, AuditPage, Directory } from '../types';
+
+/** The audit event types (src/store/audit.ts) in words. */
+const EVENT_TYPES: Readonly<Record<string, string>> = {
+  'role.created': 'Role created',
+  'role.updated': 'Role changed',
+  'role.deleted': 'Role deleted',
+  'roles.replaced': 'Roles imported',
+  'assignments.replaced': 'Assignments changed',
+  'recordingsFolder.changed': 'Recorded calls folder access changed',
+  'recording.played': 'Recording played',
+  'recording.downloaded': 'Recording downloaded',
+  'recording.deleted': 'Recording deleted',
+  'recording.uploaded': 'Recording uploaded',
+  'legalHold.set': 'Legal hold set',
+  'legalHold.lifted': 'Legal hold lifted',
+  'outboundCall.refused': 'Outbound call refused',
+  'outboundCall.placed': 'Outbound call placed',
+  'userSettings.changed': 'User settings changed',
+  'settings.changed': 'Telephony settings changed',
+  'number.rented': 'Number rented',
+  'number.released': 'Number released',
+  'number.connectionChanged': 'Number connection changed',
+  'balance.toppedUp': 'Balance topped up',
+  'token.created': 'Token created',
+  'token.revoked': 'Token revoked',
+  'account.created': 'Account created',
+  'account.changed': 'Account changed',
+  'directory.replaced': 'Directory imported',
+  'calls.imported': 'Calls imported',
+};
+
+interface Filters {
+  readonly actor: string;
+  readonly type: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+const NO_FILTERS: Filters = { actor: '', type: '', from: '', to: '' };
+
+type LogState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'error'; readonly error: unknown }
+  | {
+      readonly status: 'ready';
+      readonly items: readonly AuditEntry[];
+      readonly nextCursor: string | null;
+    };
+
+/** The audit log, newest first, with filters (who, what, when) and CSV / JSON-lines export. */
+export function AuditLogPage() {
+  useTitle('Audit log');
+  const { directory } = useSession();
+  const id = useId();
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [state, setState] = useState<LogState>({ status: 'loading' });
+  const [moreError, setMoreError] = useState<string | null>(null);
+  const query = {
+    actor: filters.actor,
+    type: filters.type,
+    from: startOfDay(filters.from),
+    to: endOfDay(filters.to),
+  };
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ status: 'loading' });
+    setMoreError(null);
+    api
+      .get<AuditPage>('/audit-log', { query: { ...query, limit: 100 }, signal: controller.signal })
+      .then(
+        (page) => {
+          if (!controller.signal.aborted)
+            setState({ status: 'ready', items: page.items, nextCursor: page.nextCursor });
+        },
+        (error: unknown) => {
+          if (!controller.signal.aborted) setState({ status: 'error', error });
+        },
+      );
+    return () => controller.abort();
+    // `query` is derived from `filters` alone.
+  }, [filters]);
+
+  const loadMore = async () => {
+    if (state.status !== 'ready' || state.nextCursor === null) return;
+    try {
+      const page = await api.get<AuditPage>('/audit-log', {
+        query: { ...query, limit: 100, cursor: state.nextCursor },
+      });
+      setState({
+        status: 'ready',
+        items: [...state.items, ...page.items],
+        nextCursor: page.nextCursor,
+      });
+    } catch (error) {
+      setMoreError(messageOf(error));
+    }
+  };
+
+  const set = (patch: Partial<Filters>) => setFilters({ ...filters, ...patch });
+  const isFiltered = Object.values(filters).some((value) => value !== '');
+  const people = directory.users.slice().sort((a, b) => a.name.localeCompare(b.name));
+
+  return (
+    <>
+      <h1>Audit log</h1>
+      <p className="lead">
+        Every change to roles, assignments and the recordings folder, every recording played,
+        downloaded or deleted, and every refused call, with who and when. Newest first.
+      </p>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter the audit log"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-actor`}>Who</label>
+          <select
+            id={`${id}-actor`}
+            value={filters.actor}
+            onChange={(e) => set({ actor: e.target.value })}
+          >
+            <option value="">Anyone</option>
+            {people.map((user) => (
+              <option key={user.id} value={`user:${user.id}`}>
+                {user.name}
+              </option>
+            ))}
+            <option value="system">System</option>
+            <option value="operator">Operator</option>
+            <option value="cli">Command line</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-type`}>What</label>
+          <select
+            id={`${id}-type`}
+            value={filters.type}
+            onChange={(e) => set({ type: e.target.value })}
+          >
+            <option value="">Any event</option>
+            {Object.entries(EVENT_TYPES).map(([type, label]) => (
+              <option key={type} value={type}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-from`}>From</label>
+          <input
+            id={`${id}-from`}
+            type="date"
+            value={filters.from}
+            onChange={(e) => set({ from: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-to`}>To</label>
+          <input
+            id={`${id}-to`}
+            type="date"
+            value={filters.to}
+            onChange={(e) => set({ to: e.target.value })}
+          />
+        </div>
+        {isFiltered && (
+          <button type="button" className="button-secondary" onClick={() => setFilters(NO_FILTERS)}>
+            Clear filters
+          </button>
+        )}
+      </form>
+      <p className="export-links">
+        Export {isFiltered ? 'these entries' : 'the whole log'}:{' '}
+        <a href={apiUrl('/audit-log/export', { ...query, format: 'csv' })} download>
+          CSV
+        </a>{' '}
+        ·{' '}
+        <a href={apiUrl('/audit-log/export', { ...query, format: 'jsonl' })} download>
+          JSON lines
+        </a>
+      </p>
+      {state.status === 'loading' && <Loading label="Loading the audit log…" />}
+      {state.status === 'error' && <ErrorAlert error={state.error} />}
+      {state.status === 'ready' && state.items.length === 0 && (
+        <p className="empty">No entries match.</p>
+      )}
+      {state.status === 'ready' && state.items.length > 0 && (
+        <>
+          <table className="data-table audit-table">
+            <caption className="visually-hidden">Audit log entries, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.items.map((entry) => (
+                <tr key={entry.id}>
+                  <td data-label="When" className="nowrap">
+                    {formatDateTime(entry.at)}
+                  </td>
+                  <td data-label="Who">{actorName(directory, entry.actor)}</td>
+                  <td data-label="What">
+                    {EVENT_TYPES[entry.type] ?? entry.type}
+                    {entry.subject !== null && (
+                      <span className="muted"> · {describeSubject(directory, entry)}</span>
+                    )}
+                  </td>
+                  <td data-label="Details">
+                    <EntryDetails entry={entry} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {state.nextCursor !== null && (
+            <div className="list-footer">
+              <button type="button" className="button-secondary" onClick={() => void loadMore()}>
+                Load older entries
+              </button>
+            </div>
+          )}
+          {moreError !== null && (
+            <p className="alert alert-error" role="alert">
+              {moreError}
+            </p>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function describeSubject(directory: Directory, entry: AuditEntry): string {
+  const subject = entry.subject ?? '';
+  if (entry.type.startsWith('userSettings')) return userName(directory, subject);
+  if (subject.includes(':') || subject === 'admins' || subject === 'everyone')
+    return describeAccessCode(directory, subject);
+  return subject;
+}
+
+function EntryDetails({ entry }: { readonly entry: AuditEntry }) {
+  const parts = (
+    [
+      ['Before', entry.before],
+      ['After', entry.after],
+      ['Detail', entry.detail],
+    ] as const
+  ).filter(([, value]) => value !== undefined && value !== null);
+  if (parts.length === 0) return <span className="muted">—</span>;
+  return (
+    <details>
+      <summary>Show</summary>
+      {parts.map(([label, value]) => (
+        <div key={label}>
+          <strong>{label}</strong>
+          <pre className="json">{JSON.stringify(value, null, 2)}</pre>
+        </div>
+      ))}
+    </details>
+  );
+}

@@ -1,0 +1,246 @@
+import { type FormEvent, useCallback, useId, useState } from 'react';
+import { api } from '../api';
+import { AccessCodePicker } from '../components/access-code-picker';
+import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
+import { describeAccessCode } from '../directory';
+import { useLoad, useTitle } from '../hooks';
+import { useSession } from '../session';
+import type { FolderEntry, FolderSection } from '../types';
+
+const ACCESS_LABEL = { read: 'Read (may listen)', none: 'No access' } as const;
+
+/**
+ * The "Recorded calls" folder's access list (SPEC §7): listening needs recording.listen
+ * and read access here; an explicit "no access" wins over any "read".
+ */
+export function RecordingsFolderPage() {
+  useTitle('Recorded calls folder');
+  const [notice, setNotice] = useState<string | null>(null);
+  const folder = useLoad(
+    (signal) => api.get<FolderSection>('/settings/recordings-folder', { signal }),
+    [],
+  );
+  return (
+    <>
+      <h1>Recorded calls folder</h1>
+      <p className="lead">
+        Recordings are kept in the company drive’s “Recorded calls” folder. To listen to a
+        recording, someone needs both a role that reaches the call and read access to this folder.
+        An explicit <em>No access</em> wins over any <em>Read</em>, so you can keep, for example,
+        contractors away from every recording. Account administrators always have access.
+      </p>
+      {notice !== null && <Notice tone="success">{notice}</Notice>}
+      {folder.status === 'loading' && folder.data === undefined && <Loading />}
+      {folder.status === 'error' && <ErrorAlert error={folder.error} />}
+      {folder.data !== undefined && folder.status !== 'error' && (
+        <FolderEditor
+          key={folder.data.version}
+          saved={folder.data}
+          onReload={folder.reload}
+          onSaved={() => {
+            setNotice('The folder’s access list was saved.');
+            folder.reload();
+          }}
+          onEdit={() => setNotice(null)}
+        />
+      )}
+    </>
+  );
+}
+
+function FolderEditor({
+  saved,
+  onReload,
+  onSaved,
+  onEdit,
+}: {
+  readonly saved: FolderSection;
+  readonly onReload: () => void;
+  readonly onSaved: () => void;
+  readonly onEdit: () => void;
+}) {
+  const { directory } = useSession();
+  const id = useId();
+  const [entries, setEntriesState] = useState<readonly FolderEntry[]>(saved.value.entries);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const setEntries = (next: readonly FolderEntry[]) => {
+    onEdit();
+    setEntriesState(next);
+  };
+  const isChanged = JSON.stringify(entries) !== JSON.stringify(saved.value.entries);
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.put('/settings/recordings-folder', { entries }, { ifMatch: saved.version });
+      onSaved();
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <section className="card" aria-labelledby={`${id}-list`}>
+        <h2 id={`${id}-list`}>Access list{isChanged ? ' (changed, not saved yet)' : ''}</h2>
+        {entries.length === 0 ? (
+          <p className="empty">
+            Empty: nobody but account administrators may listen to recordings.
+          </p>
+        ) : (
+          <table className="data-table">
+            <caption className="visually-hidden">Who may read the Recorded calls folder</caption>
+            <thead>
+              <tr>
+                <th scope="col">Who</th>
+                <th scope="col">Access</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry, index) => {
+                const who = describeAccessCode(directory, entry.accessCode);
+                return (
+                  <tr key={entry.accessCode}>
+                    <td data-label="Who">{who}</td>
+                    <td data-label="Access">
+                      <select
+                        aria-label={`Access of ${who}`}
+                        value={entry.access}
+                        onChange={(e) =>
+                          setEntries(
+                            entries.map((item, i) =>
+                              i === index
+                                ? { ...item, access: e.target.value as FolderEntry['access'] }
+                                : item,
+                            ),
+                          )
+                        }
+                      >
+                        <option value="read">{ACCESS_LABEL.read}</option>
+                        <option value="none">{ACCESS_LABEL.none}</option>
+                      </select>
+                    </td>
+                    <td data-label="">
+                      <button
+                        type="button"
+                        className="button-secondary button-small"
+                        aria-label={`Remove ${who}`}
+                        onClick={() => setEntries(entries.filter((_, i) => i !== index))}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <AddEntry existing={entries} onAdd={(entry) => setEntries([...entries, entry])} />
+      {error !== null && (
+        <ErrorAlert
+          error={error}
+          title={
+            isVersionMismatch(error) ? 'Not saved: the list was changed meanwhile.' : 'Not saved.'
+          }
+        >
+          {isVersionMismatch(error) && (
+            <>
+              {' '}
+              Someone else saved the list after you opened this page. Reload it, then make your
+              change again.{' '}
+              <button type="button" className="button-secondary" onClick={onReload}>
+                Reload the list
+              </button>
+            </>
+          )}
+        </ErrorAlert>
+      )}
+      {isChanged && (
+        <div className="form-actions">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={busy}
+            onClick={() => void save()}
+          >
+            {busy ? 'Saving…' : 'Save access list'}
+          </button>
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={busy}
+            onClick={() => setEntries(saved.value.entries)}
+          >
+            Discard changes
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function AddEntry({
+  existing,
+  onAdd,
+}: {
+  readonly existing: readonly FolderEntry[];
+  readonly onAdd: (entry: FolderEntry) => void;
+}) {
+  const id = useId();
+  const [code, setCode] = useState<string | null>(null);
+  const [access, setAccess] = useState<FolderEntry['access']>('none');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [resetKey, setResetKey] = useState(0);
+  const onCode = useCallback((value: string | null) => setCode(value), []);
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    if (code === null) {
+      setProblem('Choose whom first.');
+      return;
+    }
+    if (existing.some((entry) => entry.accessCode === code)) {
+      setProblem('They are on the list already: change their access above.');
+      return;
+    }
+    setProblem(null);
+    onAdd({ accessCode: code, access });
+    setResetKey((k) => k + 1);
+  };
+
+  return (
+    <form className="card" onSubmit={add} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Add to the list</h2>
+      <div className="form-grid">
+        <AccessCodePicker onChange={onCode} resetKey={resetKey} label="Who" />
+        <div className="field">
+          <label htmlFor={`${id}-access`}>Access</label>
+          <select
+            id={`${id}-access`}
+            value={access}
+            onChange={(e) => setAccess(e.target.value as FolderEntry['access'])}
+          >
+            <option value="read">{ACCESS_LABEL.read}</option>
+            <option value="none">{ACCESS_LABEL.none}</option>
+          </select>
+        </div>
+      </div>
+      {problem !== null && (
+        <p className="alert alert-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <button type="submit" className="button-primary">
+        Add
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,84 @@
+import {
+  type AnchorHTMLAttributes,
+  type MouseEvent,
+  type ReactNode,
+  useSyncExternalStore,
+} from 'react';
+
+/**
+ * A router of a few lines over the History API: the server answers index.html for every
+ * page path, so real URLs work on reload and can be bookmarked.
+ */
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+const snapshot = () => window.location.pathname + window.location.search;
+
+/** Goes to `to` (a path with an optional query) without reloading the page. */
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (to === snapshot()) return;
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  for (const listener of listeners) listener();
+  if (!options.replace) window.scrollTo(0, 0);
+}
+
+export interface Location {
+  readonly path: string;
+  readonly query: URLSearchParams;
+}
+
+/** The current path and query; re-renders on every navigation. */
+export function useLocation(): Location {
+  const current = useSyncExternalStore(subscribe, snapshot);
+  const url = new URL(current, window.location.origin);
+  return { path: url.pathname, query: url.searchParams };
+}
+
+/** Matches `/calls/:id` style patterns; answers the parameters or null. */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const names: string[] = [];
+  const source = pattern.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const match = new RegExp(`^${source}/?$`).exec(path);
+  if (!match) return null;
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+}
+
+type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & {
+  readonly to: string;
+  readonly children: ReactNode;
+};
+
+/** A real link (keyboard, middle click, "open in new tab" all work) that navigates in place. */
+export function Link({ to, onClick, children, ...rest }: LinkProps) {
+  const handle = (event: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(event);
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return (
+    <a href={to} onClick={handle} {...rest}>
+      {children}
+    </a>
+  );
+}
