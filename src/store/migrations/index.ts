@@ -3,6 +3,7 @@ import * as initial from './2026-11-22-1-initial.js';
 import * as service from './2026-11-22-2-service.js';
 import * as sessions from './2026-11-22-3-sessions.js';
 import * as callIndexes from './2026-11-22-4-call-indexes.js';
+import * as callListWindows from './2026-11-22-5-call-list-windows.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-2-service': service,
   '2026-11-22-3-sessions': sessions,
   '2026-11-22-4-call-indexes': callIndexes,
+  '2026-11-22-5-call-list-windows': callListWindows,
 };
 
 export const migrationProvider: MigrationProvider = {
