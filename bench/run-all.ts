@@ -5,12 +5,15 @@
  * Data is built deterministically from seeds the first time and reused after
  * (bench/data/, the PostgreSQL schema bench_lists).
  */
+import { run as runChange } from './change.js';
+import { run as runDecisions } from './decisions.js';
 import { run as runHttp } from './http.js';
 import { run as runLists } from './lists.js';
 import { type Figure, writeResults } from './results.js';
 
-// The in-process decision and change benchmarks (issue 5, points 1 and 4) join here.
 const SUITES: readonly [string, () => Promise<Figure[]>][] = [
+  ['decisions in process', () => runDecisions()],
+  ['change', () => runChange()],
   ['lists', () => runLists()],
   ['HTTP', () => runHttp()],
 ];

@@ -2,6 +2,7 @@ import {
   CATALOGUE,
   PERMISSION_INDEX,
   PERMISSION_KEYS,
+  SCOPE_LEVELS,
   SCOPE_RANK,
   type Level,
   type LevelOf,
@@ -10,9 +11,16 @@ import {
   type ScopedPermissionKey,
   isScopedPermission,
   levelAt,
+  permissionIndex,
 } from './catalogue.js';
 import { EXTENSION_PATTERN, normalizePhoneNumber } from './phone-number.js';
-import { CRM_CLIENT_TYPES, type CompiledUser, type Policy } from './policy.js';
+import {
+  CRM_CLIENT_TYPES,
+  type CompiledUser,
+  type DecisionTable,
+  type Policy,
+  USER_FLAGS,
+} from './policy.js';
 import { ValidationError } from './validation-error.js';
 
 /**
@@ -68,34 +76,158 @@ export interface Explanation extends Decision {
 
 const LEVEL_NAMES: readonly (readonly Level[])[] = PERMISSION_KEYS.map((key) => CATALOGUE[key]);
 const LISTEN = PERMISSION_INDEX['recording.listen'];
+const PERMISSION_COUNT = PERMISSION_KEYS.length;
+const IS_SCOPED: readonly boolean[] = PERMISSION_KEYS.map(isScopedPermission);
 const DENIED: Decision = Object.freeze({ allowed: false, level: 'none' });
 
 /**
- * Answers a question from the compiled lookups: the plain, fast path.
+ * Every answer there can be, made once and frozen: `[permission][rank][allowed ? 1 : 0]`.
+ * A decision is a lookup, never an allocation.
+ */
+const DECISIONS: readonly (readonly (readonly [Decision, Decision])[])[] = PERMISSION_KEYS.map(
+  (key) =>
+    CATALOGUE[key].map(
+      (level: Level) =>
+        [
+          Object.freeze({ allowed: false, level }),
+          Object.freeze({ allowed: true, level }),
+        ] as const,
+    ),
+);
+
+/** The reasons that carry no role, made once. */
+const RULE_REASONS = {
+  unknownUser: Object.freeze({ rule: 'unknownUser' }),
+  inactiveUser: Object.freeze({ rule: 'inactiveUser' }),
+  freePlanDefaults: Object.freeze({ rule: 'freePlanDefaults' }),
+  recordingsFolder: Object.freeze({ rule: 'recordingsFolder' }),
+  blockedNumber: Object.freeze({ rule: 'blockedNumber' }),
+  internalCall: Object.freeze({ rule: 'internalCall' }),
+} as const satisfies Partial<Record<Rule, RuleReason>>;
+/** Administrators hold the highest level of each permission (SPEC §4). */
+const ADMINISTRATOR_REASONS: readonly RuleReason[] = PERMISSION_KEYS.map((key) =>
+  Object.freeze({ rule: 'accountAdministrator', level: CATALOGUE[key].at(-1)! }),
+);
+/** The phrases of explanations' details, per permission and rank, or per scope rank. */
+const IS_INACTIVE = ' is inactive and holds no access codes';
+const HOLDS: readonly (readonly string[])[] = PERMISSION_KEYS.map((key) =>
+  CATALOGUE[key].map((level: Level) => ` holds ${key} at level ${level}`),
+);
+const WITHIN_SCOPE = SCOPE_LEVELS.map((level) => ` is within scope ${level} of `);
+const OUTSIDE_SCOPE = SCOPE_LEVELS.map((level) => ` is outside scope ${level} of `);
+
+function answer(permission: number, rank: number, allowed: boolean): Decision {
+  return DECISIONS[permission]![rank]![allowed ? 1 : 0];
+}
+
+/**
+ * Answers a question from the compiled lookups: the plain, fast path. Reads the flat
+ * decision table (policy.ts) — one map lookup per user id, then array cells.
  *
  * @example decide(policy, { userId: 'u7', permission: 'recording.listen', targetUserId: 'u9' })
  *          // { allowed: false, level: 'own' }
  */
 export function decide(policy: Policy, question: Question): Decision {
-  const actor = policy.users.get(question.userId);
-  if (actor === undefined) return DENIED;
-  const p = PERMISSION_INDEX[question.permission];
-  const rank = actor.ranks[p]!;
-  const level = LEVEL_NAMES[p]![rank]!;
+  const table = policy.table;
+  const user = table.index.get(question.userId);
+  if (user === undefined) return DENIED;
+  const p = permissionIndex(question.permission);
   if (question.phoneNumber !== undefined) {
     assertOutbound(question);
+    const actor = policy.users.get(question.userId)!;
+    const rank = table.ranks[user * PERMISSION_COUNT + p]!;
     const destination = classifyDestination(policy, actor, question.phoneNumber);
-    return { allowed: isDestinationAllowed(actor, rank, destination), level };
+    return answer(p, rank, isDestinationAllowed(actor, rank, destination));
   }
-  let allowed: boolean;
-  if (question.targetUserId === undefined) {
-    allowed = rank > 0;
-  } else {
-    assertScoped(question);
-    allowed = reaches(policy, actor, rank, question.targetUserId);
+  const target = question.targetUserId;
+  if (target === undefined) return decideAt(table, user, p, undefined);
+  assertScoped(p);
+  return decideAt(table, user, p, targetRow(table, question.userId, user, target));
+}
+
+/**
+ * {@link decide} for callers that already hold indexes: the user's and the target's row
+ * in `policy.table` (their position in the policy source's subjects; `table.index` maps
+ * ids to them) and the permission's position in PERMISSION_KEYS (`PERMISSION_INDEX`).
+ * `target` is undefined for a question without a target, null for an item no employee
+ * owns, and an index otherwise (an index outside the table is an unknown user). Same
+ * answers as `decide`, without a single map lookup; phone numbers need `decide`.
+ *
+ * @example decideByIndex(policy, policy.table.index.get('u7')!, PERMISSION_INDEX['callStats.view'], 9)
+ */
+export function decideByIndex(
+  policy: Policy,
+  user: number,
+  permission: number,
+  target?: number | null,
+): Decision {
+  const table = policy.table;
+  if (!(permission >= 0 && permission < PERMISSION_COUNT) || !Number.isInteger(permission)) {
+    throw new RangeError(`no permission at index ${permission}`);
   }
-  if (p === LISTEN && !actor.canReadRecordingsFolder) allowed = false;
-  return { allowed, level };
+  if (!(user >= 0 && user < table.userIds.length) || !Number.isInteger(user)) return DENIED;
+  if (target === undefined) return decideAt(table, user, permission, undefined);
+  assertScoped(permission);
+  return decideAt(table, user, permission, target);
+}
+
+/**
+ * The row of a question's target: null for an item no employee owns, the actor's own row
+ * without a lookup when they ask about themselves, and -1 for an id the policy does not
+ * know (nobody's row: reached only at `any`, like any stranger).
+ */
+function targetRow(
+  table: DecisionTable,
+  userId: string,
+  user: number,
+  target: string | null,
+): number | null {
+  if (target === null) return null;
+  if (target === userId) return user;
+  return table.index.get(target) ?? -1;
+}
+
+function decideAt(
+  table: DecisionTable,
+  user: number,
+  p: number,
+  target: number | null | undefined,
+): Decision {
+  const rank = table.ranks[user * PERMISSION_COUNT + p]!;
+  let allowed = target === undefined ? rank > 0 : reachesAt(table, user, rank, target);
+  if (p === LISTEN && (table.flags[user]! & USER_FLAGS.readsRecordingsFolder) === 0)
+    allowed = false;
+  return answer(p, rank, allowed);
+}
+
+/** {@link reaches} on the flat table: user `user` with a scope of `rank` reaching `target`. */
+function reachesAt(
+  table: DecisionTable,
+  user: number,
+  rank: number,
+  target: number | null,
+): boolean {
+  if (rank === SCOPE_RANK.any) return true;
+  if (rank === SCOPE_RANK.none || target === null) return false;
+  if (target === user) return true;
+  if (rank !== SCOPE_RANK.department) return false;
+  if (!(target >= 0 && target < table.userIds.length) || !Number.isInteger(target)) return false;
+  return sharesSubtreeAt(table, user, target);
+}
+
+/** Is one of row `target`'s department slots inside one of row `user`'s subtree ranges? */
+function sharesSubtreeAt(table: DecisionTable, user: number, target: number): boolean {
+  const { slots, ranges } = table;
+  const lastSlot = table.slotStart[target + 1]!;
+  const firstRange = table.rangeStart[user]!;
+  const lastRange = table.rangeStart[user + 1]!;
+  for (let s = table.slotStart[target]!; s < lastSlot; s++) {
+    const slot = slots[s]!;
+    for (let r = firstRange; r < lastRange; r += 2) {
+      if (slot >= ranges[r]! && slot <= ranges[r + 1]!) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -103,23 +235,31 @@ export function decide(policy: Policy, question: Question): Decision {
  * level came through, and every rule that applied.
  */
 export function explain(policy: Policy, question: Question): Explanation {
-  const actor = policy.users.get(question.userId);
-  if (actor === undefined) {
+  const table = policy.table;
+  const user = table.index.get(question.userId);
+  if (user === undefined) {
     return {
       ...DENIED,
-      reasons: [{ rule: 'unknownUser' }],
+      reasons: [RULE_REASONS.unknownUser],
       detail: `no user "${question.userId}" in this account`,
     };
   }
-  const { allowed, level } = decide(policy, question);
-  const reasons = reasonsFor(policy, actor, question.permission);
-  const who = actor.subject.id;
+  // The same steps as decide, on the same table, keeping what the explanation needs.
+  const p = permissionIndex(question.permission);
+  const rank = table.ranks[user * PERMISSION_COUNT + p]!;
+  const level = LEVEL_NAMES[p]![rank]!;
+  const flags = table.flags[user]!;
+  const isActive = (flags & USER_FLAGS.active) !== 0;
+  const who = question.userId;
 
   if (question.phoneNumber !== undefined) {
+    assertOutbound(question);
+    const actor = policy.users.get(question.userId)!;
     const classification = classifyDestination(policy, actor, question.phoneNumber);
-    if (classification === 'blocked') reasons.push({ rule: 'blockedNumber' });
-    if (classification === 'internal' && actor.subject.active)
-      reasons.push({ rule: 'internalCall' });
+    const allowed = isDestinationAllowed(actor, rank, classification);
+    const reasons = reasonsAt(policy, user, p, rank);
+    if (classification === 'blocked') reasons.push(RULE_REASONS.blockedNumber);
+    if (classification === 'internal' && isActive) reasons.push(RULE_REASONS.internalCall);
     return {
       allowed,
       level,
@@ -129,50 +269,49 @@ export function explain(policy: Policy, question: Question): Explanation {
     };
   }
 
-  let detail: string;
-  if (!actor.subject.active) {
-    detail = `${who} is inactive and holds no access codes`;
-  } else if (question.targetUserId === undefined) {
-    detail = `${who} holds ${question.permission} at level ${level}`;
-  } else {
-    const owner =
-      question.targetUserId === null ? 'an item no employee owns' : question.targetUserId;
-    const rank = actor.ranks[PERMISSION_INDEX[question.permission]]!;
-    const inScope = reaches(policy, actor, rank, question.targetUserId);
-    detail = `${owner} is ${inScope ? 'within' : 'outside'} scope ${level} of ${who}`;
+  const target = question.targetUserId;
+  let inScope = false;
+  if (target !== undefined) {
+    assertScoped(p);
+    inScope = reachesAt(table, user, rank, targetRow(table, question.userId, user, target));
   }
-  if (
-    question.permission === 'recording.listen' &&
-    !actor.isAdministrator &&
-    actor.subject.active
-  ) {
-    if (!actor.canReadRecordingsFolder) {
-      reasons.push({ rule: 'recordingsFolder' });
-      detail += '; the "Recorded calls" folder access list refuses them';
-    }
+  const readsFolder = (flags & USER_FLAGS.readsRecordingsFolder) !== 0;
+  const allowed = (target === undefined ? rank > 0 : inScope) && (p !== LISTEN || readsFolder);
+  const reasons = reasonsAt(policy, user, p, rank);
+  // The sentences are joined from phrases made once: each `+` here is one allocation.
+  let detail: string;
+  if (!isActive) {
+    detail = who + IS_INACTIVE;
+  } else if (target === undefined) {
+    detail = who + HOLDS[p]![rank]!;
+  } else {
+    const owner = target === null ? 'an item no employee owns' : target;
+    detail = owner + (inScope ? WITHIN_SCOPE : OUTSIDE_SCOPE)[rank]! + who;
+  }
+  if (p === LISTEN && (flags & USER_FLAGS.administrator) === 0 && isActive && !readsFolder) {
+    reasons.push(RULE_REASONS.recordingsFolder);
+    detail += '; the "Recorded calls" folder access list refuses them';
   }
   return { allowed, level, reasons, detail };
 }
 
-function reasonsFor(policy: Policy, actor: CompiledUser, permission: PermissionKey): Reason[] {
-  if (!actor.subject.active) return [{ rule: 'inactiveUser' }];
-  const p = PERMISSION_INDEX[permission];
-  const rank = actor.ranks[p]!;
+/** The roles and rules behind user `user`'s rank `rank` of permission `p`, from the table. */
+function reasonsAt(policy: Policy, user: number, p: number, rank: number): Reason[] {
+  const table = policy.table;
+  const flags = table.flags[user]!;
+  if ((flags & USER_FLAGS.active) === 0) return [RULE_REASONS.inactiveUser];
   const reasons: Reason[] = [];
   if (rank > 0) {
-    for (const grant of actor.grants) {
-      if (grant.role.ranks[p] !== rank) continue;
-      reasons.push({
-        roleId: grant.role.id,
-        roleName: grant.role.name,
-        accessCode: grant.accessCode,
-        level: levelAt(permission, rank),
-      });
+    const { grantPairs, pairRoles, pairReasons, roleRanks } = table;
+    const last = table.grantStart[user + 1]!;
+    for (let g = table.grantStart[user]!; g < last; g++) {
+      const pair = grantPairs[g]!;
+      if (roleRanks[pairRoles[pair]! * PERMISSION_COUNT + p] !== rank) continue;
+      reasons.push(pairReasons[pair * PERMISSION_COUNT + p]!);
     }
   }
-  if (actor.isAdministrator)
-    reasons.push({ rule: 'accountAdministrator', level: levelAt(permission, rank) });
-  if (policy.usesPlanDefaults) reasons.push({ rule: 'freePlanDefaults' });
+  if ((flags & USER_FLAGS.administrator) !== 0) reasons.push(ADMINISTRATOR_REASONS[p]!);
+  if (policy.usesPlanDefaults) reasons.push(RULE_REASONS.freePlanDefaults);
   return reasons;
 }
 
@@ -206,9 +345,9 @@ export function lowestScopeReaching(
 ): ScopeLevel {
   if (targetUserId === null) return 'any';
   if (targetUserId === actorId) return 'own';
-  const actor = policy.users.get(actorId);
-  const target = policy.users.get(targetUserId);
-  return actor !== undefined && target !== undefined && sharesSubtree(actor.ranges, target.slots)
+  const actor = policy.table.index.get(actorId);
+  const target = policy.table.index.get(targetUserId);
+  return actor !== undefined && target !== undefined && sharesSubtreeAt(policy.table, actor, target)
     ? 'department'
     : 'any';
 }
@@ -302,12 +441,13 @@ function assertOutbound(question: Question): void {
   }
 }
 
-function assertScoped(question: Question): void {
-  if (!isScopedPermission(question.permission)) {
+/** Refuses a target on a permission without scopes; `p` is the permission's index. */
+function assertScoped(p: number): void {
+  if (!IS_SCOPED[p]) {
     throw new ValidationError([
       {
         path: 'targetUserId',
-        message: `${question.permission} has no scope over users; ask it without a target`,
+        message: `${PERMISSION_KEYS[p]} has no scope over users; ask it without a target`,
       },
     ]);
   }
@@ -325,10 +465,12 @@ export function effectivePermissions(
   userId: string,
 ): { readonly [K in PermissionKey]: EffectivePermission } | undefined {
   const actor = policy.users.get(userId);
-  if (actor === undefined) return undefined;
+  const user = policy.table.index.get(userId);
+  if (actor === undefined || user === undefined) return undefined;
   const entries = PERMISSION_KEYS.map((key) => {
-    const level = levelAt(key, actor.ranks[PERMISSION_INDEX[key]]!);
-    const sources = reasonsFor(policy, actor, key)
+    const p = PERMISSION_INDEX[key];
+    const level = levelAt(key, actor.ranks[p]!);
+    const sources = reasonsAt(policy, user, p, actor.ranks[p]!)
       .filter((reason): reason is RoleReason => 'roleId' in reason)
       .map(({ roleId, roleName, accessCode }) => ({ roleId, roleName, accessCode }));
     const permission: EffectivePermission = actor.isAdministrator
@@ -345,8 +487,13 @@ export function levelOf<K extends PermissionKey>(
   userId: string,
   permission: K,
 ): LevelOf<K> {
-  const actor = policy.users.get(userId);
-  return levelAt(permission, actor === undefined ? 0 : actor.ranks[PERMISSION_INDEX[permission]]!);
+  const row = policy.table.index.get(userId);
+  return levelAt(
+    permission,
+    row === undefined
+      ? 0
+      : policy.table.ranks[row * PERMISSION_COUNT + permissionIndex(permission)]!,
+  );
 }
 
 /**
@@ -399,10 +546,11 @@ export function reachableUsers(
     case 'own':
       return new Set([userId]);
     case 'department': {
-      const actor = policy.users.get(userId)!;
+      const table = policy.table;
+      const actor = table.index.get(userId)!;
       const reached = new Set([userId]);
-      for (const user of policy.users.values()) {
-        if (sharesSubtree(actor.ranges, user.slots)) reached.add(user.subject.id);
+      for (const id of table.order) {
+        if (sharesSubtreeAt(table, actor, table.index.get(id)!)) reached.add(id);
       }
       return reached;
     }

@@ -6,8 +6,10 @@ import {
   type Plan,
   type ScopeLevel,
   canEditPermissions,
+  levelAt,
   levelRank,
 } from './catalogue.js';
+import type { RoleReason } from './decide.js';
 import { DEFAULT_ROLES, defaultAssignments } from './defaults.js';
 import type { CountryCode } from './phone-number.js';
 import type { Assignment, Role } from './roles.js';
@@ -108,10 +110,69 @@ export interface CompiledUser {
   readonly ranges: Int32Array;
 }
 
+/**
+ * The per-user facts a decision reads, laid out flat by user index (the user's position
+ * in the policy source's subjects), so that a decision touches a few bytes of a few
+ * contiguous arrays instead of following pointers through per-user objects: at 10,000
+ * users and more that is the difference between cache hits and misses. `decide`,
+ * `decideByIndex` and `explain` read only this (phone numbers aside); `Policy.users` makes
+ * its per-user objects from it on demand.
+ */
+export interface DecisionTable {
+  /** Index → user id; `index` is its inverse. */
+  readonly userIds: readonly string[];
+  /**
+   * User id → index. The keys are the ids as JSON.parse returns them: V8 interns string
+   * values of up to ten characters there, so the id of a request body (parsed the same
+   * way) is the very same string and is found by comparing pointers; and the keys sit
+   * together in memory rather than scattered across the directory's objects. At 10,000
+   * users the id lookup is most of a decision, and this halves it (bench/decisions.ts).
+   */
+  readonly index: ReadonlyMap<string, number>;
+  /** Each distinct id once, where it first appears among the subjects: the order of `users`. */
+  readonly order: readonly string[];
+  /** Effective rank of user `i` for permission `p` at `i * PERMISSION_KEYS.length + p`. */
+  readonly ranks: Uint8Array;
+  /** Per user, the bits of {@link USER_FLAGS}. */
+  readonly flags: Uint8Array;
+  /** Rank of role `r` (its position in `Policy.roles`) for permission `p`, as in `ranks`. */
+  readonly roleRanks: Uint8Array;
+  /**
+   * User `i`'s grants, in the order of `CompiledUser.grants`, are the (role, access code)
+   * pairs `grantPairs[g]` for g in `grantStart[i] .. grantStart[i + 1]`. Users share pairs
+   * (everyone holding `departmentTree:d1` holds its roles through the same pair).
+   */
+  readonly grantStart: Int32Array;
+  readonly grantPairs: Int32Array;
+  /** The role of each pair, as its position in `Policy.roles`. */
+  readonly pairRoles: Int32Array;
+  /**
+   * The explanation of pair `k` for permission `p`, at `k * PERMISSION_KEYS.length + p`:
+   * made once, frozen, and shared by every explanation that names it.
+   */
+  readonly pairReasons: readonly RoleReason[];
+  /** User `i`'s department slots are `slots[slotStart[i] .. slotStart[i + 1])`. */
+  readonly slotStart: Int32Array;
+  readonly slots: Int32Array;
+  /** User `i`'s `[first, last]` subtree pairs are `ranges[rangeStart[i] .. rangeStart[i + 1])`. */
+  readonly rangeStart: Int32Array;
+  readonly ranges: Int32Array;
+}
+
+/** The bits of `DecisionTable.flags`. */
+export const USER_FLAGS = {
+  active: 1,
+  administrator: 2,
+  readsRecordingsFolder: 4,
+} as const;
+
 /** A compiled policy: per user, a flat lookup of effective levels. Immutable. */
 export interface Policy {
   readonly account: PolicyAccount;
+  /** Every user by id, in the subjects' order; each made from `table` on first use. */
   readonly users: ReadonlyMap<string, CompiledUser>;
+  /** The same users, flat by index: what the decision path reads. */
+  readonly table: DecisionTable;
   readonly roles: readonly CompiledRole[];
   readonly phoneBook: PhoneBook;
   /** True when the free plan's fixed defaults apply instead of the stored roles (SPEC §9). */
@@ -121,10 +182,16 @@ export interface Policy {
 }
 
 const MAX_RANKS = Uint8Array.from(PERMISSION_KEYS, (key) => CATALOGUE[key].length - 1);
+const PERMISSION_COUNT = PERMISSION_KEYS.length;
 
 /**
  * Compiles roles, assignments and the directory into per-user lookups, once per change;
  * every decision after that is a few array reads.
+ *
+ * The work is one pass over the users writing flat arrays (the decision table): ranks,
+ * flags and the (role, code) pairs each user holds. The per-user objects of `users` are
+ * made from the table on first use, so that compiling 100,000 users allocates a few
+ * arrays rather than hundreds of thousands of objects.
  *
  * @example const policy = compilePolicy(source); decide(policy, { userId: 'u7', permission: 'callStats.view' })
  */
@@ -136,12 +203,12 @@ export function compilePolicy(source: PolicySource): Policy {
     : source.assignments;
 
   const compiledRoles = roles.map(compileRole);
-  const rolesById = new Map(compiledRoles.map((role) => [role.id, role]));
-  const rolesByCode = new Map<string, CompiledRole[]>();
+  const roleIndex = new Map(compiledRoles.map((role, r) => [role.id, r]));
+  const rolesByCode = new Map<string, number[]>();
   let validUntil = Number.POSITIVE_INFINITY;
   for (const assignment of assignments) {
-    const role = rolesById.get(assignment.roleId);
-    if (!role) continue;
+    const role = roleIndex.get(assignment.roleId);
+    if (role === undefined) continue;
     if (assignment.expiresAt !== null) {
       const expiresAt = Date.parse(assignment.expiresAt);
       if (expiresAt <= source.now) continue;
@@ -151,16 +218,62 @@ export function compilePolicy(source: PolicySource): Policy {
     if (held) held.push(role);
     else rolesByCode.set(assignment.accessCode, [role]);
   }
+  const roleRanks = new Uint8Array(compiledRoles.length * PERMISSION_COUNT);
+  compiledRoles.forEach((role, r) => roleRanks.set(role.ranks, r * PERMISSION_COUNT));
 
+  // Every (role, access code) pair an assignment makes, with its explanations made once.
+  const pairRoles: number[] = [];
+  const pairReasons: RoleReason[] = [];
+  const effects = new Map<string, CodeEffect>();
   const folder = new Map(source.recordingsFolder.map((entry) => [entry.accessCode, entry.access]));
-  const groupsAllowed = source.account.edition === 'on-premise';
-  const users = new Map<string, CompiledUser>();
-  for (const subject of source.subjects) {
-    users.set(subject.id, compileUser(subject, rolesByCode, folder, groupsAllowed));
+  for (const code of new Set([...rolesByCode.keys(), ...folder.keys()])) {
+    const pairs = (rolesByCode.get(code) ?? []).map((r) => {
+      const role = compiledRoles[r]!;
+      PERMISSION_KEYS.forEach((key, p) => {
+        pairReasons.push(
+          Object.freeze({
+            roleId: role.id,
+            roleName: role.name,
+            accessCode: code,
+            level: levelAt(key, role.ranks[p]!),
+          }),
+        );
+      });
+      return pairRoles.push(r) - 1;
+    });
+    effects.set(code, { pairs, folder: folder.get(code) });
   }
+
+  const subjects = source.subjects;
+  const table = allocateTable(subjects);
+  const groupsAllowed = source.account.edition === 'on-premise';
+  const grantStart = new Int32Array(subjects.length + 1);
+  const grantPairs: number[] = [];
+  for (let row = 0; row < subjects.length; row++) {
+    compileUser(
+      subjects[row]!,
+      row,
+      table,
+      effects,
+      groupsAllowed,
+      roleRanks,
+      pairRoles,
+      grantPairs,
+    );
+    grantStart[row + 1] = grantPairs.length;
+  }
+  const decisionTable: DecisionTable = {
+    ...table,
+    roleRanks,
+    grantStart,
+    grantPairs: Int32Array.from(grantPairs),
+    pairRoles: Int32Array.from(pairRoles),
+    pairReasons,
+  };
   return {
     account: source.account,
-    users,
+    users: new CompiledUsers(subjects, decisionTable, compiledRoles),
+    table: decisionTable,
     roles: compiledRoles,
     phoneBook: source.phoneBook,
     usesPlanDefaults,
@@ -176,42 +289,191 @@ function compileRole(role: Role): CompiledRole {
   };
 }
 
+/** The parts of the table that depend on the users alone; slots and ranges are filled here. */
+type UserRows = Pick<
+  DecisionTable,
+  | 'userIds'
+  | 'index'
+  | 'order'
+  | 'ranks'
+  | 'flags'
+  | 'slotStart'
+  | 'slots'
+  | 'rangeStart'
+  | 'ranges'
+>;
+
+function allocateTable(subjects: readonly PolicySubject[]): UserRows {
+  const count = subjects.length;
+  const slotStart = new Int32Array(count + 1);
+  const rangeStart = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) {
+    const subject = subjects[i]!;
+    slotStart[i + 1] = slotStart[i]! + subject.departmentSlots.length;
+    rangeStart[i + 1] = rangeStart[i]! + subject.departmentRanges.length;
+  }
+  // The ids as JSON.parse makes them: interned where it interns (see `DecisionTable.index`),
+  // and side by side in memory. Equal strings either way: only speed depends on this.
+  const userIds = JSON.parse(JSON.stringify(subjects.map((subject) => subject.id))) as string[];
+  // Where the same id comes twice, the last row answers for it and the first place stays.
+  const index = new Map<string, number>();
+  for (let i = 0; i < count; i++) index.set(userIds[i]!, i);
+  const order = index.size === count ? userIds : [...index.keys()];
+  const slots = new Int32Array(slotStart[count]!);
+  const ranges = new Int32Array(rangeStart[count]!);
+  for (let i = 0; i < count; i++) {
+    slots.set(subjects[i]!.departmentSlots, slotStart[i]);
+    ranges.set(subjects[i]!.departmentRanges, rangeStart[i]);
+  }
+  return {
+    userIds,
+    index,
+    order,
+    ranks: new Uint8Array(count * PERMISSION_COUNT),
+    flags: new Uint8Array(count),
+    slotStart,
+    slots,
+    rangeStart,
+    ranges,
+  };
+}
+
+/** What holding one access code brings: (role, code) pairs, and the folder list's word. */
+interface CodeEffect {
+  readonly pairs: readonly number[];
+  readonly folder: FolderAccess | undefined;
+}
+
+/** One user's row of the table: ranks, flags, and the pairs they hold, in code order. */
 function compileUser(
   subject: PolicySubject,
-  rolesByCode: ReadonlyMap<string, readonly CompiledRole[]>,
-  folder: ReadonlyMap<string, FolderAccess>,
+  row: number,
+  table: UserRows,
+  effects: ReadonlyMap<string, CodeEffect>,
   groupsAllowed: boolean,
-): CompiledUser {
-  const ranks = new Uint8Array(PERMISSION_KEYS.length);
-  const grants: Grant[] = [];
-  // SPEC §3: inactive users hold no access codes, so nothing below applies to them.
-  const codes = subject.active ? subject.accessCodes : [];
+  roleRanks: Uint8Array,
+  pairRoles: readonly number[],
+  grantPairs: number[],
+): void {
+  const ranks = table.ranks;
+  const base = row * PERMISSION_COUNT;
   let folderRead = false;
   let folderDenied = false;
-  for (const accessCode of codes) {
-    // A group code can only be held on the on-premise edition (SPEC §9).
-    if (!groupsAllowed && accessCode.startsWith('group:')) continue;
-    for (const role of rolesByCode.get(accessCode) ?? []) {
-      grants.push({ role, accessCode });
-      for (let p = 0; p < ranks.length; p++) {
-        if (role.ranks[p]! > ranks[p]!) ranks[p] = role.ranks[p]!;
+  // SPEC §3: inactive users hold no access codes, so nothing below applies to them.
+  if (subject.active) {
+    for (const accessCode of subject.accessCodes) {
+      const effect = effects.get(accessCode);
+      if (effect === undefined) continue;
+      // A group code can only be held on the on-premise edition (SPEC §9).
+      if (!groupsAllowed && accessCode.startsWith('group:')) continue;
+      for (const pair of effect.pairs) {
+        grantPairs.push(pair);
+        const from = pairRoles[pair]! * PERMISSION_COUNT;
+        for (let p = 0; p < PERMISSION_COUNT; p++) {
+          const rank = roleRanks[from + p]!;
+          if (rank > ranks[base + p]!) ranks[base + p] = rank;
+        }
       }
+      if (effect.folder === 'read') folderRead = true;
+      else if (effect.folder === 'none') folderDenied = true;
     }
-    const access = folder.get(accessCode);
-    if (access === 'read') folderRead = true;
-    else if (access === 'none') folderDenied = true;
   }
   const isAdministrator = subject.active && subject.admin;
   // SPEC §4: an account can never lock itself out.
-  if (isAdministrator) ranks.set(MAX_RANKS);
-  return {
-    subject,
-    ranks,
-    grants,
-    crmRanks: Uint8Array.from(CRM_CLIENT_TYPES, (type) => SCOPE_RANK[subject.crmReadScopes[type]]),
-    isAdministrator,
-    canReadRecordingsFolder: isAdministrator || (folderRead && !folderDenied),
-    slots: Int32Array.from(subject.departmentSlots),
-    ranges: Int32Array.from(subject.departmentRanges),
-  };
+  if (isAdministrator) ranks.set(MAX_RANKS, base);
+  const canReadRecordingsFolder = isAdministrator || (folderRead && !folderDenied);
+  table.flags[row] =
+    (subject.active ? USER_FLAGS.active : 0) |
+    (isAdministrator ? USER_FLAGS.administrator : 0) |
+    (canReadRecordingsFolder ? USER_FLAGS.readsRecordingsFolder : 0);
+}
+
+/**
+ * `Policy.users`: a read-only map from user id to {@link CompiledUser}, each made from the
+ * decision table the first time it is asked for and kept. Iterates in the order of the
+ * policy source's subjects; where an id comes twice, its last subject answers.
+ */
+class CompiledUsers implements ReadonlyMap<string, CompiledUser> {
+  readonly #subjects: readonly PolicySubject[];
+  readonly #table: DecisionTable;
+  readonly #roles: readonly CompiledRole[];
+  readonly #made: (CompiledUser | undefined)[];
+
+  constructor(
+    subjects: readonly PolicySubject[],
+    table: DecisionTable,
+    roles: readonly CompiledRole[],
+  ) {
+    this.#subjects = subjects;
+    this.#table = table;
+    this.#roles = roles;
+    this.#made = new Array<CompiledUser | undefined>(subjects.length);
+  }
+
+  get size(): number {
+    return this.#table.index.size;
+  }
+
+  has(id: string): boolean {
+    return this.#table.index.has(id);
+  }
+
+  get(id: string): CompiledUser | undefined {
+    const row = this.#table.index.get(id);
+    return row === undefined ? undefined : this.#at(row);
+  }
+
+  *keys(): MapIterator<string> {
+    yield* this.#table.order;
+  }
+
+  *values(): MapIterator<CompiledUser> {
+    for (const id of this.#table.order) yield this.get(id)!;
+  }
+
+  *entries(): MapIterator<[string, CompiledUser]> {
+    for (const id of this.#table.order) yield [id, this.get(id)!];
+  }
+
+  [Symbol.iterator](): MapIterator<[string, CompiledUser]> {
+    return this.entries();
+  }
+
+  forEach(
+    callback: (value: CompiledUser, key: string, map: ReadonlyMap<string, CompiledUser>) => void,
+    thisArg?: unknown,
+  ): void {
+    for (const id of this.#table.order) callback.call(thisArg, this.get(id)!, id, this);
+  }
+
+  #at(row: number): CompiledUser {
+    const made = this.#made[row];
+    if (made !== undefined) return made;
+    const table = this.#table;
+    const subject = this.#subjects[row]!;
+    const flags = table.flags[row]!;
+    const grants: Grant[] = [];
+    for (let g = table.grantStart[row]!; g < table.grantStart[row + 1]!; g++) {
+      const pair = table.grantPairs[g]!;
+      grants.push({
+        role: this.#roles[table.pairRoles[pair]!]!,
+        accessCode: table.pairReasons[pair * PERMISSION_COUNT]!.accessCode,
+      });
+    }
+    const crmRanks = new Uint8Array(CRM_CLIENT_TYPES.length);
+    CRM_CLIENT_TYPES.forEach((type, t) => (crmRanks[t] = SCOPE_RANK[subject.crmReadScopes[type]]));
+    const user: CompiledUser = {
+      subject,
+      // Views of the user's row: the same cells the decision path reads.
+      ranks: table.ranks.subarray(row * PERMISSION_COUNT, (row + 1) * PERMISSION_COUNT),
+      grants,
+      crmRanks,
+      isAdministrator: (flags & USER_FLAGS.administrator) !== 0,
+      canReadRecordingsFolder: (flags & USER_FLAGS.readsRecordingsFolder) !== 0,
+      slots: table.slots.subarray(table.slotStart[row], table.slotStart[row + 1]),
+      ranges: table.ranges.subarray(table.rangeStart[row], table.rangeStart[row + 1]),
+    };
+    this.#made[row] = user;
+    return user;
+  }
 }
