@@ -2,6 +2,8 @@ import { type Destination, type Explanation, explain } from '../engine/decide.js
 import { CallgateError } from '../errors.js';
 import { appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
+import { findRentedNumber } from '../store/numbers.js';
+import { findUserSettings } from '../store/user-settings.js';
 import type { PolicyState } from './policy.js';
 
 /** Places calls once allowed; a real PBX plugs in behind this (api/services.ts has the default). */
@@ -63,26 +65,14 @@ export async function resolveCallerId(
   asked: string | undefined,
 ): Promise<string | null> {
   if (asked !== undefined) {
-    const rented = await db
-      .selectFrom('account_numbers')
-      .select('number')
-      .where('account_id', '=', accountId)
-      .where('number', '=', asked)
-      .executeTakeFirst();
-    if (!rented) {
+    if (!(await findRentedNumber(db, accountId, asked))) {
       throw new CallgateError('invalid_request', `${asked} is not a number this account rents`, {
         fields: [{ path: 'body.from', message: 'not a number of this account' }],
       });
     }
     return asked;
   }
-  const settings = await db
-    .selectFrom('user_telephony_settings')
-    .select('caller_id_number')
-    .where('account_id', '=', accountId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return settings?.caller_id_number ?? null;
+  return (await findUserSettings(db, accountId, userId))?.callerIdNumber ?? null;
 }
 
 /**
