@@ -520,6 +520,24 @@ describeEachDatabase('store', (store) => {
       'any',
       'the change is in force on the next decision',
     );
+    assert.equal(
+      second.description,
+      first.description,
+      'an assignment change keeps the reduced directory',
+    );
+    const u4Away = {
+      ...COMPANY,
+      users: COMPANY.users.map((u) => (u.id === 'u4' ? { ...u, active: false } : u)),
+    };
+    await inTransaction((trx) => importDirectory(trx, 'a2', u4Away, 'cli', NOW));
+    const third = await cache.get(store().db, 'a2', NOW);
+    assert.notEqual(third.description, second.description, 'a directory change reduces again');
+    assert.equal(
+      levelOf(third.policy, 'u4', 'numbers.manage'),
+      'none',
+      'the deactivation is in force on the next decision',
+    );
+    await inTransaction((trx) => importDirectory(trx, 'a2', COMPANY, 'cli', NOW));
     const later = await cache.get(store().db, 'a2', NOW + 60_000);
     assert.equal(
       levelOf(later.policy, 'u4', 'numbers.manage'),

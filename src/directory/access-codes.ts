@@ -7,12 +7,15 @@ import {
   type PolicySource,
   type PolicySubject,
 } from '../engine/policy.js';
-import { type DepartmentTree, ancestorsOf, buildDepartmentTree } from './department-tree.js';
+import { type DepartmentTree, buildDepartmentTree } from './department-tree.js';
 import type { Directory } from './directory.js';
 
 /**
  * Every user's access codes (SPEC §3), computed from the directory as it is now. Inactive
- * users hold none.
+ * users hold none. Each code appears once per user.
+ *
+ * A 100,000-user company is reduced on every directory change, so the department codes
+ * are built once per department and copied, never rebuilt per user and ancestor.
  *
  * @example resolveAccessCodes(directory, 'cloud').get('u2')
  *          // ['user:u2', 'everyone', 'department:2', 'departmentTree:2', 'departmentTree:1']
@@ -21,51 +24,102 @@ export function resolveAccessCodes(
   directory: Directory,
   edition: Edition,
   tree: DepartmentTree = buildDepartmentTree(directory.departments),
+  placed: readonly (readonly string[])[] = departmentsByUser(directory),
 ): Map<string, string[]> {
-  const codes = new Map<string, Set<string>>();
-  for (const user of directory.users) {
-    if (!user.active) continue;
-    const own = new Set([`user:${user.id}`, 'everyone']);
-    if (user.admin) own.add('admins');
-    codes.set(user.id, own);
-  }
+  const departmentCodes = departmentCodesOf(tree);
+  const index = userIndex(directory);
+  const extra: string[][] = directory.users.map(() => []);
   const add = (userId: string, code: string): void => {
-    codes.get(userId)?.add(code);
+    const list = extra[index.get(userId) ?? -1];
+    if (list !== undefined && !list.includes(code)) list.push(code);
   };
-  for (const [userId, departmentId] of departmentPositions(directory)) {
-    add(userId, `department:${departmentId}`);
-    for (const ancestor of ancestorsOf(tree, departmentId))
-      add(userId, `departmentTree:${ancestor}`);
-  }
   if (edition === 'on-premise') {
     for (const group of directory.userGroups) {
       for (const id of group.memberIds) add(id, `group:${group.id}`);
     }
   }
   for (const wg of directory.workgroups) {
-    add(wg.ownerId, `workgroup:${wg.id}:owner`);
-    for (const id of [wg.ownerId, ...wg.moderatorIds]) add(id, `workgroup:${wg.id}:moderators`);
-    for (const id of [wg.ownerId, ...wg.moderatorIds, ...wg.memberIds])
-      add(id, `workgroup:${wg.id}:members`);
+    const owner = `workgroup:${wg.id}:owner`;
+    const moderators = `workgroup:${wg.id}:moderators`;
+    const members = `workgroup:${wg.id}:members`;
+    add(wg.ownerId, owner);
+    add(wg.ownerId, moderators);
+    add(wg.ownerId, members);
+    for (const id of wg.moderatorIds) {
+      add(id, moderators);
+      add(id, members);
+    }
+    for (const id of wg.memberIds) add(id, members);
   }
-  return new Map([...codes].map(([id, set]) => [id, [...set]]));
+  const codes = new Map<string, string[]>();
+  directory.users.forEach((user, u) => {
+    if (!user.active) return;
+    const own = user.admin
+      ? [`user:${user.id}`, 'everyone', 'admins']
+      : [`user:${user.id}`, 'everyone'];
+    const departments = placed[u]!;
+    for (let i = 0; i < departments.length; i++) {
+      for (const code of departmentCodes(departments[i]!)) {
+        // Two departments share their upper tree: keep each code once.
+        if (i === 0 || !own.includes(code)) own.push(code);
+      }
+    }
+    for (const code of extra[u]!) own.push(code);
+    codes.set(user.id, own);
+  });
+  return codes;
+}
+
+/** `department:<id>` and `departmentTree:<id>` up to the root, built once per department. */
+function departmentCodesOf(tree: DepartmentTree): (departmentId: string) => readonly string[] {
+  const treeCodes = new Map<string, readonly string[]>();
+  const upward = (id: string): readonly string[] => {
+    let codes = treeCodes.get(id);
+    if (codes === undefined) {
+      const parent = tree.parent.get(id);
+      codes = [`departmentTree:${id}`, ...(parent == null ? [] : upward(parent))];
+      treeCodes.set(id, codes);
+    }
+    return codes;
+  };
+  const all = new Map<string, readonly string[]>();
+  return (id) => {
+    let codes = all.get(id);
+    if (codes === undefined) {
+      codes = [`department:${id}`, ...upward(id)];
+      all.set(id, codes);
+    }
+    return codes;
+  };
+}
+
+/**
+ * Each user's departments, in the order of `directory.users`: memberships first, then
+ * headships of departments they are not a member of (a head counts as in the department).
+ */
+export function departmentsByUser(directory: Directory): string[][] {
+  const placed = directory.users.map((user) => [...new Set(user.departmentIds)]);
+  const index = userIndex(directory);
+  for (const d of directory.departments) {
+    // The directory check refuses a head who is not a user; such a head places no one.
+    const list = d.headUserId === null ? undefined : placed[index.get(d.headUserId) ?? -1];
+    if (list !== undefined && !list.includes(d.id)) list.push(d.id);
+  }
+  return placed;
+}
+
+function userIndex(directory: Directory): Map<string, number> {
+  return new Map(directory.users.map((user, i) => [user.id, i]));
 }
 
 /** (user, department) for every membership and every headship: a head counts as in the department. */
 export function departmentPositions(
   directory: Directory,
 ): [userId: string, departmentId: string][] {
-  const positions: [string, string][] = [];
-  const seen = new Set<string>();
-  const push = (userId: string, departmentId: string): void => {
-    const key = `${userId}\u0000${departmentId}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    positions.push([userId, departmentId]);
-  };
-  for (const user of directory.users) for (const d of user.departmentIds) push(user.id, d);
-  for (const d of directory.departments) if (d.headUserId !== null) push(d.headUserId, d.id);
-  return positions;
+  const placed = departmentsByUser(directory);
+  return directory.users.flatMap((user, u) =>
+    placed[u]!.map((d): [string, string] => [user.id, d]),
+  );
 }
 
 /**
@@ -77,25 +131,27 @@ export function describeDirectoryForPolicy(
   edition: Edition,
 ): Pick<PolicySource, 'subjects' | 'rootDepartmentId' | 'phoneBook'> {
   const tree = buildDepartmentTree(directory.departments);
-  const codes = resolveAccessCodes(directory, edition, tree);
-  const departmentsOf = new Map<string, string[]>();
-  for (const [userId, departmentId] of departmentPositions(directory)) {
-    const list = departmentsOf.get(userId);
-    if (list) list.push(departmentId);
-    else departmentsOf.set(userId, [departmentId]);
-  }
-  const scopes = combineCrmReadScopes(directory, codes);
-  const subjects = directory.users.map((user): PolicySubject => {
-    const departmentIds = departmentsOf.get(user.id) ?? [];
+  const placed = departmentsByUser(directory);
+  const codes = resolveAccessCodes(directory, edition, tree, placed);
+  const crmReadScope = crmReadScopesOf(directory);
+  const subjects = directory.users.map((user, u): PolicySubject => {
+    const departmentIds = placed[u]!;
+    const accessCodes = codes.get(user.id) ?? [];
+    const departmentSlots: number[] = [];
+    const departmentRanges: number[] = [];
+    for (const id of departmentIds) {
+      departmentSlots.push(tree.slot.get(id)!);
+      departmentRanges.push(tree.slot.get(id)!, tree.last.get(id)!);
+    }
     return {
       id: user.id,
       active: user.active,
       admin: user.admin,
-      accessCodes: codes.get(user.id) ?? [],
+      accessCodes,
       departmentIds,
-      departmentSlots: departmentIds.map((id) => tree.slot.get(id)!),
-      departmentRanges: departmentIds.flatMap((id) => [tree.slot.get(id)!, tree.last.get(id)!]),
-      crmReadScopes: scopes.get(user.id) ?? ANY_CRM_SCOPE,
+      departmentSlots,
+      departmentRanges,
+      crmReadScopes: crmReadScope(accessCodes),
     };
   });
   return { subjects, rootDepartmentId: tree.rootId, phoneBook: buildPhoneBook(directory) };
@@ -107,32 +163,40 @@ const ANY_CRM_SCOPE: Readonly<Record<CrmClientType, ScopeLevel>> = {
   lead: 'any',
 };
 
-/** SPEC §6: the highest level among entries naming the user, per client type; `any` where none does. */
-function combineCrmReadScopes(
+/**
+ * SPEC §6: the highest level among entries naming one of the user's codes, per client
+ * type; `any` where none does. Users with the same combination share one object.
+ */
+function crmReadScopesOf(
   directory: Directory,
-  codes: ReadonlyMap<string, readonly string[]>,
-): Map<string, Record<CrmClientType, ScopeLevel>> {
-  const entries = new Map<string, { type: CrmClientType; level: ScopeLevel }[]>();
+): (codes: readonly string[]) => Readonly<Record<CrmClientType, ScopeLevel>> {
+  const entries = new Map<string, { type: CrmClientType; rank: number }[]>();
   for (const { accessCode, type, level } of directory.crmReadScopes) {
     const list = entries.get(accessCode);
-    if (list) list.push({ type, level });
-    else entries.set(accessCode, [{ type, level }]);
+    const entry = { type, rank: SCOPE_RANK[level] };
+    if (list) list.push(entry);
+    else entries.set(accessCode, [entry]);
   }
-  const result = new Map<string, Record<CrmClientType, ScopeLevel>>();
-  if (entries.size === 0) return result;
-  for (const [userId, held] of codes) {
+  if (entries.size === 0) return () => ANY_CRM_SCOPE;
+  const shared = new Map<string, Readonly<Record<CrmClientType, ScopeLevel>>>();
+  return (codes) => {
     const best: Partial<Record<CrmClientType, number>> = {};
-    for (const code of held) {
-      for (const { type, level } of entries.get(code) ?? []) {
-        best[type] = Math.max(best[type] ?? 0, SCOPE_RANK[level]);
+    for (const code of codes) {
+      for (const { type, rank } of entries.get(code) ?? []) {
+        best[type] = Math.max(best[type] ?? 0, rank);
       }
     }
-    const scope = Object.fromEntries(
-      CRM_CLIENT_TYPES.map((type) => [type, SCOPE_LEVELS[best[type] ?? SCOPE_RANK.any]!]),
-    ) as Record<CrmClientType, ScopeLevel>;
-    result.set(userId, scope);
-  }
-  return result;
+    const ranks = CRM_CLIENT_TYPES.map((type) => best[type] ?? SCOPE_RANK.any);
+    const key = ranks.join();
+    let scope = shared.get(key);
+    if (scope === undefined) {
+      scope = Object.fromEntries(
+        CRM_CLIENT_TYPES.map((type, i) => [type, SCOPE_LEVELS[ranks[i]!]!]),
+      ) as Record<CrmClientType, ScopeLevel>;
+      shared.set(key, scope);
+    }
+    return scope;
+  };
 }
 
 function buildPhoneBook(directory: Directory): PhoneBook {

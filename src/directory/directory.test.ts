@@ -225,6 +225,15 @@ describe('SPEC §3: access codes are computed from the directory', () => {
     test(userId, () => assert.deepEqual([...codes.get(userId)!].sort(), [...expected].sort()));
   }
   test('inactive users hold no codes', () => assert.equal(codes.get('u8'), undefined));
+  test('each code is held once, even through two departments of one tree', () => {
+    const twice = directoryOf({
+      ...COMPANY,
+      users: COMPANY.users.map((u) => (u.id === 'u4' ? { ...u, departmentIds: ['3', '2'] } : u)),
+    });
+    const held = resolveAccessCodes(twice, 'cloud').get('u4')!;
+    assert.deepEqual(held, [...new Set(held)]);
+    assert.ok(held.includes('department:2') && held.includes('departmentTree:1'));
+  });
   test('on the cloud edition, group membership gives no code', () => {
     assert.ok(!resolveAccessCodes(onPremise, 'cloud').get('u4')!.includes('group:g1'));
   });

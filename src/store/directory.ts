@@ -13,6 +13,7 @@ const DIRECTORY_TABLES = [
   'departments',
   'department_positions',
   'department_closure',
+  'department_reach',
   'user_groups',
   'user_group_members',
   'workgroups',
@@ -90,6 +91,23 @@ export async function replaceDirectory(
       depth: pair.depth,
     })),
   );
+  // Written from the two tables just filled, inside the database: no rows cross the wire.
+  await db
+    .insertInto('department_reach')
+    .columns(['account_id', 'department_id', 'user_id'])
+    .expression(
+      db
+        .selectFrom('department_closure as c')
+        .innerJoin('department_positions as p', (join) =>
+          join
+            .onRef('p.account_id', '=', 'c.account_id')
+            .onRef('p.department_id', '=', 'c.descendant_id'),
+        )
+        .select(['c.account_id', 'c.ancestor_id', 'p.user_id'])
+        .distinct()
+        .where('c.account_id', '=', accountId),
+    )
+    .execute();
   await insertMany(
     db,
     'user_groups',

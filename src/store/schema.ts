@@ -14,6 +14,7 @@ export interface Database {
   departments: DepartmentsTable;
   department_positions: DepartmentPositionsTable;
   department_closure: DepartmentClosureTable;
+  department_reach: DepartmentReachTable;
   user_groups: UserGroupsTable;
   user_group_members: UserGroupMembersTable;
   workgroups: WorkgroupsTable;
@@ -88,6 +89,13 @@ export interface DepartmentClosureTable {
   ancestor_id: string;
   descendant_id: string;
   depth: number;
+}
+
+/** A department and every user placed anywhere in its subtree (a head counts as placed). */
+export interface DepartmentReachTable {
+  account_id: string;
+  department_id: string;
+  user_id: string;
 }
 
 export interface UserGroupsTable {

@@ -17,31 +17,53 @@ export interface PolicyInputs {
   readonly recordingsFolder: readonly FolderAccessEntry[];
 }
 
+/** The directory reduced to policy subjects: access codes, tree slots, the phone book. */
+export type DirectoryDescription = ReturnType<typeof describeDirectoryForPolicy>;
+
 export interface PolicyState extends PolicyInputs {
   readonly policy: Policy;
+  readonly description: DirectoryDescription;
 }
 
-/** Loads an account's directory, roles and assignments, and compiles its policy. */
+/**
+ * Loads an account's directory, roles and assignments, and compiles its policy. Given the
+ * state it replaces, the directory and its reduction are kept when neither the directory
+ * nor the edition moved: a role or assignment change then costs the compile alone, not a
+ * reload and reduction of every user (bench/change.ts).
+ */
 export async function loadPolicyState(
   db: Executor,
   accountId: string,
   now = Date.now(),
+  previous?: PolicyState,
 ): Promise<PolicyState> {
   const account = await requireAccount(db, accountId);
+  const kept =
+    previous !== undefined &&
+    previous.account.id === account.id &&
+    previous.account.directoryVersion === account.directoryVersion &&
+    previous.account.edition === account.edition
+      ? previous
+      : undefined;
   const [directory, roles, assignments, recordingsFolder] = await Promise.all([
-    loadDirectory(db, accountId),
+    kept?.directory ?? loadDirectory(db, accountId),
     loadRoles(db, accountId),
     loadAssignments(db, accountId),
     loadRecordingsFolder(db, accountId),
   ]);
   const inputs = { account, directory, roles, assignments, recordingsFolder };
-  return { ...inputs, policy: compileInputs(inputs, now) };
+  const description = kept?.description ?? describeDirectoryForPolicy(directory, account.edition);
+  return { ...inputs, description, policy: compileInputs(inputs, now, description) };
 }
 
-export function compileInputs(inputs: PolicyInputs, now: number): Policy {
+export function compileInputs(
+  inputs: PolicyInputs,
+  now: number,
+  description = describeDirectoryForPolicy(inputs.directory, inputs.account.edition),
+): Policy {
   return compilePolicy({
     account: inputs.account,
-    ...describeDirectoryForPolicy(inputs.directory, inputs.account.edition),
+    ...description,
     roles: inputs.roles,
     assignments: inputs.assignments,
     recordingsFolder: inputs.recordingsFolder,
@@ -73,7 +95,7 @@ export class PolicyCache {
     ) {
       return cached.state;
     }
-    const state = await loadPolicyState(db, accountId, now);
+    const state = await loadPolicyState(db, accountId, now, cached?.state);
     this.#entries.set(accountId, { version: state.account.policyVersion, state });
     return state;
   }
