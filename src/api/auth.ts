@@ -115,6 +115,7 @@ export function accessHook(services: Services) {
             services.store.db,
             identity.accountId,
             services.now(),
+            identity.policyVersion,
           );
           if (
             access.permission !== null &&

@@ -154,6 +154,7 @@ export async function verifySession(
         .onRef('users.account_id', '=', 'sessions.account_id')
         .onRef('users.id', '=', 'sessions.user_id'),
     )
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .select([
       'sessions.id',
       'sessions.account_id',
@@ -161,6 +162,7 @@ export async function verifySession(
       'sessions.csrf_token',
       'sessions.expires_at',
       'users.active',
+      'accounts.policy_version',
     ])
     .where('sessions.id', '=', sessionId(secret))
     .executeTakeFirst();
@@ -172,6 +174,7 @@ export async function verifySession(
       userId: row.user_id,
       appId: null,
       scopes: new Set(['telephony']),
+      policyVersion: row.policy_version,
     },
     csrfToken: row.csrf_token,
   };

@@ -80,17 +80,32 @@ export function compileInputs(
 export class PolicyCache {
   readonly #entries = new Map<string, { version: number; state: PolicyState }>();
 
-  async get(db: Executor, accountId: string, now = Date.now()): Promise<PolicyState> {
-    const row = await db
-      .selectFrom('accounts')
-      .select('policy_version')
-      .where('id', '=', accountId)
-      .executeTakeFirst();
+  /**
+   * The account's current policy. `knownVersion` is the policy version the caller has just
+   * read (the access hook reads it with the token): given it, the cache asks nothing more
+   * of the database while its policy is that version or newer.
+   */
+  async get(
+    db: Executor,
+    accountId: string,
+    now = Date.now(),
+    knownVersion?: number,
+  ): Promise<PolicyState> {
+    const version =
+      knownVersion ??
+      (
+        await db
+          .selectFrom('accounts')
+          .select('policy_version')
+          .where('id', '=', accountId)
+          .executeTakeFirst()
+      )?.policy_version;
     const cached = this.#entries.get(accountId);
     if (
-      row &&
+      version !== undefined &&
       cached &&
-      cached.version === row.policy_version &&
+      // Versions only grow: a policy another request already moved on to is fresh enough.
+      cached.version >= version &&
       now < cached.state.policy.validUntil
     ) {
       return cached.state;

@@ -27,6 +27,11 @@ export interface TokenIdentity {
   readonly userId: string;
   readonly appId: string | null;
   readonly scopes: ReadonlySet<AppScope>;
+  /**
+   * The account's policy version, read with the token in the same statement: the request
+   * is decided by that version's policy, found without a second query.
+   */
+  readonly policyVersion: number;
 }
 
 export interface NewToken {
@@ -137,6 +142,7 @@ export async function verifyToken(
         .onRef('users.account_id', '=', 'tokens.account_id')
         .onRef('users.id', '=', 'tokens.user_id'),
     )
+    .innerJoin('accounts', 'accounts.id', 'tokens.account_id')
     .select([
       'tokens.id',
       'tokens.account_id',
@@ -147,6 +153,7 @@ export async function verifyToken(
       'tokens.expires_at',
       'tokens.revoked_at',
       'users.active',
+      'accounts.policy_version',
     ])
     .where('tokens.id', '=', id)
     .executeTakeFirst();
@@ -166,6 +173,7 @@ export async function verifyToken(
     userId: row.user_id,
     appId: row.app_id,
     scopes: new Set(JSON.parse(row.scopes) as AppScope[]),
+    policyVersion: row.policy_version,
   };
 }
 
