@@ -47,17 +47,28 @@ export function freshDatabase(dialect: DialectName): { url: string; drop: () => 
  * skipping it would hide a broken dialect; `.ci/run` also fails on any skipped test.
  */
 export function describeOnEachDialect(name: string, body: (dialect: DialectName) => void): void {
-  for (const dialect of ['sqlite', 'postgres'] as const) {
-    describe(`${name} [${dialect}]`, async () => {
-      const problem = dialect === 'postgres' ? await postgresReachable() : undefined;
-      if (problem === undefined) return body(dialect);
-      // Under CI this is a failing test; elsewhere a skipped one. Either way it is counted.
-      const skip = process.env.CI ? false : `not reachable at ${POSTGRES_URL}: ${problem}`;
-      test('PostgreSQL is reachable', { skip }, () => {
-        throw new Error(`PostgreSQL is required under CI and is not reachable: ${problem}`);
-      });
+  for (const dialect of ['sqlite', 'postgres'] as const) describeOn(dialect, name, body);
+}
+
+/** Declares a suite that needs PostgreSQL (several servers over one database), as above. */
+export function describeOnPostgres(name: string, body: () => void): void {
+  describeOn('postgres', name, body);
+}
+
+function describeOn(
+  dialect: DialectName,
+  name: string,
+  body: (dialect: DialectName) => void,
+): void {
+  describe(`${name} [${dialect}]`, async () => {
+    const problem = dialect === 'postgres' ? await postgresReachable() : undefined;
+    if (problem === undefined) return body(dialect);
+    // Under CI this is a failing test; elsewhere a skipped one. Either way it is counted.
+    const skip = process.env.CI ? false : `not reachable at ${POSTGRES_URL}: ${problem}`;
+    test('PostgreSQL is reachable', { skip }, () => {
+      throw new Error(`PostgreSQL is required under CI and is not reachable: ${problem}`);
     });
-  }
+  });
 }
 
 /** Declares the same suite on SQLite and on PostgreSQL, each on its own fresh database. */

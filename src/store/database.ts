@@ -112,6 +112,12 @@ async function openPostgres(url: string): Promise<Store> {
     max: 10,
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
   });
+  // A connection the database drops (a restart, a network cut) is an 'error' event on its
+  // client, and on the pool when the client is idle; unheard, either ends the process. The
+  // query running on it fails with the error, the pool throws the dead client away, and the
+  // next query opens a fresh connection: nothing else is needed.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema !== null) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
