@@ -3,6 +3,7 @@ import { toCallgateError } from '../errors.js';
 import { type Store, openStore } from '../store/database.js';
 import { COMMON_OPTIONS, type CliIo, type Command, UsageError } from './command.js';
 import { accountCreate } from './commands/account-create.js';
+import { auditVerify } from './commands/audit-verify.js';
 import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   demo,
   serve,
   userPassword,
+  auditVerify,
 ];
 
 const EXIT_FAILURE = 1;

@@ -4,6 +4,7 @@ import * as service from './2026-11-22-2-service.js';
 import * as sessions from './2026-11-22-3-sessions.js';
 import * as callIndexes from './2026-11-22-4-call-indexes.js';
 import * as callListWindows from './2026-11-22-5-call-list-windows.js';
+import * as auditChain from './2026-11-22-7-audit-chain.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-3-sessions': sessions,
   '2026-11-22-4-call-indexes': callIndexes,
   '2026-11-22-5-call-list-windows': callListWindows,
+  '2026-11-22-7-audit-chain': auditChain,
 };
 
 export const migrationProvider: MigrationProvider = {
