@@ -7,6 +7,7 @@ import { auditVerify } from './commands/audit-verify.js';
 import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
+import { secretsRotate } from './commands/secrets-rotate.js';
 import { serve } from './commands/serve.js';
 import { userPassword } from './commands/user-password.js';
 import { directoryImport } from './commands/directory-import.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   serve,
   userPassword,
   auditVerify,
+  secretsRotate,
 ];
 
 const EXIT_FAILURE = 1;
