@@ -69,19 +69,20 @@ async function backfill(db: Kysely<any>): Promise<void> {
       .select(['id', 'account_id', 'at', 'actor', 'type', 'subject', 'before', 'after', 'detail'])
       .where('id', '>', lastId)
       .orderBy('id')
-      .limit(1000)
+      .limit(500)
       .execute()) as Row[];
     if (rows.length === 0) return;
-    for (const row of rows) {
+    const chained = rows.map((row) => {
       const prev = previous.get(row.account_id) ?? GENESIS;
       const hash = hashV1(prev, row);
-      await db
-        .updateTable('audit_log')
-        .set({ prev_hash: prev, hash })
-        .where('id', '=', row.id)
-        .execute();
       previous.set(row.account_id, hash);
-    }
+      return sql`(cast(${row.id} as bigint), ${prev}, ${hash})`;
+    });
+    // One statement a page: row by row, 100,000 entries took 35 s on PostgreSQL.
+    await sql`
+      with chained(id, prev_hash, hash) as (values ${sql.join(chained)})
+      update audit_log set prev_hash = chained.prev_hash, hash = chained.hash
+      from chained where audit_log.id = chained.id`.execute(db);
     lastId = Number(rows[rows.length - 1]!.id);
   }
 }
