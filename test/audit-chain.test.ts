@@ -149,6 +149,30 @@ describeOnEachDialect('audit hash chain', (dialect) => {
     );
   });
 
+  test('an entry rewritten with a fresh hash of its own is found at the entry after it', async () => {
+    const entries = await seed('rehashed');
+    const victim = entries[2]!;
+    await tamper(store(), async (trx) => {
+      const row = await trx
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('id', '=', victim)
+        .executeTakeFirstOrThrow();
+      const forged = { ...row, actor: 'system' };
+      await trx
+        .updateTable('audit_log')
+        .set({ actor: 'system', hash: auditHash(row.prev_hash!, forged) })
+        .where('id', '=', victim)
+        .execute();
+    });
+    const result = await verifyAudit(store().db, 'rehashed');
+    assert.deepEqual(
+      { id: result.broken?.id, reason: result.broken?.reason },
+      { id: entries[3], reason: 'removed' },
+    );
+    assert.match(result.broken!.message, /rewritten/);
+  });
+
   test('two entries swapped (every column but the id) are found as reordered', async () => {
     const entries = await seed('swapped');
     const [a, b] = [entries[4]!, entries[5]!];
