@@ -3,9 +3,11 @@ import { toCallgateError } from '../errors.js';
 import { type Store, openStore } from '../store/database.js';
 import { COMMON_OPTIONS, type CliIo, type Command, UsageError } from './command.js';
 import { accountCreate } from './commands/account-create.js';
+import { auditVerify } from './commands/audit-verify.js';
 import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
+import { secretsRotate } from './commands/secrets-rotate.js';
 import { serve } from './commands/serve.js';
 import { userPassword } from './commands/user-password.js';
 import { directoryImport } from './commands/directory-import.js';
@@ -23,6 +25,8 @@ export const COMMANDS: readonly Command[] = [
   demo,
   serve,
   userPassword,
+  auditVerify,
+  secretsRotate,
 ];
 
 const EXIT_FAILURE = 1;

@@ -212,6 +212,10 @@ export interface AuditLogTable {
   after: string | null;
   /** JSON of anything else worth keeping. */
   detail: string | null;
+  /** The hash of the account's previous entry (64 zeros for the first): the chain's link. */
+  prev_hash: string | null;
+  /** SHA-256 (hex) of this entry's fields and prev_hash (store/audit.ts, auditHash). */
+  hash: string | null;
 }
 
 export interface AppsTable {
