@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction, sql } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { runCli } from '../src/cli/main.js';
 import { appendAudit, auditHash, GENESIS_HASH, verifyAudit } from '../src/store/audit.js';
 import { topUpBalance } from '../src/telephony/balance.js';
 import { type DialectName, type Store, openStore } from '../src/store/database.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
 import type { Database } from '../src/store/schema.js';
+import { callgate } from './cli-run.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { START, seedAccount } from './http.js';
 
@@ -48,11 +47,8 @@ async function ids(store: Store, accountId: string): Promise<number[]> {
 }
 
 async function cli(db: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const code = await runCli([...args, '--db', db], { stdout, stderr: stdout, env: {} });
-  return { code, stdout: Buffer.concat(chunks).toString() };
+  const run = await callgate(db, args);
+  return { code: run.code, stdout: run.stdout + run.stderr };
 }
 
 describeOnEachDialect('audit hash chain', (dialect) => {

@@ -3,10 +3,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, describe, test } from 'node:test';
+import { type Run, callgate as run } from './cli-run.js';
 import { promisify } from 'node:util';
-import { runCli } from '../src/cli/main.js';
 import { freshDatabase } from './databases.js';
 import { COMPANY } from './fixtures.js';
 
@@ -17,25 +16,8 @@ const file = (name: string, content: unknown): string => {
   return path;
 };
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function callgate(db: string, ...args: string[]): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.out.push(c));
-  stderr.on('data', (c: Buffer) => chunks.err.push(c));
-  const code = await runCli([...args, '--db', db], { stdout, stderr, env: {} });
-  return {
-    code,
-    stdout: Buffer.concat(chunks.out).toString(),
-    stderr: Buffer.concat(chunks.err).toString(),
-  };
-}
+/** `callgate <args>` against this test's database. */
+const callgate = (db: string, ...args: string[]): Promise<Run> => run(db, args);
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`callgate CLI [${dialect}]`, () => {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../src/cli/main.js';
 import { type Store, openStore } from '../src/store/database.js';
 import { type SealedValue, listSealedValues } from '../src/store/sealed.js';
 import { topUpBalance } from '../src/telephony/balance.js';
@@ -15,6 +13,7 @@ import {
 import { loadPolicyState } from '../src/telephony/policy.js';
 import { Secrets } from '../src/telephony/secrets.js';
 import { changeUserSettings, readUserSettings } from '../src/telephony/user-settings.js';
+import { type Run, callgate } from './cli-run.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { START, seedAccount } from './http.js';
 
@@ -35,19 +34,8 @@ const PLAIN: Record<string, string> = {
 const whereOf = (value: SealedValue): string =>
   `${value.accountId}/${value.column === 'account_numbers.sip_password' ? value.number : value.userId}`;
 
-async function cli(
-  db: string,
-  env: NodeJS.ProcessEnv,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [stdout, stderr] = [new PassThrough(), new PassThrough()];
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await runCli([...args, '--db', db], { stdout, stderr, env });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (db: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> =>
+  callgate(db, args, env);
 
 describeOnEachDialect('secrets rotate', (dialect) => {
   let store: Store;

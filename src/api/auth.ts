@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { levelOf } from '../engine/decide.js';
 import { CallgateError } from '../errors.js';
 import { verifySession } from '../telephony/credentials.js';
-import { type TokenIdentity, verifyToken } from '../telephony/tokens.js';
+import type { TokenIdentity } from '../telephony/tokens.js';
 import { sendError } from './errors.js';
 import { permissionDenied } from './principal.js';
 import { RateLimiter } from './rate-limit.js';
@@ -53,7 +53,8 @@ export function accessHook(services: Services) {
    */
   const identify = async (request: FastifyRequest): Promise<TokenIdentity | undefined> => {
     const token = bearer(request);
-    if (token !== undefined) return verifyToken(services.store.db, token, services.now());
+    if (token !== undefined)
+      return services.tokens.verify(services.store.db, token, services.now());
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie === undefined) return undefined;
     const session = await verifySession(services.store.db, cookie, services.now());

@@ -8,6 +8,7 @@ import type { Dialer } from '../telephony/outbound.js';
 export type { Dialer };
 import { PolicyCache } from '../telephony/policy.js';
 import { Secrets, parseSecretKey } from '../telephony/secrets.js';
+import { TokenVerifier } from '../telephony/tokens.js';
 
 export interface ServiceConfig {
   /** CALLGATE_OPERATOR_TOKEN; operator endpoints are disabled without it. */
@@ -29,6 +30,7 @@ export interface ServiceConfig {
 export interface Services {
   readonly store: Store;
   readonly policies: PolicyCache;
+  readonly tokens: TokenVerifier;
   readonly secrets: Secrets;
   readonly config: ServiceConfig;
   /** Places allowed outbound calls; the default records the call as placed. */
@@ -80,6 +82,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   return {
     store,
     policies: new PolicyCache(),
+    tokens: new TokenVerifier(),
     secrets: new Secrets(options.secretKey ?? loadOrCreateKey(dataDir)),
     config: {
       operatorToken: options.operatorToken,
