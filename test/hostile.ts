@@ -33,9 +33,21 @@ export interface RouteInfo {
   readonly bodyLimit: number | undefined;
   /** The route parses If-Match (a headers schema declares it). */
   readonly ifMatch: boolean;
-  /** GET and HEAD: the only methods allowed to succeed in a data-unchanged run. */
+  /** GET and HEAD. */
   readonly read: boolean;
+  /** Writes, or reads that write too (the audit log): a data-unchanged run must poison them. */
+  readonly writes: boolean;
 }
+
+/**
+ * Reads that write the audit log when they succeed: the PBX hook records a refused call
+ * (SPEC §11), playing a recording records the play.
+ */
+const READS_THAT_WRITE = new Set([
+  '/api/v1/pbx/authorize',
+  '/api/v1/calls/:id/recording',
+  '/api/v1/recordings/signed',
+]);
 
 const keysOf = (schema: unknown): string[] =>
   Object.keys((schema as { properties?: object } | undefined)?.properties ?? {});
@@ -61,6 +73,7 @@ export function routesOf(app: App): RouteInfo[] {
           bodyLimit: route.bodyLimit,
           ifMatch: keysOf(schema?.headers).includes('if-match'),
           read: method === 'GET' || method === 'HEAD',
+          writes: !(method === 'GET' || method === 'HEAD') || READS_THAT_WRITE.has(route.url),
         };
       }),
   );
@@ -276,6 +289,8 @@ export async function validExamples(
     },
     'GET /api/v1/audit-log/export': { ...none(), query: { actor: 'operator', format: 'csv' } },
     'GET /docs/static/*': { ...none(), params: { '*': 'index.html' } },
+    // The built web app's files (when dist/web exists, as under `npm test`).
+    'GET /*': { ...none(), params: { '*': 'index.html' } },
     ...bySection,
   };
   const result = new Map<string, RequestParts>();
