@@ -13,6 +13,7 @@ import Fastify, {
   type RawServerDefault,
   type RouteOptions,
 } from 'fastify';
+import { CallgateError } from '../errors.js';
 import type { RouteAccess } from './access.js';
 import { accessHook } from './auth.js';
 import { sendError } from './errors.js';
@@ -75,6 +76,41 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
 }
 
+const NUL_REFUSED = 'text may not contain the NUL character (U+0000)';
+
+const holdsNul = (values: unknown): boolean =>
+  typeof values === 'object' &&
+  values !== null &&
+  Object.values(values).some((value) =>
+    Array.isArray(value)
+      ? value.some((item) => typeof item === 'string' && item.includes('\0'))
+      : typeof value === 'string' && value.includes('\0'),
+  );
+
+/**
+ * PostgreSQL text cannot hold NUL, so a name, label or dialled number carrying one would
+ * fail in the database (a 500) where SQLite stores it: refuse it at the edge, for every
+ * route and both dialects alike. In JSON a NUL can only be written `\u0000`, so the body
+ * check is one search of the raw text (it also refuses the rare literal backslash-u0000).
+ */
+function refuseNulCharacters(app: App): void {
+  const { onProtoPoisoning = 'error', onConstructorPoisoning = 'error' } = app.initialConfig;
+  const parseJson = app.getDefaultJsonParser(onProtoPoisoning, onConstructorPoisoning);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).includes('\\u0000'))
+      return done(new CallgateError('invalid_request', NUL_REFUSED), undefined);
+    void parseJson(request, body as string, done);
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    done(
+      holdsNul(request.query) || holdsNul(request.params)
+        ? new CallgateError('invalid_request', NUL_REFUSED)
+        : undefined,
+    );
+  });
+}
+
 /**
  * The service as a Fastify app that does not listen (server.ts does): schema-first routes,
  * one access hook, one error handler. Bodies are validated strictly (no type coercion, no
@@ -108,6 +144,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema),
   );
+
+  refuseNulCharacters(app);
 
   const routes: RouteOptions[] = [];
   ROUTES.set(app, routes);
