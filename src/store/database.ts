@@ -33,10 +33,15 @@ const pgTypes = {
  *
  * @example const store = await openStore(process.env.DATABASE_URL ?? './callgate.db')
  */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(
+  url: string,
+  options: { readonly migrate?: boolean } = {},
+): Promise<Store> {
   const store = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url) : openSqlite(url);
+  // A restore leaves the schema alone until it knows which migration the backup was taken at.
+  if (options.migrate === false) return store;
   try {
-    await migrate(store.db, store.schema);
+    await migrateStore(store);
   } catch (error) {
     await store.close();
     throw error;
@@ -84,18 +89,42 @@ export async function analyze(db: Kysely<Database>): Promise<void> {
   await sql`analyze`.execute(db);
 }
 
-async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+function migratorOf(store: Store): Migrator {
   // Name the schema: otherwise Kysely takes another schema's migration table for ours.
-  const migrator = new Migrator({
-    db,
+  return new Migrator({
+    db: store.db,
     provider: migrationProvider,
-    ...(schema !== undefined && { migrationTableSchema: schema }),
+    ...(store.schema !== undefined && { migrationTableSchema: store.schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/**
+ * Brings the schema up to the migration named `target`, or to the latest. A restore runs
+ * the backup's migrations first, then the rest once the data is in, so later migrations
+ * transform restored rows as they would have transformed the originals.
+ */
+export async function migrateStore(store: Store, target?: string): Promise<void> {
+  const migrator = migratorOf(store);
+  const { error, results } =
+    target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   const failed = results?.find((result) => result.status === 'Error');
   if (error !== undefined || failed !== undefined) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
       cause: error,
     });
   }
+}
+
+/**
+ * The migrations this build knows and those applied to the store, each in order; none are
+ * applied to a database never opened.
+ */
+export async function migrationStatus(
+  store: Store,
+): Promise<{ known: string[]; applied: string[] }> {
+  const migrations = await migratorOf(store).getMigrations();
+  return {
+    known: migrations.map((m) => m.name),
+    applied: migrations.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+  };
 }
