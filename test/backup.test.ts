@@ -543,7 +543,9 @@ describe('backup and restore carry tables and columns added later', () => {
     });
     return;
   }
-  const databases = (['sqlite', 'postgres'] as const).map((dialect) => freshDatabase(dialect));
+  const databases = (['sqlite', 'postgres', 'sqlite'] as const).map((dialect) =>
+    freshDatabase(dialect),
+  );
   let work: string;
   const stores: Store[] = [];
   before(async () => {
@@ -564,21 +566,26 @@ describe('backup and restore carry tables and columns added later', () => {
       department_id text not null,
       user_id text not null,
       since bigint,
+      badge ${sql.raw(store.dialect === 'postgres' ? 'bytea' : 'blob')},
       primary key (account_id, department_id, user_id))`.execute(store.db);
   };
 
   test('a new column and a new table are backed up and restored across dialects', async () => {
-    const [sqlite, postgres] = stores as [Store, Store];
+    const [sqlite, postgres, back] = stores as [Store, Store, Store];
     await evolve(sqlite);
     await evolve(postgres);
+    await evolve(back);
     await sqlite.db
       .transaction()
       .execute((trx) =>
         createAccount(trx, { id: 'acme', name: 'Acme', plan: 'basic' }, 'cli', NOW),
       );
     await sql`update audit_log set hash = 'h-' || id`.execute(sqlite.db);
+    const badge = Buffer.from([0, 1, 2, 0xfe, 0xff, 0x5c, 0x22]);
     await sql`insert into department_members values
-      ('acme', 'sales', 'u1', ${NOW}), ('acme', 'sales', 'u2', null)`.execute(sqlite.db);
+      ('acme', 'sales', 'u1', ${NOW}, ${badge}), ('acme', 'sales', 'u2', null, null)`.execute(
+      sqlite.db,
+    );
     const backup = join(work, 'evolved');
     const manifest = await backupStore(sqlite, { dataDir: join(work, 'none'), outDir: backup });
     assert.equal(manifest.tables.find((t) => t.name === 'department_members')?.rows, 2);
@@ -592,6 +599,12 @@ describe('backup and restore carry tables and columns added later', () => {
     const restored = await read(postgres);
     assert.deepEqual(restored, await read(sqlite));
     assert.equal(restored.members.length, 2);
+    assert.ok(badge.equals((restored.members[0] as { badge: Buffer }).badge));
+    // And back: bytes read from PostgreSQL restore into SQLite.
+    const again = join(work, 'evolved-again');
+    await backupStore(postgres, { dataDir: join(work, 'restored'), outDir: again });
+    await restoreStore(back, { dataDir: join(work, 'restored-again'), fromDir: again });
+    assert.deepEqual(await read(back), restored);
     assert.ok(restored.hashes.length > 0);
   });
 

