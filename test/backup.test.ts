@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,20 +23,27 @@ import { DEMO_ACCOUNT_ID, DEMO_DIRECTORY, seedDemo } from '../src/telephony/demo
 import { seedDemoRecordings } from '../src/telephony/demo-audio.js';
 import { loadPolicyState } from '../src/telephony/policy.js';
 import { localRecordingStorage } from '../src/telephony/recording-storage.js';
+import { Secrets, parseSecretKey } from '../src/telephony/secrets.js';
 import { mintToken, revokeToken, verifyToken } from '../src/telephony/tokens.js';
 import { freshDatabase, postgresReachable } from './databases.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const LATER = NOW + 3 * 3600_000;
 
-async function callgate(...args: string[]): Promise<{ code: number; stderr: string }> {
+async function callgate(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  const errors: Buffer[] = [];
-  stdout.resume();
-  stderr.on('data', (c: Buffer) => errors.push(c));
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  stdout.on('data', (c: Buffer) => chunks.out.push(c));
+  stderr.on('data', (c: Buffer) => chunks.err.push(c));
   const code = await runCli(args, { stdout, stderr, env: {} });
-  return { code, stderr: Buffer.concat(errors).toString() };
+  return {
+    code,
+    stdout: Buffer.concat(chunks.out).toString(),
+    stderr: Buffer.concat(chunks.err).toString(),
+  };
 }
 
 /** Row counts of every table, by name. */
@@ -492,6 +500,70 @@ for (const [source, target] of PAIRS) {
         'invalid_request',
         /this version of Callgate does not know/,
       );
+    });
+
+    test('the secret key stays out unless asked for, and comes back with the SIP secrets it opens', async () => {
+      const key = randomBytes(32);
+      await writeFile(join(sourceData, 'secret.key'), key.toString('base64'), { mode: 0o600 });
+      await from.db
+        .insertInto('user_telephony_settings')
+        .values({
+          account_id: DEMO_ACCOUNT_ID,
+          user_id: 'mia',
+          device: 'desk',
+          sip_login: 'mia-121',
+          sip_secret: new Secrets(key).encrypt('sip-password-of-mia'),
+          caller_id_number: null,
+          version: 1,
+          updated_at: NOW,
+        })
+        .execute();
+      const without = join(work, 'without-key');
+      const run = await callgate(
+        'backup',
+        '--db',
+        sourceDb.url,
+        '--data-dir',
+        sourceData,
+        '--out',
+        without,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /note: .*secret\.key is not in the backup/);
+      assert.equal(existsSync(join(without, 'secret.key')), false);
+      assert.ok(existsSync(join(without, 'manifest.json')));
+
+      const withKey = join(work, 'with-key');
+      const taken = await backupStore(from, {
+        dataDir: sourceData,
+        outDir: withKey,
+        includeSecretKey: true,
+      });
+      assert.ok(taken.secretKey);
+      const { store, dataDir } = await emptyTarget();
+      const summary = await restoreStore(store, { dataDir, fromDir: withKey });
+      assert.equal(summary.secretKey, true);
+      const restoredKey = parseSecretKey(await readFile(join(dataDir, 'secret.key'), 'utf8'));
+      const row = await store.db
+        .selectFrom('user_telephony_settings')
+        .select('sip_secret')
+        .where('user_id', '=', 'mia')
+        .executeTakeFirstOrThrow();
+      assert.equal(new Secrets(restoredKey).decrypt(row.sip_secret!), 'sip-password-of-mia');
+
+      // A data dir with another key would leave the restored secrets sealed for good.
+      const other = await emptyTarget();
+      await writeFile(join(other.dataDir, 'secret.key'), randomBytes(32).toString('base64'));
+      await rejectsWith(
+        restoreStore(other.store, { dataDir: other.dataDir, fromDir: withKey }),
+        'conflict',
+        /holds another key/,
+      );
+      assert.deepEqual(
+        Object.values(await counts(other.store)).filter((n) => n > 0),
+        [],
+      );
+      await rm(join(sourceData, 'secret.key'));
     });
 
     test('a backup is one instant: rows written while it runs are not in it', async () => {

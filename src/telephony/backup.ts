@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable, Transform } from 'node:stream';
@@ -67,7 +67,15 @@ export interface BackupManifest {
   readonly migrations: readonly string[];
   readonly tables: readonly BackupTable[];
   readonly recordings: readonly BackupRecording[];
+  /**
+   * The data dir's generated `secret.key`, when asked for: it decrypts the SIP secrets in
+   * the tables, so by default it stays out and is kept safe apart from the backups.
+   */
+  readonly secretKey: { readonly file: typeof SECRET_KEY_FILE; readonly sha256: string } | null;
 }
+
+/** The key api/services.ts generates beside the data when CALLGATE_SECRET_KEY is not set. */
+export const SECRET_KEY_FILE = 'secret.key';
 
 export interface BackupOptions {
   /** The service's data directory: recordings are read from `<dataDir>/recordings/`. */
@@ -77,6 +85,8 @@ export interface BackupOptions {
   readonly now?: number;
   /** Called after each table is written, still inside the snapshot. */
   readonly onTable?: (table: BackupTable) => void | Promise<void>;
+  /** Copy `<dataDir>/secret.key` too (the backup then opens the SIP secrets it holds). */
+  readonly includeSecretKey?: boolean;
 }
 
 /**
@@ -94,6 +104,9 @@ export async function backupStore(store: Store, options: BackupOptions): Promise
   const staging = `${outDir}.partial-${randomUUID().slice(0, 8)}`;
   await mkdir(join(staging, 'tables'), { recursive: true });
   try {
+    const secretKey = options.includeSecretKey
+      ? await copySecretKey(options.dataDir, staging)
+      : null;
     const storage = localRecordingStorage(options.dataDir);
     let snapshot = store.db.transaction();
     if (store.dialect === 'postgres') {
@@ -121,6 +134,7 @@ export async function backupStore(store: Store, options: BackupOptions): Promise
         migrations,
         tables,
         recordings,
+        secretKey,
       } satisfies BackupManifest;
     });
     await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -132,6 +146,26 @@ export async function backupStore(store: Store, options: BackupOptions): Promise
     throw error;
   }
 }
+
+async function copySecretKey(
+  dataDir: string,
+  folder: string,
+): Promise<BackupManifest['secretKey']> {
+  let key: Buffer;
+  try {
+    key = await readFile(join(dataDir, SECRET_KEY_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new CallgateError(
+      'invalid_request',
+      `${join(dataDir, SECRET_KEY_FILE)} does not exist: the key comes from CALLGATE_SECRET_KEY, keep that instead`,
+    );
+  }
+  await writeFile(join(folder, SECRET_KEY_FILE), key, { flag: 'wx', mode: 0o600 });
+  return { file: SECRET_KEY_FILE, sha256: sha256Of(key) };
+}
+
+const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Whether the folder exists; throws when it holds anything. */
 async function refuseNonEmptyFolder(path: string): Promise<boolean> {
@@ -269,6 +303,8 @@ export interface RestoreSummary {
   readonly tables: number;
   readonly rows: number;
   readonly recordings: number;
+  /** Whether the backup's secret key was written into the data dir. */
+  readonly secretKey: boolean;
 }
 
 /**
@@ -301,11 +337,13 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
   }
   const storage = localRecordingStorage(options.dataDir);
   await refuseTakenKeys(storage, manifest.recordings);
+  const writeKey = manifest.secretKey !== null && (await needsSecretKey(options.dataDir, fromDir));
   await migrateStore(store, target);
   const tables = await describeTables(store.db, store.dialect, store.schema);
   const entries = matchTables(tables, manifest.tables);
   const staged: StagedUpload[] = [];
   const placed: string[] = [];
+  let keyPlaced = false;
   try {
     await store.db.transaction().execute(async (trx) => {
       for (const table of tables) await restoreTable(trx, table, entries.get(table.name)!, fromDir);
@@ -319,10 +357,12 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
         await storage.placeAt(staged[i]!, recording.key);
         placed.push(recording.key);
       }
+      if (writeKey) keyPlaced = await placeSecretKey(options.dataDir, fromDir);
     });
   } catch (error) {
     await Promise.all(staged.map((upload) => storage.discard(upload)));
     await Promise.all(placed.map((key) => storage.remove(key)));
+    if (keyPlaced) await rm(join(options.dataDir, SECRET_KEY_FILE), { force: true });
     throw error;
   }
   await migrateStore(store);
@@ -331,7 +371,41 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
     tables: tables.length,
     rows: manifest.tables.reduce((sum, t) => sum + t.rows, 0),
     recordings: manifest.recordings.length,
+    secretKey: writeKey,
   };
+}
+
+/**
+ * Whether the backup's key must be written: not when the data dir holds the very same key;
+ * refused (409) when it holds another, which the restored secrets would not open with.
+ */
+async function needsSecretKey(dataDir: string, fromDir: string): Promise<boolean> {
+  let existing: Buffer;
+  try {
+    existing = await readFile(join(dataDir, SECRET_KEY_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+  if (existing.equals(await readFile(join(fromDir, SECRET_KEY_FILE)))) return false;
+  throw new CallgateError(
+    'conflict',
+    `${join(dataDir, SECRET_KEY_FILE)} holds another key than the backup's; the restored SIP secrets need the backup's`,
+  );
+}
+
+/** Writes the key to a temporary name, then links it into place: whole or not at all. */
+async function placeSecretKey(dataDir: string, fromDir: string): Promise<boolean> {
+  const key = await readFile(join(fromDir, SECRET_KEY_FILE));
+  await mkdir(dataDir, { recursive: true });
+  const temporary = join(dataDir, `.${SECRET_KEY_FILE}-${randomUUID()}.part`);
+  await writeFile(temporary, key, { flag: 'wx', mode: 0o600 });
+  try {
+    await link(temporary, join(dataDir, SECRET_KEY_FILE));
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  return true;
 }
 
 function corrupt(message: string): CallgateError {
@@ -356,12 +430,13 @@ async function readManifest(folder: string): Promise<BackupManifest> {
   if (parsed.format !== BACKUP_FORMAT || parsed.version !== BACKUP_VERSION) {
     throw corrupt(`manifest.json is not a ${BACKUP_FORMAT} version ${BACKUP_VERSION} manifest`);
   }
-  const { migrations, tables, recordings } = parsed;
+  const { migrations, tables, recordings, secretKey } = parsed;
   if (
     !isListOf(migrations, isText) ||
     migrations.length === 0 ||
     !isListOf(tables, isTableEntry) ||
-    !isListOf(recordings, isRecordingEntry)
+    !isListOf(recordings, isRecordingEntry) ||
+    !(secretKey === null || isSecretKeyEntry(secretKey))
   ) {
     throw corrupt('manifest.json lacks its migrations, or a table or recording entry is malformed');
   }
@@ -399,6 +474,11 @@ function isTableEntry(value: unknown): value is BackupTable {
   );
 }
 
+function isSecretKeyEntry(value: unknown): value is BackupManifest['secretKey'] {
+  const entry = (value ?? {}) as Partial<Record<'file' | 'sha256', unknown>>;
+  return typeof value === 'object' && entry.file === SECRET_KEY_FILE && isText(entry.sha256);
+}
+
 function isRecordingEntry(value: unknown): value is BackupRecording {
   const entry = (value ?? {}) as Partial<Record<keyof BackupRecording, unknown>>;
   return (
@@ -413,7 +493,11 @@ function isRecordingEntry(value: unknown): value is BackupRecording {
 
 /** Every file of the backup hashed and compared with the manifest, before anything is written. */
 async function verifyChecksums(folder: string, manifest: BackupManifest): Promise<void> {
-  const files = [...manifest.tables, ...manifest.recordings];
+  const files = [
+    ...manifest.tables,
+    ...manifest.recordings,
+    ...(manifest.secretKey === null ? [] : [manifest.secretKey]),
+  ];
   for (const entry of files) {
     const hash = createHash('sha256');
     try {

@@ -1,4 +1,6 @@
-import { backupStore, restoreStore } from '../../telephony/backup.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SECRET_KEY_FILE, backupStore, restoreStore } from '../../telephony/backup.js';
 import { type CliIo, type Command, type OptionValues, requireOption } from '../command.js';
 
 function dataDirOf(options: OptionValues, io: CliIo): string {
@@ -10,20 +12,34 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 export const backup: Command = {
   name: 'backup',
-  usage: 'backup --out DIR [--data-dir ./data]',
+  usage: 'backup --out DIR [--data-dir ./data] [--with-secret-key]',
   summary:
     'a point-in-time backup of every table and recording into a new folder, restorable into SQLite or PostgreSQL',
-  options: { out: { type: 'string' }, 'data-dir': { type: 'string' } },
+  options: {
+    out: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'with-secret-key': { type: 'boolean' },
+  },
   async run({ options, io, openStore, out }) {
     const outDir = requireOption(options, 'out');
+    const dataDir = dataDirOf(options, io);
     const store = await openStore();
     const started = performance.now();
-    const manifest = await backupStore(store, { dataDir: dataDirOf(options, io), outDir });
+    const manifest = await backupStore(store, {
+      dataDir,
+      outDir,
+      includeSecretKey: options['with-secret-key'] === true,
+    });
     const rows = manifest.tables.reduce((sum, t) => sum + t.rows, 0);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     out(
       `backup written to ${outDir}: ${manifest.tables.length} tables, ${count(rows)} rows, ${count(manifest.recordings.length)} recordings, at migration ${manifest.migrations.at(-1)} (${seconds} s)`,
     );
+    if (manifest.secretKey === null && existsSync(join(dataDir, SECRET_KEY_FILE))) {
+      out(
+        `note: ${join(dataDir, SECRET_KEY_FILE)} is not in the backup; the SIP secrets in it open only with that key: keep it safe apart, or back up --with-secret-key`,
+      );
+    }
   },
 };
 
@@ -41,7 +57,7 @@ export const restore: Command = {
     const summary = await restoreStore(store, { dataDir: dataDirOf(options, io), fromDir });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     out(
-      `restored ${fromDir}: ${summary.tables} tables, ${count(summary.rows)} rows, ${count(summary.recordings)} recordings (${seconds} s)`,
+      `restored ${fromDir}: ${summary.tables} tables, ${count(summary.rows)} rows, ${count(summary.recordings)} recordings${summary.secretKey ? ', the secret key' : ''} (${seconds} s)`,
     );
   },
 };
