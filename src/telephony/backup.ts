@@ -322,23 +322,12 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
   const fromDir = resolve(options.fromDir);
   const manifest = await readManifest(fromDir);
   await verifyChecksums(fromDir, manifest);
-  const target = manifest.migrations.at(-1)!;
   await checkMigrations(store, manifest.migrations);
-  const full = await firstNonEmptyTable(
-    store.db,
-    await describeTables(store.db, store.dialect, store.schema),
-  );
-  if (full !== undefined) {
-    throw new CallgateError(
-      'conflict',
-      `the database already holds data (table ${full}): restore into an empty database`,
-      { table: full },
-    );
-  }
+  await refuseNonEmptyDatabase(store);
   const storage = localRecordingStorage(options.dataDir);
   await refuseTakenKeys(storage, manifest.recordings);
   const writeKey = manifest.secretKey !== null && (await needsSecretKey(options.dataDir, fromDir));
-  await migrateStore(store, target);
+  await migrateStore(store, manifest.migrations.at(-1));
   const tables = await describeTables(store.db, store.dialect, store.schema);
   const entries = matchTables(tables, manifest.tables);
   const staged: StagedUpload[] = [];
@@ -357,7 +346,7 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
         await storage.placeAt(staged[i]!, recording.key);
         placed.push(recording.key);
       }
-      if (writeKey) keyPlaced = await placeSecretKey(options.dataDir, fromDir);
+      if (writeKey) keyPlaced = await placeSecretKey(options.dataDir, fromDir, manifest);
     });
   } catch (error) {
     await Promise.all(staged.map((upload) => storage.discard(upload)));
@@ -373,6 +362,17 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
     recordings: manifest.recordings.length,
     secretKey: writeKey,
   };
+}
+
+async function refuseNonEmptyDatabase(store: Store): Promise<void> {
+  const tables = await describeTables(store.db, store.dialect, store.schema);
+  const full = await firstNonEmptyTable(store.db, tables);
+  if (full === undefined) return;
+  throw new CallgateError(
+    'conflict',
+    `the database already holds data (table ${full}): restore into an empty database`,
+    { table: full },
+  );
 }
 
 /**
@@ -395,8 +395,15 @@ async function needsSecretKey(dataDir: string, fromDir: string): Promise<boolean
 }
 
 /** Writes the key to a temporary name, then links it into place: whole or not at all. */
-async function placeSecretKey(dataDir: string, fromDir: string): Promise<boolean> {
+async function placeSecretKey(
+  dataDir: string,
+  fromDir: string,
+  manifest: BackupManifest,
+): Promise<boolean> {
   const key = await readFile(join(fromDir, SECRET_KEY_FILE));
+  if (sha256Of(key) !== manifest.secretKey?.sha256) {
+    throw corrupt(`${SECRET_KEY_FILE} changed during the restore`);
+  }
   await mkdir(dataDir, { recursive: true });
   const temporary = join(dataDir, `.${SECRET_KEY_FILE}-${randomUUID()}.part`);
   await writeFile(temporary, key, { flag: 'wx', mode: 0o600 });
