@@ -9,7 +9,7 @@ import { type DialectName, type Store, openStore } from '../src/store/database.j
 export const POSTGRES_URL =
   process.env.CALLGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function postgresReachable(): Promise<string | undefined> {
+export async function postgresReachable(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();

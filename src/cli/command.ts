@@ -13,8 +13,11 @@ export interface CommandContext {
   readonly options: OptionValues;
   readonly positionals: readonly string[];
   readonly io: CliIo;
-  /** Opens the store named by --db; the command runner closes it. */
-  readonly openStore: () => Promise<Store>;
+  /**
+   * Opens the store named by --db, migrated to the latest schema unless `migrate` is false;
+   * the command runner closes it.
+   */
+  readonly openStore: (options?: { readonly migrate?: boolean }) => Promise<Store>;
   readonly out: (line: string) => void;
 }
 

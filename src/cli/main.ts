@@ -4,6 +4,7 @@ import { type Store, openStore } from '../store/database.js';
 import { COMMON_OPTIONS, type CliIo, type Command, UsageError } from './command.js';
 import { accountCreate } from './commands/account-create.js';
 import { auditVerify } from './commands/audit-verify.js';
+import { backup, restore } from './commands/backup.js';
 import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
@@ -27,6 +28,8 @@ export const COMMANDS: readonly Command[] = [
   userPassword,
   auditVerify,
   secretsRotate,
+  backup,
+  restore,
 ];
 
 const EXIT_FAILURE = 1;
@@ -85,7 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       options: values,
       positionals,
       io,
-      openStore: async () => (store ??= await openStore(url)),
+      openStore: async (options) => (store ??= await openStore(url, options)),
       out: (line) => io.stdout.write(`${line}\n`),
     });
     return code ?? 0;

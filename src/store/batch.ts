@@ -3,7 +3,7 @@ import type { Executor } from './database.js';
 import type { Database } from './schema.js';
 
 /** Both SQLite (32,766) and PostgreSQL (65,535) allow at least this many bound values a statement. */
-const MAX_PARAMETERS = 30_000;
+export const MAX_PARAMETERS = 30_000;
 
 /** Inserts many rows with as few statements as the parameter limits allow. */
 export async function insertMany<T extends keyof Database>(

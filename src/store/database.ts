@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
 import {
+  DEFAULT_MIGRATION_TABLE,
   Kysely,
   Migrator,
   PostgresDialect,
@@ -41,10 +42,15 @@ const pgTypes = {
  *
  * @example const store = await openStore(process.env.DATABASE_URL ?? './callgate.db')
  */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(
+  url: string,
+  options: { readonly migrate?: boolean } = {},
+): Promise<Store> {
   const store = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url) : openSqlite(url);
+  // A restore leaves the schema alone until it knows which migration the backup was taken at.
+  if (options.migrate === false) return store;
   try {
-    await migrate(store.db, store.schema);
+    await migrateStore(store);
   } catch (error) {
     await store.close();
     throw error;
@@ -132,18 +138,60 @@ export async function analyze(db: Kysely<Database>): Promise<void> {
   await sql`analyze`.execute(db);
 }
 
-async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+function migratorOf(store: Store): Migrator {
   // Name the schema: otherwise Kysely takes another schema's migration table for ours.
-  const migrator = new Migrator({
-    db,
+  return new Migrator({
+    db: store.db,
     provider: migrationProvider,
-    ...(schema !== undefined && { migrationTableSchema: schema }),
+    ...(store.schema !== undefined && { migrationTableSchema: store.schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/**
+ * Brings the schema up to the migration named `target`, or to the latest. A restore runs
+ * the backup's migrations first, then the rest once the data is in, so later migrations
+ * transform restored rows as they would have transformed the originals.
+ *
+ * A schema already there is left alone without asking Kysely's migrator: to find its own
+ * table the migrator lists the tables of every schema of the database, and on PostgreSQL
+ * that listing fails ("schema … does not exist") when another process drops a schema at
+ * the same moment, as parallel test suites do all the time.
+ */
+export async function migrateStore(store: Store, target?: string): Promise<void> {
+  const { known, applied } = await migrationStatus(store);
+  if (target !== undefined && !known.includes(target)) throw new Error(`no migration ${target}`);
+  const goal = target === undefined ? known : known.slice(0, known.indexOf(target) + 1);
+  if (goal.length === applied.length && goal.every((name, i) => applied[i] === name)) return;
+  const migrator = migratorOf(store);
+  const { error, results } =
+    target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   const failed = results?.find((result) => result.status === 'Error');
   if (error !== undefined || failed !== undefined) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
       cause: error,
     });
   }
+}
+
+/**
+ * The migrations this build knows and those applied to the store, each in order; none are
+ * applied to a database never opened. Reads the store's own schema only (see above).
+ */
+export async function migrationStatus(
+  store: Store,
+): Promise<{ known: string[]; applied: string[] }> {
+  const known = Object.keys(await migrationProvider.getMigrations()).sort();
+  const table =
+    store.dialect === 'sqlite'
+      ? sql`select 1 from sqlite_master where type = 'table' and name = ${DEFAULT_MIGRATION_TABLE}`
+      : sql`select 1 from pg_catalog.pg_tables
+            where schemaname = ${store.schema ?? 'public'} and tablename = ${DEFAULT_MIGRATION_TABLE}`;
+  if ((await table.execute(store.db)).rows.length === 0) return { known, applied: [] };
+  const qualified =
+    store.schema === undefined
+      ? sql.table(DEFAULT_MIGRATION_TABLE)
+      : sql.table(`${store.schema}.${DEFAULT_MIGRATION_TABLE}`);
+  const { rows } = await sql<{ name: string }>`
+    select name from ${qualified} order by name`.execute(store.db);
+  return { known, applied: rows.map((row) => row.name) };
 }

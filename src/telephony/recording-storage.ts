@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CallgateError } from '../errors.js';
@@ -52,7 +52,7 @@ export interface RecordingStorage {
 }
 
 /** The local-disk storage of a data directory: `<dataDir>/recordings/<accountId>/…`. */
-export function localRecordingStorage(dataDir: string): RecordingStorage {
+export function localRecordingStorage(dataDir: string): LocalRecordingStorage {
   return new LocalRecordingStorage(join(dataDir, 'recordings'));
 }
 
@@ -131,6 +131,23 @@ export class LocalRecordingStorage implements RecordingStorage {
     const key = `${accountFolder(upload.accountId)}/${callId}.${randomUUID()}.${extension}`;
     await rename(this.#path(upload.handle), this.#path(key));
     return key;
+  }
+
+  /**
+   * Moves a staged upload to a key given by the caller, as a restore needs (the database
+   * rows name the keys); refuses (409 conflict) a key that is taken, never overwriting it.
+   * A hard link, then the staged name removed: the file appears whole or not at all.
+   */
+  async placeAt(upload: StagedUpload, key: string): Promise<void> {
+    const path = this.#path(key);
+    await mkdir(dirname(path), { recursive: true });
+    try {
+      await link(this.#path(upload.handle), path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new CallgateError('conflict', `recording file ${key} already exists`, { key });
+    }
+    await rm(this.#path(upload.handle), { force: true });
   }
 
   async discard(upload: StagedUpload): Promise<void> {
