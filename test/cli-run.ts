@@ -8,12 +8,11 @@ export interface Run {
 }
 
 /**
- * Runs `callgate <args> --db <db>` in process and returns its exit code and output. The
- * output streams keep each chunk as it is written, so nothing is still in flight when the
- * command returns.
+ * Runs `callgate <args>` in process and returns its exit code and output. The output
+ * streams keep each chunk as it is written, so nothing is still in flight when the command
+ * returns.
  */
-export async function callgate(
-  db: string,
+export async function runCallgate(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<Run> {
@@ -26,6 +25,15 @@ export async function callgate(
         done();
       },
     });
-  const code = await runCli([...args, '--db', db], { stdout: into(out), stderr: into(err), env });
+  const code = await runCli(args, { stdout: into(out), stderr: into(err), env });
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+/** `callgate <args> --db <db>`, as {@link runCallgate}. */
+export function callgate(
+  db: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
+  return runCallgate([...args, '--db', db], env);
 }
