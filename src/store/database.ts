@@ -68,11 +68,66 @@ async function openPostgres(url: string): Promise<Store> {
     connectionString: parsed.toString(),
     types: pgTypes,
     max: 10,
+    // A database that does not answer fails the request (503) instead of holding it forever.
+    connectionTimeoutMillis: 5_000,
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
   });
+  // A connection that drops (a PostgreSQL restart, a network cut) emits 'error' on its
+  // client, and on the pool when idle; with no listener Node ends the process. The client is
+  // not queryable afterwards: its query fails (503), the pool drops it on release and
+  // connects anew, so the service recovers by itself once PostgreSQL is back.
+  const ignore = (): void => undefined;
+  pool.on('error', ignore);
+  pool.on('connect', (client) => void client.on('error', ignore));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema !== null) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
+}
+
+/** SQLite's "busy" and "locked" result codes, extended ones included (SQLITE_BUSY_SNAPSHOT, …). */
+const SQLITE_CONTENTION = /^SQLITE_(BUSY|LOCKED)(_|$)/;
+
+/** PostgreSQL states that mean "not now", not "wrong": class 08 (connection), 57P0x (shutdown). */
+const PG_UNAVAILABLE = /^(08|57P0[1-3]|53300)/;
+
+/** Messages pg and its pool give connection failures that carry no code. */
+const PG_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'connection error and is not queryable',
+  'timeout exceeded when trying to connect',
+  'Client was closed and is not queryable',
+  'Cannot use a pool after calling end on the pool',
+];
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether a database error says "the database cannot be reached or is busy right now" —
+ * PostgreSQL down, restarting or out of connections, a connection cut, SQLite locked by
+ * another writer — so the caller may retry (503) rather than having been refused.
+ *
+ * @example isStoreUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) // true
+ */
+export function isStoreUnavailable(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 4) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (SQLITE_CONTENTION.test(code) || NETWORK_CODES.has(code)) return true;
+    // SQLSTATEs are five characters; Node's network codes start with E.
+    if (code.length === 5 && PG_UNAVAILABLE.test(code)) return true;
+  }
+  if (PG_CONNECTION_MESSAGES.some((text) => error.message.includes(text))) return true;
+  // An AggregateError (several addresses refused) or a wrapped cause.
+  const nested = error instanceof AggregateError ? error.errors : [error.cause];
+  return nested.some((inner) => isStoreUnavailable(inner, depth + 1));
 }
 
 /**
