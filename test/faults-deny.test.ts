@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type {
   KyselyPlugin,
   PluginTransformQueryArgs,
@@ -14,7 +14,7 @@ import type {
 import type { LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../src/api/app.js';
 import { createServices } from '../src/api/services.js';
-import { type Store, openStore } from '../src/store/database.js';
+import { type Store, isStoreUnavailable, openStore } from '../src/store/database.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { wav } from './faults-harness.js';
 import { START, seedAccount } from './http.js';
@@ -231,4 +231,40 @@ describeOnEachDialect('faults: every error path denies', (dialect) => {
       () => as(null, 'GET', signedUrl),
       audio,
     );
+});
+
+describe('faults: which store errors mean "retry later"', () => {
+  const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
+  test('connection failures, shutdowns and locks are unavailable', () => {
+    const unavailable = [
+      coded('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+      coded('ECONNRESET', 'read ECONNRESET'),
+      coded('57P01', 'terminating connection due to administrator command'),
+      coded('57P03', 'the database system is starting up'),
+      coded('08006', 'connection failure'),
+      coded('53300', 'sorry, too many clients already'),
+      coded('SQLITE_BUSY', 'database is locked'),
+      coded('SQLITE_BUSY_SNAPSHOT'),
+      coded('SQLITE_LOCKED'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Client has encountered a connection error and is not queryable'),
+      new AggregateError([coded('ECONNREFUSED')], 'connect failed'),
+      new Error('wrapped', { cause: coded('ECONNREFUSED') }),
+    ];
+    for (const error of unavailable) assert.ok(isStoreUnavailable(error), error.message);
+  });
+  test('refusals by the database and bugs are not', () => {
+    const others = [
+      coded('23505', 'duplicate key value violates unique constraint'),
+      coded('42P01', 'relation does not exist'),
+      coded('SQLITE_CONSTRAINT_PRIMARYKEY'),
+      coded('SQLITE_IOERR', 'disk I/O error'),
+      coded('SQLITE_CORRUPT'),
+      new TypeError('Cannot read properties of undefined'),
+      'ECONNREFUSED',
+      undefined,
+    ];
+    for (const error of others) assert.equal(isStoreUnavailable(error), false, String(error));
+  });
 });

@@ -93,10 +93,13 @@ describeOnEachDialect('faults: SIGKILL in the middle of a write', (dialect) => {
     }
   }
 
-  async function killAndRestart(): Promise<void> {
-    await server.kill();
-    await deadServerSettled();
-    server = await startServerProcess(dbUrl, dataDir);
+  /**
+   * One signed-in request, so the next trial's kill falls in its operation and not in the
+   * first request's loading of the account's policy.
+   */
+  async function warmUp(): Promise<void> {
+    const answer = await call(server, 'GET', '/api/v1/role-assignments', company.adminToken);
+    assert.equal(answer.status, 200, answer.body);
   }
 
   const auditCount = async (type: string, subject?: string) =>
@@ -247,6 +250,7 @@ describeOnEachDialect('faults: SIGKILL in the middle of a write', (dialect) => {
   };
 
   test('SIGKILL during an ingest of 10,000 calls, an assignment save and a slow upload: each is all or nothing', async (t) => {
+    await warmUp();
     // Each operation once, undisturbed, says how long it takes here.
     const durations = {
       ingest: await timed(ingest('base'), 201),
@@ -261,18 +265,27 @@ describeOnEachDialect('faults: SIGKILL in the middle of a write', (dialect) => {
     };
     const applied = { ingest: 0, assignments: 0, upload: 0 };
 
-    const trials = 5;
-    // The kill comes `killAt` ms into a trial; each operation starts so that the kill lands at
-    // a different fraction of it, from just after its start to just after its end.
-    const killAt = Math.max(...Object.values(durations)) * 1.9 + 20;
-    // Up to twice the undisturbed time: run side by side the operations slow each other down,
-    // and some trials should see them commit before the kill.
-    const fraction = (trial: number, shift: number) =>
-      ((((trial + shift) % trials) + 0.5) / trials) * 2;
+    const trials = 6;
+    // Odd trials run an ingest and an assignment save side by side and kill at a different
+    // fraction of each: the kill comes `killAt` ms into the trial, and each starts so that it
+    // is a third, all, or five thirds of its undisturbed time old then (side by side they slow
+    // each other down, so some commit before the kill and some do not). Even trials run a
+    // slow upload alone — on SQLite an open ingest transaction holds the one connection and
+    // the upload would never get to write — and kill while its body streams in or just after
+    // its last byte, when the server checks, places and commits it.
+    const killAt = Math.max(durations.ingest, durations.assignments) * 1.9 + 20;
+    const fraction = (k: number, shift: number) => ((((k + shift) % 3) + 0.5) / 3) * 2;
+    const startAt = async (t0: number, ms: number, start: () => Tracked): Promise<Tracked> => {
+      await sleep(Math.max(0, t0 + ms - performance.now()));
+      return start();
+    };
+    const root = join(dataDir, 'recordings');
+    let partsAtKill = 0;
     for (let trial = 1; trial <= trials; trial++) {
+      const k = (trial - 1) >> 1;
       const prefix = `kill${trial}`;
-      // Uploads alternate between replacing call-0's recording and a first one for a call.
-      const callId = trial % 2 === 0 ? 'call-0' : `call-${trial}`;
+      // Uploads replace call-0's recording, or give a call its first.
+      const callId = k === 1 ? `call-${trial}` : 'call-0';
       const audio = wav(UPLOAD_BYTES, trial);
       const before = {
         ingestAudit: await auditCount('calls.imported'),
@@ -281,31 +294,40 @@ describeOnEachDialect('faults: SIGKILL in the middle of a write', (dialect) => {
         sha: await recordingSha(callId),
         uploadAudit: await auditCount('recording.uploaded', callId),
       };
-      const startAt = async <T>(ms: number, start: () => T): Promise<T> => {
-        await sleep(Math.max(0, ms));
-        return start();
-      };
-      const running = Promise.all([
-        startAt(killAt - fraction(trial, 0) * durations.ingest, () => ingest(prefix)),
-        startAt(killAt - fraction(trial, 3) * durations.assignments, () =>
-          saveAssignments(trial, before.version),
-        ),
-        startAt(killAt - fraction(trial, 1) * durations.upload, () => upload(callId, audio)),
-      ]);
-      await sleep(killAt);
-      const [ingesting, saving, uploading] = await running;
-      // Every other trial waits for the upload's last byte: the kill then falls while the
-      // server checks, places and commits it.
-      if (trial % 2 === 0) {
-        while (!uploading.bodySent() && !uploading.answered()) await sleep(1);
-        await sleep(trial / 2 - 1);
+      let ingesting: Tracked | undefined;
+      let saving: Tracked | undefined;
+      let uploading: Tracked | undefined;
+      if (trial % 2 === 1) {
+        const t0 = performance.now();
+        [ingesting, saving] = await Promise.all([
+          startAt(t0, killAt - fraction(k, 0) * durations.ingest, () => ingest(prefix)),
+          startAt(t0, killAt - fraction(k, 1) * durations.assignments, () =>
+            saveAssignments(trial, before.version),
+          ),
+        ]);
+        await sleep(Math.max(0, t0 + killAt - performance.now()));
+      } else {
+        const tracked = upload(callId, audio);
+        uploading = tracked;
+        // Once the server writes the temporary file: at once, or half-way through the body.
+        const writing = () => listFiles(root).some((file) => file.endsWith('.part'));
+        if (k < 2) {
+          while (!writing() && !tracked.answered()) await sleep(2);
+          await sleep(k * 60);
+        } else {
+          while (!tracked.bodySent() && !tracked.answered()) await sleep(1);
+        }
       }
-      landings.ingest.push(landingOf(ingesting));
-      landings.assignments.push(landingOf(saving));
-      landings.upload.push(landingOf(uploading));
-      await killAndRestart();
+      if (ingesting) landings.ingest.push(landingOf(ingesting));
+      if (saving) landings.assignments.push(landingOf(saving));
+      if (uploading) landings.upload.push(landingOf(uploading));
+      await server.kill();
+      partsAtKill += listFiles(root).filter((file) => file.endsWith('.part')).length;
+      await deadServerSettled();
+      server = await startServerProcess(dbUrl, dataDir);
+      await warmUp();
       const [ingested, saved, uploaded] = await Promise.all(
-        [ingesting, saving, uploading].map((tracked) => tracked.outcome),
+        [ingesting, saving, uploading].map((tracked) => Promise.resolve(tracked?.outcome)),
       );
       const acknowledged = (outcome: Outcome | undefined, status: number) =>
         outcome?.kind === 'answered' && outcome.status === status;
@@ -353,6 +375,8 @@ describeOnEachDialect('faults: SIGKILL in the middle of a write', (dialect) => {
       if (uploadedNew) applied.upload++;
       await assertRecordingsConsistent(`trial ${trial}`);
     }
+    t.diagnostic(`temporary upload files on disk at the kills: ${partsAtKill}, all swept`);
+    assert.ok(partsAtKill > 0, 'no kill caught an upload writing its temporary file');
     for (const op of ['ingest', 'assignments', 'upload'] as const) {
       t.diagnostic(
         `${op} (undisturbed ${Math.round(durations[op])} ms): ${tally(landings[op])}; committed in ${applied[op]}`,

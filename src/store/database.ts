@@ -139,6 +139,9 @@ export async function analyze(db: Kysely<Database>): Promise<void> {
   await sql`analyze`.execute(db);
 }
 
+/** PostgreSQL's invalid_schema_name: a schema named in a query does not exist (any more). */
+const SCHEMA_GONE = '3F000';
+
 async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
   // Name the schema: otherwise Kysely takes another schema's migration table for ours.
   const migrator = new Migrator({
@@ -146,9 +149,14 @@ async function migrate(db: Kysely<Database>, schema: string | undefined): Promis
     provider: migrationProvider,
     ...(schema !== undefined && { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((result) => result.status === 'Error');
-  if (error !== undefined || failed !== undefined) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((result) => result.status === 'Error');
+    if (error === undefined && failed === undefined) return;
+    // Kysely looks for its migration tables by introspecting every schema of the database;
+    // another schema dropped meanwhile (parallel test suites do) fails that query, not ours.
+    // A failed run is rolled back whole, so running it again is safe.
+    if ((error as { code?: unknown } | undefined)?.code === SCHEMA_GONE && attempt < 3) continue;
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
       cause: error,
     });
