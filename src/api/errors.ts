@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../engine/validation-error.js';
 import { CallgateError, ERROR_STATUS, type ErrorCode, toCallgateError } from '../errors.js';
+import { isStoreUnavailable } from '../store/database.js';
 
 /** The error body of API.md: `{"error": {"code", "message", ...details}}`. */
 export function errorBody(error: CallgateError): { error: Record<string, unknown> } {
@@ -45,6 +46,10 @@ export function toHttpError(error: unknown): CallgateError {
       fields.map((f) => `${f.path}: ${f.message}`).join('; '),
       { fields },
     );
+  }
+  // The database is down, restarting or locked: the caller may retry, and was refused nothing.
+  if (isStoreUnavailable(error)) {
+    return new CallgateError('unavailable', 'the database is unavailable; retry shortly');
   }
   const code = fastifyError.code === undefined ? undefined : FASTIFY_CODES[fastifyError.code];
   if (code !== undefined) return new CallgateError(code, fastifyError.message ?? code);

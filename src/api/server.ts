@@ -1,5 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import { openStore } from '../store/database.js';
+import { localRecordingStorage } from '../telephony/recording-storage.js';
+import { sweepRecordingStorage } from '../telephony/recordings.js';
 import { parseSecretKey } from '../telephony/secrets.js';
 import { type App, buildApp } from './app.js';
 import { createServices, type Services } from './services.js';
@@ -58,6 +60,7 @@ export const LOGGER: FastifyServerOptions['logger'] = {
  * SIGINT/SIGTERM (in-flight requests finish; new ones get 503).
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const startedAt = Date.now();
   const store = await openStore(options.db);
   const key = process.env.CALLGATE_SECRET_KEY;
   const services = createServices(store, {
@@ -72,6 +75,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         ? LOGGER
         : { ...(LOGGER as object), stream: options.logStream };
   const app = await buildApp(services, { logger });
+  // What a crash (a kill, a power cut) left in the recordings folder goes before we listen.
+  const swept = await sweepRecordingStorage(store.db, localRecordingStorage(options.dataDir), {
+    before: startedAt,
+  });
+  if (swept.staged + swept.unreferenced > 0)
+    app.log.info(swept, 'removed recording files a crash left behind');
   await options.prepare?.(services, app);
   const close = async () => {
     await app.close();

@@ -116,17 +116,66 @@ async function openPostgres(url: string): Promise<Store> {
     connectionString: parsed.toString(),
     types: pgTypes,
     max: 10,
+    // A database that does not answer fails the request (503) instead of holding it forever.
+    connectionTimeoutMillis: 5_000,
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
   });
-  // A connection the database drops (a restart, a network cut) is an 'error' event on its
-  // client, and on the pool when the client is idle; unheard, either ends the process. The
-  // query running on it fails with the error, the pool throws the dead client away, and the
-  // next query opens a fresh connection: nothing else is needed.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  // A connection that drops (a PostgreSQL restart, a network cut) emits 'error' on its
+  // client, and on the pool when idle; with no listener Node ends the process. The client is
+  // not queryable afterwards: its query fails (503), the pool drops it on release and
+  // connects anew, so the service recovers by itself once PostgreSQL is back.
+  const ignore = (): void => undefined;
+  pool.on('error', ignore);
+  pool.on('connect', (client) => void client.on('error', ignore));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema !== null) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
+}
+
+/** SQLite's "busy" and "locked" result codes, extended ones included (SQLITE_BUSY_SNAPSHOT, …). */
+const SQLITE_CONTENTION = /^SQLITE_(BUSY|LOCKED)(_|$)/;
+
+/** PostgreSQL states that mean "not now", not "wrong": class 08 (connection), 57P0x (shutdown). */
+const PG_UNAVAILABLE = /^(08|57P0[1-3]|53300)/;
+
+/** Messages pg and its pool give connection failures that carry no code. */
+const PG_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'connection error and is not queryable',
+  'timeout exceeded when trying to connect',
+  'Client was closed and is not queryable',
+  'Cannot use a pool after calling end on the pool',
+];
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether a database error says "the database cannot be reached or is busy right now" —
+ * PostgreSQL down, restarting or out of connections, a connection cut, SQLite locked by
+ * another writer — so the caller may retry (503) rather than having been refused.
+ *
+ * @example isStoreUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) // true
+ */
+export function isStoreUnavailable(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 4) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (SQLITE_CONTENTION.test(code) || NETWORK_CODES.has(code)) return true;
+    // SQLSTATEs are five characters; Node's network codes start with E.
+    if (code.length === 5 && PG_UNAVAILABLE.test(code)) return true;
+  }
+  if (PG_CONNECTION_MESSAGES.some((text) => error.message.includes(text))) return true;
+  // An AggregateError (several addresses refused) or a wrapped cause.
+  const nested = error instanceof AggregateError ? error.errors : [error.cause];
+  return nested.some((inner) => isStoreUnavailable(inner, depth + 1));
 }
 
 /**
@@ -137,6 +186,9 @@ async function openPostgres(url: string): Promise<Store> {
 export async function analyze(db: Kysely<Database>): Promise<void> {
   await sql`analyze`.execute(db);
 }
+
+/** PostgreSQL's invalid_schema_name: a schema named in a query does not exist (any more). */
+const SCHEMA_GONE = '3F000';
 
 function migratorOf(store: Store): Migrator {
   // Name the schema: otherwise Kysely takes another schema's migration table for ours.
@@ -155,7 +207,8 @@ function migratorOf(store: Store): Migrator {
  * A schema already there is left alone without asking Kysely's migrator: to find its own
  * table the migrator lists the tables of every schema of the database, and on PostgreSQL
  * that listing fails ("schema … does not exist") when another process drops a schema at
- * the same moment, as parallel test suites do all the time.
+ * the same moment, as parallel test suites do all the time. A schema that does need
+ * migrating tries again on that failure: a failed run is rolled back whole.
  */
 export async function migrateStore(store: Store, target?: string): Promise<void> {
   const { known, applied } = await migrationStatus(store);
@@ -163,10 +216,12 @@ export async function migrateStore(store: Store, target?: string): Promise<void>
   const goal = target === undefined ? known : known.slice(0, known.indexOf(target) + 1);
   if (goal.length === applied.length && goal.every((name, i) => applied[i] === name)) return;
   const migrator = migratorOf(store);
-  const { error, results } =
-    target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
-  const failed = results?.find((result) => result.status === 'Error');
-  if (error !== undefined || failed !== undefined) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } =
+      target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
+    const failed = results?.find((result) => result.status === 'Error');
+    if (error === undefined && failed === undefined) return;
+    if ((error as { code?: unknown } | undefined)?.code === SCHEMA_GONE && attempt < 3) continue;
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
       cause: error,
     });

@@ -166,6 +166,23 @@ export async function callsWithRecordings(
   return new Set(rows.map((row) => row.call_id));
 }
 
+/** Of these storage keys of the account, the ones a recording row names. */
+export async function referencedStorageKeys(
+  db: Executor,
+  accountId: string,
+  keys: readonly string[],
+): Promise<Set<string>> {
+  const rows = await selectByIds(keys, (chunk) =>
+    db
+      .selectFrom('recordings')
+      .select('storage_key')
+      .where('account_id', '=', accountId)
+      .where('storage_key', 'in', chunk)
+      .execute(),
+  );
+  return new Set(rows.map((row) => row.storage_key));
+}
+
 async function setRecordingRef(
   db: Executor,
   accountId: string,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,6 +30,17 @@ export interface OpenedRecording {
   close(): Promise<void>;
 }
 
+/** A file the storage holds: a staged upload or a stored recording. */
+export interface StoredFile {
+  /** Its key (for a staged upload, its handle): what {@link RecordingStorage.remove} takes. */
+  readonly key: string;
+  readonly accountId: string;
+  /** A temporary upload file, never a recording anyone can reach. */
+  readonly staged: boolean;
+  /** When it was last written, epoch milliseconds. */
+  readonly modifiedAt: number;
+}
+
 /**
  * Where recordings' audio lives. Keys are chosen by the storage and kept in the database
  * (`recordings.storage_key`); every upload gets a new key, so replacing a recording never
@@ -47,8 +58,10 @@ export interface RecordingStorage {
   discard(upload: StagedUpload): Promise<void>;
   /** Opens a stored recording; undefined when its file is missing. */
   open(key: string): Promise<OpenedRecording | undefined>;
-  /** Removes a stored recording; a missing file is not an error. */
+  /** Removes a stored recording (or a staged upload, by its handle); a missing file is not an error. */
   remove(key: string): Promise<void>;
+  /** Every file held, account by account, for the start-up sweep of what a crash left. */
+  files(): AsyncIterable<StoredFile>;
 }
 
 /** The local-disk storage of a data directory: `<dataDir>/recordings/<accountId>/…`. */
@@ -71,7 +84,7 @@ export class LocalRecordingStorage implements RecordingStorage {
   async receive(accountId: string, source: Readable, maxBytes: number): Promise<StagedUpload> {
     const folder = accountFolder(accountId);
     await mkdir(this.#path(folder), { recursive: true });
-    const handle = `${folder}/.upload-${randomUUID()}.part`;
+    const handle = `${folder}/${STAGED_PREFIX}${randomUUID()}${STAGED_SUFFIX}`;
     const path = this.#path(handle);
     const hash = createHash('sha256');
     const head: Buffer[] = [];
@@ -175,6 +188,32 @@ export class LocalRecordingStorage implements RecordingStorage {
     await rm(this.#path(key), { force: true });
   }
 
+  async *files(): AsyncIterable<StoredFile> {
+    const folders = await readdir(this.#root, { withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      },
+    );
+    for (const folder of folders) {
+      if (!folder.isDirectory()) continue;
+      const accountId = accountOfFolder(folder.name);
+      for (const entry of await readdir(join(this.#root, folder.name), { withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const key = `${folder.name}/${entry.name}`;
+        // Gone meanwhile (an upload placed or discarded): nothing to sweep.
+        const stats = await stat(this.#path(key)).catch(() => undefined);
+        if (stats === undefined) continue;
+        yield {
+          key,
+          accountId,
+          staged: entry.name.startsWith(STAGED_PREFIX) && entry.name.endsWith(STAGED_SUFFIX),
+          modifiedAt: stats.mtimeMs,
+        };
+      }
+    }
+  }
+
   /** A key as a path under the root; a key that would leave the root is refused. */
   #path(key: string): string {
     const path = resolve(this.#root, key);
@@ -186,6 +225,9 @@ export class LocalRecordingStorage implements RecordingStorage {
   }
 }
 
+const STAGED_PREFIX = '.upload-';
+const STAGED_SUFFIX = '.part';
+
 /**
  * An account's folder name. Ids match [A-Za-z0-9_.-]{1,64}, so only `.` and `..` would
  * mean something else on disk; `%` is not an id character, so their escapes collide with
@@ -193,4 +235,9 @@ export class LocalRecordingStorage implements RecordingStorage {
  */
 function accountFolder(accountId: string): string {
   return /^\.+$/.test(accountId) ? accountId.replaceAll('.', '%2E') : accountId;
+}
+
+/** The account a folder belongs to: {@link accountFolder} undone. */
+function accountOfFolder(folder: string): string {
+  return /^(%2E)+$/.test(folder) ? folder.replaceAll('%2E', '.') : folder;
 }
