@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { openStore } from '../src/store/database.js';
 import { createAccount } from '../src/telephony/accounts.js';
@@ -12,7 +9,13 @@ import { importDirectory } from '../src/telephony/directory.js';
 import { mintToken } from '../src/telephony/tokens.js';
 import { describeOnPostgres, freshDatabase } from './databases.js';
 import { COMPANY } from './fixtures.js';
-import { type TcpProxy, startTcpProxy } from './tcp-proxy.js';
+import {
+  OPERATOR_TOKEN,
+  type Proxy,
+  type ServerProcess,
+  startProxy,
+  startServerProcess,
+} from './faults-harness.js';
 
 /**
  * Issue 6, point 1: two `callgate serve` processes over one PostgreSQL are one service. A
@@ -20,8 +23,6 @@ import { type TcpProxy, startTcpProxy } from './tcp-proxy.js';
  * the database while a change was made answers with it once it is back. Server B reaches
  * PostgreSQL through a proxy the test can cut.
  */
-const BIN = new URL('../../bin/callgate.js', import.meta.url).pathname;
-const OPERATOR = 'operator-secret-for-multi-server';
 const ACCOUNT = 'acme';
 /** The issue's bound for a change to reach every server. */
 const IN_FORCE_WITHIN_MS = 1_000;
@@ -33,60 +34,13 @@ interface ManagerRole {
   readonly version: unknown;
 }
 
-interface Serve {
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-async function serve(db: string, dataDir: string, secretKey: string): Promise<Serve> {
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
-    process.execPath,
-    [BIN, 'serve', '--db', db, '--port', '0', '--data-dir', dataDir],
-    {
-      env: {
-        ...process.env,
-        CALLGATE_OPERATOR_TOKEN: OPERATOR,
-        CALLGATE_SECRET_KEY: secretKey,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /listening on (http:\/\/\S+)/.exec(output);
-      if (listening) resolve(listening[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-  });
-  let stopping = false;
-  child.once('exit', (code, signal) => {
-    // A server that dies on its own is a failure worth its last words.
-    if (!stopping) process.stderr.write(`serve exited (${code ?? signal}):\n${output}\n`);
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        stopping = true;
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 describeOnPostgres('several servers over one PostgreSQL', () => {
   const database = freshDatabase('postgres');
   const dataDir = mkdtempSync(join(tmpdir(), 'callgate-multi-'));
-  const secretKey = randomBytes(32).toString('base64');
   const tokens: Record<string, string> = {};
-  let proxy: TcpProxy;
-  let a: Serve;
-  let b: Serve;
+  let proxy: Proxy;
+  let a: ServerProcess;
+  let b: ServerProcess;
 
   before(async () => {
     const store = await openStore(database.url);
@@ -101,24 +55,25 @@ describeOnPostgres('several servers over one PostgreSQL', () => {
     } finally {
       await store.close();
     }
-    proxy = await startTcpProxy('127.0.0.1', 5432);
+    proxy = await startProxy({ host: '127.0.0.1', port: 5432 });
     const throughProxy = new URL(database.url);
     throughProxy.port = String(proxy.port);
+    // One data directory, as a shared volume: the servers share its key and recordings.
     [a, b] = await Promise.all([
-      serve(database.url, dataDir, secretKey),
-      serve(throughProxy.toString(), dataDir, secretKey),
+      startServerProcess(database.url, dataDir),
+      startServerProcess(throughProxy.toString(), dataDir),
     ]);
   });
 
   after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await Promise.all([a?.kill(), b?.kill()]);
     await proxy?.close();
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   const call = async (
-    server: Serve,
+    server: ServerProcess,
     as: string,
     method: string,
     path: string,
@@ -128,7 +83,7 @@ describeOnPostgres('several servers over one PostgreSQL', () => {
     const response = await fetch(`${server.url}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${as === 'operator' ? OPERATOR : tokens[as]}`,
+        authorization: `Bearer ${as === 'operator' ? OPERATOR_TOKEN : tokens[as]}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
@@ -159,7 +114,7 @@ describeOnPostgres('several servers over one PostgreSQL', () => {
     return performance.now() - started;
   };
 
-  const assignments = async (server: Serve) => {
+  const assignments = async (server: ServerProcess) => {
     const current = await call(server, 'u0', 'GET', '/api/v1/role-assignments');
     assert.equal(current.status, 200);
     return current as typeof current & { body: { version: unknown; items: unknown[] } };
@@ -251,7 +206,7 @@ describeOnPostgres('several servers over one PostgreSQL', () => {
 
   test('B, cut off from the database while A saved a change, answers with it once back', async () => {
     assert.equal(await u4Holds('balance.manage'), true);
-    proxy.cut();
+    await proxy.cut();
     try {
       const cutOff = await call(b, 'u4', 'POST', '/api/v1/permissions/check', {
         permission: 'balance.manage',
@@ -270,7 +225,7 @@ describeOnPostgres('several servers over one PostgreSQL', () => {
       );
       assert.equal(changed.status, 200, JSON.stringify(changed.body));
     } finally {
-      proxy.restore();
+      await proxy.restore();
     }
     // No answer from B may be the old one: it either cannot answer yet or answers the new.
     const ms = await untilOnB(async () => {
