@@ -20,14 +20,25 @@ import type { Directory } from './directory.js';
  * @example resolveAccessCodes(directory, 'cloud').get('u2')
  *          // ['user:u2', 'everyone', 'department:2', 'departmentTree:2', 'departmentTree:1']
  */
-export function resolveAccessCodes(
+export function resolveAccessCodes(directory: Directory, edition: Edition): Map<string, string[]> {
+  const tree = buildDepartmentTree(directory.departments);
+  const codes = new Map<string, string[]>();
+  const index = userIndex(directory);
+  accessCodesInOrder(directory, edition, tree, departmentsByUser(directory, index), index).forEach(
+    (held, u) => held !== undefined && codes.set(directory.users[u]!.id, held),
+  );
+  return codes;
+}
+
+/** {@link resolveAccessCodes} in the order of `directory.users`; undefined for the inactive. */
+function accessCodesInOrder(
   directory: Directory,
   edition: Edition,
-  tree: DepartmentTree = buildDepartmentTree(directory.departments),
-  placed: readonly (readonly string[])[] = departmentsByUser(directory),
-): Map<string, string[]> {
+  tree: DepartmentTree,
+  placed: readonly (readonly string[])[],
+  index: ReadonlyMap<string, number>,
+): (string[] | undefined)[] {
   const departmentCodes = departmentCodesOf(tree);
-  const index = userIndex(directory);
   const extra: string[][] = directory.users.map(() => []);
   const add = (userId: string, code: string): void => {
     const list = extra[index.get(userId) ?? -1];
@@ -51,9 +62,8 @@ export function resolveAccessCodes(
     }
     for (const id of wg.memberIds) add(id, members);
   }
-  const codes = new Map<string, string[]>();
-  directory.users.forEach((user, u) => {
-    if (!user.active) return;
+  return directory.users.map((user, u) => {
+    if (!user.active) return undefined;
     const own = user.admin
       ? [`user:${user.id}`, 'everyone', 'admins']
       : [`user:${user.id}`, 'everyone'];
@@ -65,9 +75,8 @@ export function resolveAccessCodes(
       }
     }
     for (const code of extra[u]!) own.push(code);
-    codes.set(user.id, own);
+    return own;
   });
-  return codes;
 }
 
 /** `department:<id>` and `departmentTree:<id>` up to the root, built once per department. */
@@ -97,9 +106,11 @@ function departmentCodesOf(tree: DepartmentTree): (departmentId: string) => read
  * Each user's departments, in the order of `directory.users`: memberships first, then
  * headships of departments they are not a member of (a head counts as in the department).
  */
-export function departmentsByUser(directory: Directory): string[][] {
+export function departmentsByUser(
+  directory: Directory,
+  index: ReadonlyMap<string, number> = userIndex(directory),
+): string[][] {
   const placed = directory.users.map((user) => [...new Set(user.departmentIds)]);
-  const index = userIndex(directory);
   for (const d of directory.departments) {
     // The directory check refuses a head who is not a user; such a head places no one.
     const list = d.headUserId === null ? undefined : placed[index.get(d.headUserId) ?? -1];
@@ -131,12 +142,13 @@ export function describeDirectoryForPolicy(
   edition: Edition,
 ): Pick<PolicySource, 'subjects' | 'rootDepartmentId' | 'phoneBook'> {
   const tree = buildDepartmentTree(directory.departments);
-  const placed = departmentsByUser(directory);
-  const codes = resolveAccessCodes(directory, edition, tree, placed);
+  const index = userIndex(directory);
+  const placed = departmentsByUser(directory, index);
+  const codes = accessCodesInOrder(directory, edition, tree, placed, index);
   const crmReadScope = crmReadScopesOf(directory);
   const subjects = directory.users.map((user, u): PolicySubject => {
     const departmentIds = placed[u]!;
-    const accessCodes = codes.get(user.id) ?? [];
+    const accessCodes = codes[u] ?? [];
     const departmentSlots: number[] = [];
     const departmentRanges: number[] = [];
     for (const id of departmentIds) {
@@ -170,23 +182,20 @@ const ANY_CRM_SCOPE: Readonly<Record<CrmClientType, ScopeLevel>> = {
 function crmReadScopesOf(
   directory: Directory,
 ): (codes: readonly string[]) => Readonly<Record<CrmClientType, ScopeLevel>> {
-  const entries = new Map<string, { type: CrmClientType; rank: number }[]>();
-  for (const { accessCode, type, level } of directory.crmReadScopes) {
-    const list = entries.get(accessCode);
-    const entry = { type, rank: SCOPE_RANK[level] };
-    if (list) list.push(entry);
-    else entries.set(accessCode, [entry]);
-  }
-  if (entries.size === 0) return () => ANY_CRM_SCOPE;
+  // A handful of entries against ~10 codes a user: asking each entry beats a map per code.
+  const entries = directory.crmReadScopes.map(({ accessCode, type, level }) => ({
+    accessCode,
+    slot: CRM_CLIENT_TYPES.indexOf(type),
+    rank: SCOPE_RANK[level],
+  }));
+  if (entries.length === 0) return () => ANY_CRM_SCOPE;
   const shared = new Map<string, Readonly<Record<CrmClientType, ScopeLevel>>>();
   return (codes) => {
-    const best: Partial<Record<CrmClientType, number>> = {};
-    for (const code of codes) {
-      for (const { type, rank } of entries.get(code) ?? []) {
-        best[type] = Math.max(best[type] ?? 0, rank);
-      }
+    const best: number[] = CRM_CLIENT_TYPES.map(() => -1);
+    for (const { accessCode, slot, rank } of entries) {
+      if (rank > best[slot]! && codes.includes(accessCode)) best[slot] = rank;
     }
-    const ranks = CRM_CLIENT_TYPES.map((type) => best[type] ?? SCOPE_RANK.any);
+    const ranks = best.map((rank) => (rank < 0 ? SCOPE_RANK.any : rank));
     const key = ranks.join();
     let scope = shared.get(key);
     if (scope === undefined) {
