@@ -2,7 +2,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { openStore } from '../store/database.js';
 import { parseSecretKey } from '../telephony/secrets.js';
 import { type App, buildApp } from './app.js';
-import { createServices, type Services } from './services.js';
+import { type ServiceConfig, createServices, type Services } from './services.js';
 
 export interface ServerOptions {
   readonly db: string;
@@ -13,6 +13,11 @@ export interface ServerOptions {
   readonly prepare?: (services: Services, app: App) => Promise<void>;
   /** False for no logs (benchmarks); JSON lines otherwise. */
   readonly logs?: boolean;
+  /**
+   * Requests a second per token and per address; the defaults of createServices when
+   * absent. A load test on loopback sends everything from one address, so it lifts them.
+   */
+  readonly rateLimits?: ServiceConfig['rateLimits'];
 }
 
 export interface RunningServer {
@@ -51,6 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     operatorToken: process.env.CALLGATE_OPERATOR_TOKEN || undefined,
     dataDir: options.dataDir,
     ...(key ? { secretKey: parseSecretKey(key) } : {}),
+    ...(options.rateLimits !== undefined && { rateLimits: options.rateLimits }),
   });
   const app = await buildApp(services, { logger: options.logs === false ? false : LOGGER });
   await options.prepare?.(services, app);
