@@ -6,9 +6,11 @@
  * Started by `fork`, it talks over the IPC channel: `{ type: 'loaded' }` once its modules
  * are loaded; then `{ type: 'start', config }` starts the server, answered by
  * `{ type: 'listening', url }`; each `{ type: 'memory', id }` is answered by
- * `{ type: 'memory', id, usage }` (after a forced collection, when run with --expose-gc);
+ * `{ type: 'memory', id, usage, loopDelayMaxMs }` (after a forced collection, when run with
+ * --expose-gc; the event loop's longest stall since the last sample, before that collection);
  * `{ type: 'stop' }` closes the server and exits.
  */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { type RunningServer, startServer } from '../src/api/server.js';
 import type { Services } from '../src/api/services.js';
 import type { Executor } from '../src/store/database.js';
@@ -16,7 +18,7 @@ import { PolicyCache, type PolicyState } from '../src/telephony/policy.js';
 
 /**
  * Faults the driver's self-test injects, to prove the soak can fail: `stale-policy` keeps
- * the first compiled policy forever (a cache that misses invalidation), `leak` keeps 64 KB
+ * the first compiled policy forever (a cache that misses invalidation), `leak` keeps 256 KB
  * of heap per request.
  */
 export type SoakFault = 'stale-policy' | 'leak';
@@ -35,7 +37,14 @@ export type SoakServerRequest =
 export type SoakServerMessage =
   | { readonly type: 'loaded' }
   | { readonly type: 'listening'; readonly url: string }
-  | { readonly type: 'memory'; readonly id: number; readonly usage: NodeJS.MemoryUsage };
+  | {
+      readonly type: 'memory';
+      readonly id: number;
+      readonly usage: NodeJS.MemoryUsage;
+      readonly loopDelayMaxMs: number;
+      /** How long the forced collection took: it stalls the server too, in the next sample. */
+      readonly gcMs: number;
+    };
 
 /** A policy cache that never sees a change after its first load: the bug the soak must catch. */
 class StalePolicyCache extends PolicyCache {
@@ -59,7 +68,7 @@ class LeakyPolicyCache extends PolicyCache {
   }
 
   override get(db: Executor, accountId: string, now?: number): Promise<PolicyState> {
-    this.#kept.push(new Array<number>(8192).fill(this.#kept.length + 0.5));
+    this.#kept.push(new Array<number>(32_768).fill(this.#kept.length + 0.5));
     return this.#inner.get(db, accountId, now);
   }
 }
@@ -88,20 +97,32 @@ async function start(config: SoakServerConfig): Promise<RunningServer> {
 function main(): void {
   const send = (message: SoakServerMessage) => process.send?.(message);
   const gc = (globalThis as { gc?: () => void }).gc;
+  // A slow answer is either the server's own work or a stall of the whole process (a loaded
+  // machine): the event loop's delay tells them apart.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let server: Promise<RunningServer> | undefined;
   process.on('message', (message: SoakServerRequest) => {
     if (message.type === 'start') {
       server = start(message.config);
       server.then(
-        (running) => send({ type: 'listening', url: running.url }),
+        (running) => {
+          // Start-up (compiling modules, opening the store) is not a stall under load.
+          loopDelay.reset();
+          send({ type: 'listening', url: running.url });
+        },
         (error: unknown) => {
           process.stderr.write(`soak server: ${(error as Error).stack}\n`);
           process.exit(1);
         },
       );
     } else if (message.type === 'memory') {
+      const loopDelayMaxMs = loopDelay.max / 1e6;
+      loopDelay.reset();
+      const started = performance.now();
       gc?.();
-      send({ type: 'memory', id: message.id, usage: process.memoryUsage() });
+      const gcMs = performance.now() - started;
+      send({ type: 'memory', id: message.id, usage: process.memoryUsage(), loopDelayMaxMs, gcMs });
     } else {
       void (server ?? Promise.resolve(undefined))
         .then((running) => running?.close())

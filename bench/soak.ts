@@ -30,7 +30,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -94,7 +94,10 @@ export interface SoakOptions {
   readonly verifyShare?: number;
   /** One role or assignment change every this many milliseconds. */
   readonly roleChangeMs?: number;
-  /** Memory samples every this many milliseconds (default: about 40 over the run). */
+  /**
+   * Memory samples every this many milliseconds (default: about 40 over the run, 1.5 s at
+   * least). Each forces a full collection in the server, which costs it throughput.
+   */
   readonly memoryEveryMs?: number;
   /** Heap growth allowed from the first third to the last, at least (bytes). */
   readonly heapSlackBytes?: number;
@@ -118,6 +121,11 @@ export interface MemorySample {
   readonly at: number;
   readonly heapUsed: number;
   readonly rss: number;
+  /** The longest stall of the server's and of the driver's event loop since the last sample. */
+  readonly serverLoopDelayMaxMs: number;
+  readonly driverLoopDelayMaxMs: number;
+  /** How long the server's forced collection for this sample took. */
+  readonly gcMs: number;
 }
 
 export interface MemoryVerdict {
@@ -844,7 +852,8 @@ async function roleChanger(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
     let planned: Planned;
     try {
-      if (turn++ % 2 === 0) {
+      // The role first: a server that misses changes is caught from the first one.
+      if (turn++ % 2 === 1) {
         const body = await get('/api/v1/role-assignments');
         const set = body as {
           version: number;
@@ -960,7 +969,10 @@ function figures(latencies: readonly number[], statuses: ReadonlyMap<string, num
 /** The server child: started early (loading its modules is most of its start-up), then told where. */
 class ServerProcess {
   readonly #child: ChildProcess;
-  readonly #waiting = new Map<number, (usage: NodeJS.MemoryUsage) => void>();
+  readonly #waiting = new Map<
+    number,
+    (sample: { usage: NodeJS.MemoryUsage; loopDelayMaxMs: number; gcMs: number }) => void
+  >();
   #nextId = 0;
   readonly #loaded: Promise<void>;
   readonly #listening: Promise<string>;
@@ -992,7 +1004,7 @@ class ServerProcess {
     this.#listening.catch(() => {});
     this.#child.on('message', (m: SoakServerMessage) => {
       if (m.type !== 'memory') return;
-      this.#waiting.get(m.id)?.(m.usage);
+      this.#waiting.get(m.id)?.(m);
       this.#waiting.delete(m.id);
     });
   }
@@ -1008,7 +1020,7 @@ class ServerProcess {
     return this.#listening;
   }
 
-  memory(): Promise<NodeJS.MemoryUsage> {
+  memory(): Promise<{ usage: NodeJS.MemoryUsage; loopDelayMaxMs: number; gcMs: number }> {
     const id = this.#nextId++;
     return new Promise((resolve) => {
       this.#waiting.set(id, resolve);
@@ -1045,18 +1057,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const seed = options.seed ?? 1;
     const durationMs = options.durationSeconds * 1000;
     const memoryEveryMs =
-      options.memoryEveryMs ?? Math.max(1_000, Math.min(15_000, durationMs / 40));
+      options.memoryEveryMs ?? Math.max(1_500, Math.min(15_000, durationMs / 40));
     log(`${options.clients} clients for ${options.durationSeconds} s against ${world.url}`);
     const started = performance.now();
     const deadline = started + durationMs;
     const samples: MemorySample[] = [];
+    const driverLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+    driverLoopDelay.enable();
     const sampleMemory = async () => {
-      const usage = await server.memory();
+      const { usage, loopDelayMaxMs, gcMs } = await server.memory();
       samples.push({
         at: (performance.now() - started) / 1000,
         heapUsed: usage.heapUsed,
         rss: usage.rss,
+        serverLoopDelayMaxMs: loopDelayMaxMs,
+        driverLoopDelayMaxMs: driverLoopDelay.max / 1e6,
+        gcMs,
       });
+      driverLoopDelay.reset();
     };
     const sampler = (async () => {
       while (performance.now() + memoryEveryMs < deadline) {
@@ -1065,7 +1083,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const last = samples.at(-1)!;
         if (samples.length % 10 === 0)
           log(
-            `${Math.round(last.at)} s: heap ${(last.heapUsed / 2 ** 20).toFixed(1)} MiB, ${recorder.latencies.get('check')!.length} checks so far`,
+            `${Math.round(last.at)} s: heap ${(last.heapUsed / 2 ** 20).toFixed(1)} MiB, ${recorder.latencies.get('check')!.length} checks so far; longest stall of the server's event loop ${Math.round(Math.max(...samples.slice(-10).map((x) => x.serverLoopDelayMaxMs)))} ms, the driver's ${Math.round(Math.max(...samples.slice(-10).map((x) => x.driverLoopDelayMaxMs)))} ms`,
           );
       }
     })();
@@ -1084,6 +1102,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     ]);
     const elapsed = (performance.now() - started) / 1000;
     await sampleMemory();
+    driverLoopDelay.disable();
     const kinds = Object.fromEntries(
       SOAK_KINDS.map((kind) => [
         kind,
@@ -1155,6 +1174,7 @@ export function formatReport(report: SoakReport, command: string): string {
     `- 5xx: ${report.serverErrors}; requests failed without an answer: ${report.transportErrors}.`,
     `- Answers compared with the engine's offline decision: ${report.verified}; wrong: ${report.wrong}; sampled across a policy change and not compared: ${report.skippedAcrossChange}.`,
     `- Role and assignment changes applied: ${report.roleChanges} (policy version ${report.policyVersions.first} → ${report.policyVersions.last}).`,
+    `- Longest event-loop stall: server ${Math.round(Math.max(...m.samples.map((s) => s.serverLoopDelayMaxMs)))} ms, driver ${Math.round(Math.max(...m.samples.map((s) => s.driverLoopDelayMaxMs)))} ms (both at once means the machine, not the server, stalled); the forced collections took up to ${Math.round(Math.max(...m.samples.map((s) => s.gcMs)))} ms.`,
     `- Server heap after forced GC: ${mib(m.firstThird)} (median, first third after warm-up) → ${mib(m.lastThird)} (last third): ${m.growth >= 0 ? '+' : ''}${mib(m.growth)}, bound ${mib(m.bound)}, slope ${mib(m.slopePerMinute)}/min; RSS ${mib(m.rssFirst)} → ${mib(m.rssLast)}; ${m.samples.length} samples.`,
     ...(report.problems.length > 0
       ? ['', 'First problems:', '', ...report.problems.slice(0, 10).map((p) => `- ${p}`)]

@@ -62,7 +62,7 @@ describeOnEachDialect('soak', (dialect) => {
     assert.ok(report.roleChanges >= 1, text);
     assert.ok(report.wrong > 0, text);
     assert.match(report.problems.join('\n'), /wrong answer at policy version/, text);
-    // 64 KB kept per request grows the heap far past the bound.
+    // 256 KB kept per request grows the heap far past the bound.
     assert.equal(report.memory.flat, false, text);
     assert.equal(soakPassed(report), false);
   });
