@@ -18,7 +18,7 @@ import { PolicyCache, type PolicyState } from '../src/telephony/policy.js';
 
 /**
  * Faults the driver's self-test injects, to prove the soak can fail: `stale-policy` keeps
- * the first compiled policy forever (a cache that misses invalidation), `leak` keeps 256 KB
+ * the first compiled policy forever (a cache that misses invalidation), `leak` keeps 128 KB
  * of heap per request.
  */
 export type SoakFault = 'stale-policy' | 'leak';
@@ -68,7 +68,7 @@ class LeakyPolicyCache extends PolicyCache {
   }
 
   override get(db: Executor, accountId: string, now?: number): Promise<PolicyState> {
-    this.#kept.push(new Array<number>(32_768).fill(this.#kept.length + 0.5));
+    this.#kept.push(new Array<number>(16_384).fill(this.#kept.length + 0.5));
     return this.#inner.get(db, accountId, now);
   }
 }

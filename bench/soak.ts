@@ -765,7 +765,8 @@ async function run(
   if (!sampled || planned.judge === undefined) return send(world, planned, recorder);
   const before = await oracle.version();
   const answer = await send(world, planned, recorder);
-  if (answer === undefined || answer.status >= 500) return answer;
+  // A failure or a status no policy allows is counted by send already.
+  if (answer === undefined || !planned.statuses.includes(answer.status)) return answer;
   const after = await oracle.version();
   const state = before === after ? await oracle.at(before) : undefined;
   if (state === undefined) {

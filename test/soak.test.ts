@@ -29,7 +29,7 @@ describeOnEachDialect('soak', (dialect) => {
       clients: 32,
       calls: 2_000,
       verifyShare: 0.5,
-      roleChangeMs: 500,
+      roleChangeMs: 1_000,
     });
     const text = formatReport(report, 'test/soak.test.ts');
     assert.equal(report.serverErrors, 0, text);
@@ -39,7 +39,7 @@ describeOnEachDialect('soak', (dialect) => {
     // The run did what it claims: every kind was sent, answers were compared, roles changed.
     for (const [kind, figures] of Object.entries(report.kinds))
       assert.ok(figures.count > 0, `no ${kind} request was sent\n${text}`);
-    assert.ok(report.verified > 100, text);
+    assert.ok(report.verified >= 50, text);
     assert.ok(report.roleChanges >= 2, text);
     assert.ok(report.policyVersions.last > report.policyVersions.first, text);
     assert.ok(soakPassed(report), text);
@@ -50,11 +50,13 @@ describeOnEachDialect('soak', (dialect) => {
   test('a stale policy cache and a leaking heap fail the soak', async () => {
     const report = await runSoak({
       db: database(),
-      durationSeconds: 6,
+      durationSeconds: 8,
       clients: 16,
       calls: 2_000,
       verifyShare: 1,
-      roleChangeMs: 400,
+      // A changed role at 2.5 s (the assignment change at 5 s meets a stale version: 412),
+      // changed back at 7.5 s: five seconds in which the stale server answers wrongly.
+      roleChangeMs: 2_500,
       faults: ['stale-policy', 'leak'],
     });
     const text = formatReport(report, 'test/soak.test.ts (faults injected)');
@@ -62,7 +64,7 @@ describeOnEachDialect('soak', (dialect) => {
     assert.ok(report.roleChanges >= 1, text);
     assert.ok(report.wrong > 0, text);
     assert.match(report.problems.join('\n'), /wrong answer at policy version/, text);
-    // 256 KB kept per request grows the heap far past the bound.
+    // 128 KB kept per request grows the heap far past the bound.
     assert.equal(report.memory.flat, false, text);
     assert.equal(soakPassed(report), false);
   });
