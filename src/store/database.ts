@@ -84,6 +84,15 @@ export async function analyze(db: Kysely<Database>): Promise<void> {
   await sql`analyze`.execute(db);
 }
 
+/**
+ * PostgreSQL's invalid_schema_name. Kysely's migrator lists the tables of every schema to
+ * find its own; when another session drops a schema during that listing (test suites do,
+ * each dropping its own), the listing fails on the vanished one. Nothing of ours is wrong
+ * and nothing was applied yet, so the migration is tried again.
+ */
+const SCHEMA_VANISHED = '3F000';
+const MIGRATION_ATTEMPTS = 10;
+
 async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
   // Name the schema: otherwise Kysely takes another schema's migration table for ours.
   const migrator = new Migrator({
@@ -91,7 +100,16 @@ async function migrate(db: Kysely<Database>, schema: string | undefined): Promis
     provider: migrationProvider,
     ...(schema !== undefined && { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  for (
+    let attempt = 1;
+    attempt < MIGRATION_ATTEMPTS &&
+    (error as { code?: unknown } | undefined)?.code === SCHEMA_VANISHED;
+    attempt++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((result) => result.status === 'Error');
   if (error !== undefined || failed !== undefined) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
