@@ -4,7 +4,7 @@ import { localRecordingStorage } from '../telephony/recording-storage.js';
 import { sweepRecordingStorage } from '../telephony/recordings.js';
 import { parseSecretKey } from '../telephony/secrets.js';
 import { type App, buildApp } from './app.js';
-import { createServices, type Services } from './services.js';
+import { type ServiceConfig, createServices, type Services } from './services.js';
 
 export interface ServerOptions {
   readonly db: string;
@@ -17,6 +17,11 @@ export interface ServerOptions {
   readonly logs?: boolean;
   /** Where the log lines go instead of stdout (the test that greps them for secrets). */
   readonly logStream?: { write(line: string): void };
+  /**
+   * Requests a second per token and per address; the defaults of createServices when
+   * absent. A load test on loopback sends everything from one address, so it lifts them.
+   */
+  readonly rateLimits?: ServiceConfig['rateLimits'];
 }
 
 export interface RunningServer {
@@ -67,6 +72,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     operatorToken: process.env.CALLGATE_OPERATOR_TOKEN || undefined,
     dataDir: options.dataDir,
     ...(key ? { secretKey: parseSecretKey(key) } : {}),
+    ...(options.rateLimits !== undefined && { rateLimits: options.rateLimits }),
   });
   const logger =
     options.logs === false

@@ -189,6 +189,8 @@ export async function analyze(db: Kysely<Database>): Promise<void> {
 
 /** PostgreSQL's invalid_schema_name: a schema named in a query does not exist (any more). */
 const SCHEMA_GONE = '3F000';
+/** Tries at migrating while other schemas vanish (a churn of test suites failed 16 in 30 once). */
+const MIGRATION_ATTEMPTS = 10;
 
 function migratorOf(store: Store): Migrator {
   // Name the schema: otherwise Kysely takes another schema's migration table for ours.
@@ -221,7 +223,13 @@ export async function migrateStore(store: Store, target?: string): Promise<void>
       target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
     const failed = results?.find((result) => result.status === 'Error');
     if (error === undefined && failed === undefined) return;
-    if ((error as { code?: unknown } | undefined)?.code === SCHEMA_GONE && attempt < 3) continue;
+    if (
+      (error as { code?: unknown } | undefined)?.code === SCHEMA_GONE &&
+      attempt < MIGRATION_ATTEMPTS
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      continue;
+    }
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
       cause: error,
     });
