@@ -43,6 +43,8 @@ export async function startServerProcess(db: string, dataDir: string): Promise<S
         ...process.env,
         CALLGATE_OPERATOR_TOKEN: OPERATOR_TOKEN,
         CALLGATE_SECRET_KEY: SECRET_KEY,
+        // One server per data directory here: what the killed one left is swept at once.
+        CALLGATE_SWEEP_GRACE_SECONDS: '0',
         LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

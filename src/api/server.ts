@@ -60,6 +60,9 @@ export const LOGGER: FastifyServerOptions['logger'] = {
   },
 };
 
+/** How long a recording file must have been left alone before the start-up sweep removes it. */
+const SWEEP_GRACE_SECONDS = 15 * 60;
+
 /**
  * Starts the service: opens the store, builds the app, listens, and closes both cleanly on
  * SIGINT/SIGTERM (in-flight requests finish; new ones get 503).
@@ -82,8 +85,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         : { ...(LOGGER as object), stream: options.logStream };
   const app = await buildApp(services, { logger });
   // What a crash (a kill, a power cut) left in the recordings folder goes before we listen.
+  // Only files untouched for the grace period: on a volume several servers share, a file
+  // written moments ago may be another server's upload still on its way to its commit.
+  const graceSeconds = Number(process.env.CALLGATE_SWEEP_GRACE_SECONDS ?? SWEEP_GRACE_SECONDS);
   const swept = await sweepRecordingStorage(store.db, localRecordingStorage(options.dataDir), {
-    before: startedAt,
+    before: startedAt - (Number.isFinite(graceSeconds) ? graceSeconds : SWEEP_GRACE_SECONDS) * 1000,
   });
   if (swept.staged + swept.unreferenced > 0)
     app.log.info(swept, 'removed recording files a crash left behind');
