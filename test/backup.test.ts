@@ -210,7 +210,7 @@ for (const [source, target] of PAIRS) {
         tokens.live = (await mint('erik')).token;
         const revoked = await mint('mia');
         tokens.revoked = revoked.token;
-        await revokeToken(trx, DEMO_ACCOUNT_ID, revoked.id, NOW);
+        await revokeToken(trx, DEMO_ACCOUNT_ID, revoked.id, 'operator', NOW);
         tokens.expired = (await mint('ada', 3600)).token;
         const held = await trx.selectFrom('recordings').select('call_id').limit(1).execute();
         await setLegalHold(trx, DEMO_ACCOUNT_ID, held[0]!.call_id, {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildApp, registeredRoutes } from '../src/api/app.js';
 import { createServices } from '../src/api/services.js';
 import { isPermissionKey } from '../src/engine/catalogue.js';
+import { listAudit } from '../src/store/audit.js';
 import { openStore } from '../src/store/database.js';
 import { isAppScope } from '../src/telephony/tokens.js';
 import { describeHttp, json, seedAccount } from './http.js';
@@ -127,6 +128,16 @@ describeHttp('authentication', (h) => {
     assert.equal((await h().request('u5', 'DELETE', `/api/v1/me/tokens/${id}`)).statusCode, 404);
     assert.equal((await h().request('u4', 'DELETE', `/api/v1/me/tokens/${id}`)).statusCode, 204);
     assert.equal((await h().request(token, 'GET', '/api/v1/me')).statusCode, 401);
+    const audit = await listAudit(h().store.db, 'acme', 10);
+    const entries = audit.filter((entry) => entry.subject === id);
+    assert.deepEqual(
+      entries.map((entry) => [entry.type, entry.actor]),
+      [
+        ['token.revoked', 'user:u4'],
+        ['token.created', 'user:u4'],
+      ],
+    );
+    assert.doesNotMatch(JSON.stringify(entries), new RegExp(token.split('.')[1]!));
   });
   test('unknown routes answer 404 in the error shape', async () => {
     const response = await h().request('u4', 'GET', '/api/v1/nowhere');

@@ -39,10 +39,14 @@ function accessCodesInOrder(
   index: ReadonlyMap<string, number>,
 ): (string[] | undefined)[] {
   const departmentCodes = departmentCodesOf(tree);
-  const extra: string[][] = directory.users.map(() => []);
+  // Group and workgroup codes, for the few users who have any.
+  const extra = new Array<string[] | undefined>(directory.users.length);
   const add = (userId: string, code: string): void => {
-    const list = extra[index.get(userId) ?? -1];
-    if (list !== undefined && !list.includes(code)) list.push(code);
+    const u = index.get(userId);
+    if (u === undefined) return;
+    const list = extra[u];
+    if (list === undefined) extra[u] = [code];
+    else if (!list.includes(code)) list.push(code);
   };
   if (edition === 'on-premise') {
     for (const group of directory.userGroups) {
@@ -74,7 +78,7 @@ function accessCodesInOrder(
         if (i === 0 || !own.includes(code)) own.push(code);
       }
     }
-    for (const code of extra[u]!) own.push(code);
+    for (const code of extra[u] ?? []) own.push(code);
     return own;
   });
 }
@@ -109,12 +113,15 @@ function departmentCodesOf(tree: DepartmentTree): (departmentId: string) => read
 export function departmentsByUser(
   directory: Directory,
   index: ReadonlyMap<string, number> = userIndex(directory),
-): string[][] {
-  const placed = directory.users.map((user) => [...new Set(user.departmentIds)]);
+): (readonly string[])[] {
+  // Most users sit in one department: their own list is kept as it is, not copied.
+  const placed = directory.users.map((user): readonly string[] =>
+    user.departmentIds.length < 2 ? user.departmentIds : [...new Set(user.departmentIds)],
+  );
   for (const d of directory.departments) {
     // The directory check refuses a head who is not a user; such a head places no one.
-    const list = d.headUserId === null ? undefined : placed[index.get(d.headUserId) ?? -1];
-    if (list !== undefined && !list.includes(d.id)) list.push(d.id);
+    const u = d.headUserId === null ? undefined : index.get(d.headUserId);
+    if (u !== undefined && !placed[u]!.includes(d.id)) placed[u] = [...placed[u]!, d.id];
   }
   return placed;
 }
@@ -146,27 +153,42 @@ export function describeDirectoryForPolicy(
   const placed = departmentsByUser(directory, index);
   const codes = accessCodesInOrder(directory, edition, tree, placed, index);
   const crmReadScope = crmReadScopesOf(directory);
+  const slotsOf = treeSlotsOf(tree);
   const subjects = directory.users.map((user, u): PolicySubject => {
     const departmentIds = placed[u]!;
     const accessCodes = codes[u] ?? [];
-    const departmentSlots: number[] = [];
-    const departmentRanges: number[] = [];
-    for (const id of departmentIds) {
-      departmentSlots.push(tree.slot.get(id)!);
-      departmentRanges.push(tree.slot.get(id)!, tree.last.get(id)!);
-    }
     return {
       id: user.id,
       active: user.active,
       admin: user.admin,
       accessCodes,
       departmentIds,
-      departmentSlots,
-      departmentRanges,
+      ...slotsOf(departmentIds),
       crmReadScopes: crmReadScope(accessCodes),
     };
   });
   return { subjects, rootDepartmentId: tree.rootId, phoneBook: buildPhoneBook(directory) };
+}
+
+type TreeSlots = Pick<PolicySubject, 'departmentSlots' | 'departmentRanges'>;
+
+/** A user's tree slots and subtree ranges; users of one department share its arrays. */
+function treeSlotsOf(tree: DepartmentTree): (departmentIds: readonly string[]) => TreeSlots {
+  const slotsOf = (ids: readonly string[]): TreeSlots => ({
+    departmentSlots: ids.map((id) => tree.slot.get(id)!),
+    departmentRanges: ids.flatMap((id) => [tree.slot.get(id)!, tree.last.get(id)!]),
+  });
+  const none = slotsOf([]);
+  const single = new Map<string, TreeSlots>();
+  return (ids) => {
+    if (ids.length !== 1) return ids.length === 0 ? none : slotsOf(ids);
+    let slots = single.get(ids[0]!);
+    if (slots === undefined) {
+      slots = slotsOf(ids);
+      single.set(ids[0]!, slots);
+    }
+    return slots;
+  };
 }
 
 const ANY_CRM_SCOPE: Readonly<Record<CrmClientType, ScopeLevel>> = {

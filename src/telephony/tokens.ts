@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ID_PATTERN } from '../engine/access-code.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
-import type { Actor } from '../store/audit.js';
+import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 
 /**
@@ -115,6 +115,18 @@ export async function mintToken(
       label: input.label ?? null,
     })
     .execute();
+  // Who may act as whom is audited like any other access change; the secret never is.
+  await appendAudit(
+    db,
+    accountId,
+    {
+      type: 'token.created',
+      actor: createdBy,
+      subject: id,
+      after: { userId: input.userId, appId, scopes, expiresAt, label: input.label ?? null },
+    },
+    now,
+  );
   return {
     token: `${TOKEN_PREFIX}${id}.${secret}`,
     id,
@@ -217,11 +229,15 @@ export class TokenVerifier {
   }
 }
 
-/** Revokes a token of the account; `userId` limits it to that user's own tokens. */
+/**
+ * Revokes a token of the account; `userId` limits it to that user's own tokens. Run inside
+ * a transaction: the revocation and its audit entry go together.
+ */
 export async function revokeToken(
   db: Executor,
   accountId: string,
   tokenId: string,
+  actor: Actor,
   now: number,
   userId?: string,
 ): Promise<void> {
@@ -235,6 +251,7 @@ export async function revokeToken(
   const result = await query.executeTakeFirst();
   if (result.numUpdatedRows === 0n)
     throw new CallgateError('not_found', `token ${tokenId} not found`);
+  await appendAudit(db, accountId, { type: 'token.revoked', actor, subject: tokenId }, now);
 }
 
 export interface TokenSummary {

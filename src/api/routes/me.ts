@@ -170,13 +170,18 @@ export const meRoutes: RouteModule = (app, services) => {
     },
     async (request, reply) => {
       const { identity } = userOf(request);
-      await revokeToken(
-        db,
-        identity.accountId,
-        request.params.tokenId,
-        services.now(),
-        identity.userId,
-      );
+      await db
+        .transaction()
+        .execute((trx) =>
+          revokeToken(
+            trx,
+            identity.accountId,
+            request.params.tokenId,
+            `user:${identity.userId}`,
+            services.now(),
+            identity.userId,
+          ),
+        );
       return reply.status(204).send();
     },
   );

@@ -75,6 +75,8 @@ export const outboundRoutes: RouteModule = (app, services) => {
   app.get(
     '/api/v1/pbx/authorize',
     {
+      // A refusal is audited (SPEC §11): a HEAD, which must change nothing, has no route.
+      exposeHeadRoute: false,
       config: signedIn(
         'pbx',
         'the PBX application asks for any caller of its account; the engine decides for that caller',
