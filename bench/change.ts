@@ -137,6 +137,29 @@ async function seedCompany(db: Kysely<Database>, company: BenchCompany): Promise
     );
 }
 
+/** A round of the change, as PUT /role-assignments runs it: even rounds give the role, odd take it back. */
+function saveRound(
+  db: Kysely<Database>,
+  assignments: readonly Assignment[],
+  given: Assignment,
+  version: number,
+  round: number,
+) {
+  const items = round % 2 === 0 ? [...assignments, given] : assignments;
+  return db
+    .transaction()
+    .execute((trx) =>
+      replaceAssignmentSet(
+        trx,
+        ACCOUNT,
+        version,
+        items,
+        { actor: 'system', userId: null },
+        { dryRun: false, now: Date.now() },
+      ),
+    );
+}
+
 /**
  * A second server over the same PostgreSQL: two stores (two connection pools, two policy
  * caches), as two `callgate serve` processes have. The save runs on the first; the clock
@@ -163,19 +186,7 @@ async function measureSecondServer(): Promise<number[]> {
     let version = (await cacheB.get(b.db, ACCOUNT)).account.assignmentsVersion;
     const inForceMs: number[] = [];
     for (let round = 0; round < CHANGE_ROUNDS; round++) {
-      const items = round % 2 === 0 ? [...company.assignments, given] : company.assignments;
-      const saved = await a.db
-        .transaction()
-        .execute((trx) =>
-          replaceAssignmentSet(
-            trx,
-            ACCOUNT,
-            version,
-            items,
-            { actor: 'system', userId: null },
-            { dryRun: false, now: Date.now() },
-          ),
-        );
+      const saved = await saveRound(a.db, company.assignments, given, version, round);
       const savedAt = process.hrtime.bigint();
       version = saved.result.version;
       expectInForce((await cacheB.get(b.db, ACCOUNT)).policy, saved.changes);
@@ -233,20 +244,8 @@ async function measureChangeInForce(): Promise<ChangeTiming> {
     };
     let version = state.account.assignmentsVersion;
     for (let round = 0; round < CHANGE_ROUNDS; round++) {
-      const items = round % 2 === 0 ? [...company.assignments, given] : company.assignments;
       const started = process.hrtime.bigint();
-      const saved = await db
-        .transaction()
-        .execute((trx) =>
-          replaceAssignmentSet(
-            trx,
-            ACCOUNT,
-            version,
-            items,
-            { actor: 'system', userId: null },
-            { dryRun: false, now: Date.now() },
-          ),
-        );
+      const saved = await saveRound(db, company.assignments, given, version, round);
       const savedAt = process.hrtime.bigint();
       version = saved.result.version;
       if (saved.changes.length === 0) throw new Error('the change changed nobody');
