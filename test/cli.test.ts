@@ -4,8 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { type Run, callgate as run } from './cli-run.js';
 import { promisify } from 'node:util';
+import { openStore } from '../src/store/database.js';
+import { verifyPassword } from '../src/telephony/credentials.js';
+import { type Run, callgate as run } from './cli-run.js';
 import { freshDatabase } from './databases.js';
 import { COMPANY } from './fixtures.js';
 
@@ -240,6 +242,46 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal((await callgate(db, 'roles', 'export', ...acme)).stdout, before);
       const effective = await callgate(db, 'effective', '--user', 'u4', ...acme);
       assert.equal(effective.code, 0);
+    });
+
+    test('user password reads the password from a file, keeping it off the command line', async () => {
+      const set = await callgate(
+        db,
+        'user',
+        'password',
+        '--user',
+        'u4',
+        '--password-file',
+        file('password.txt', 'correct horse battery\n'),
+        ...acme,
+      );
+      assert.equal(set.code, 0, set.stderr);
+      const store = await openStore(db);
+      try {
+        const row = await store.db
+          .selectFrom('user_credentials')
+          .select('password_hash')
+          .where('account_id', '=', 'acme')
+          .where('user_id', '=', 'u4')
+          .executeTakeFirstOrThrow();
+        assert.ok(await verifyPassword('correct horse battery', row.password_hash));
+        assert.ok(!(await verifyPassword('correct horse battery\n', row.password_hash)));
+      } finally {
+        await store.close();
+      }
+      const both = await callgate(
+        db,
+        'user',
+        'password',
+        '--user',
+        'u4',
+        '--password',
+        'x',
+        '--password-file',
+        '-',
+        ...acme,
+      );
+      assert.equal(both.code, 2);
     });
 
     test('usage errors exit 2 and say what is missing', async () => {
