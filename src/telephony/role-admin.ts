@@ -26,6 +26,12 @@ export interface Editor {
 export interface ChangeOptions {
   readonly dryRun: boolean;
   readonly now: number;
+  /**
+   * The account's state as the caller already holds it (the request's own): its directory
+   * and reduction are reused when the directory has not moved since, so a save does not
+   * reload and reduce every user again (see loadPolicyState).
+   */
+  readonly previous?: PolicyState;
 }
 
 /** What a change did or, on a dry run, would do. */
@@ -78,7 +84,7 @@ export async function createRole(
   editor: Editor,
   options: ChangeOptions,
 ): Promise<ChangeResult<StoredRole>> {
-  const state = await loadPolicyState(db, accountId, options.now);
+  const state = await loadPolicyState(db, accountId, options.now, options.previous);
   assertPlanAllowsEditing(state.account);
   const withId =
     typeof input === 'object' && input !== null && !('id' in input)
@@ -122,7 +128,7 @@ export async function updateRole(
   editor: Editor,
   options: ChangeOptions,
 ): Promise<ChangeResult<StoredRole>> {
-  const state = await loadPolicyState(db, accountId, options.now);
+  const state = await loadPolicyState(db, accountId, options.now, options.previous);
   assertPlanAllowsEditing(state.account);
   const current = (await loadRoles(db, accountId)).find((r) => r.id === roleId);
   if (!current) throw new CallgateError('not_found', `role ${roleId} not found`);
@@ -186,7 +192,7 @@ export async function deleteRole(
   editor: Editor,
   options: ChangeOptions,
 ): Promise<ChangeResult<null>> {
-  const state = await loadPolicyState(db, accountId, options.now);
+  const state = await loadPolicyState(db, accountId, options.now, options.previous);
   assertPlanAllowsEditing(state.account);
   const current = (await loadRoles(db, accountId)).find((r) => r.id === roleId);
   if (!current) throw new CallgateError('not_found', `role ${roleId} not found`);
@@ -242,7 +248,7 @@ export async function replaceAssignmentSet(
   editor: Editor,
   options: ChangeOptions,
 ): Promise<ChangeResult<{ version: number; items: Assignment[] }>> {
-  const state = await loadPolicyState(db, accountId, options.now);
+  const state = await loadPolicyState(db, accountId, options.now, options.previous);
   assertPlanAllowsEditing(state.account);
   const issues = new IssueList();
   const roleIds = new Set(state.roles.map((r) => r.id));

@@ -91,9 +91,10 @@ export const permissionRoutes: RouteModule = (app, services) => {
   const { db } = services.store;
   const tags = ['permissions'];
   const admin = needs('telephony', 'telephonySettings.modify');
-  const options = (query: Static<typeof DryRunQuery>) => ({
+  const options = (query: Static<typeof DryRunQuery>, principal: ReturnType<typeof userOf>) => ({
     dryRun: isDryRun(query),
     now: services.now(),
+    previous: principal.state,
   });
 
   app.get(
@@ -126,7 +127,7 @@ export const permissionRoutes: RouteModule = (app, services) => {
             principal.identity.accountId,
             request.body,
             editorOf(principal),
-            options(request.query),
+            options(request.query, principal),
           ),
         );
       if (!applied) return reply.send({ dryRun: true as const, changes });
@@ -163,7 +164,7 @@ export const permissionRoutes: RouteModule = (app, services) => {
             version,
             request.body,
             editorOf(principal),
-            options(request.query),
+            options(request.query, principal),
           ),
         );
       if (!applied) return reply.send({ dryRun: true as const, changes });
@@ -196,7 +197,7 @@ export const permissionRoutes: RouteModule = (app, services) => {
             request.params.id,
             version,
             editorOf(principal),
-            options(request.query),
+            options(request.query, principal),
           ),
         );
       if (!applied) return reply.send({ dryRun: true as const, changes });
@@ -247,7 +248,7 @@ export const permissionRoutes: RouteModule = (app, services) => {
             version,
             request.body.items,
             editorOf(principal),
-            options(request.query),
+            options(request.query, principal),
           ),
         );
       if (!applied) return reply.send({ dryRun: true as const, changes });
