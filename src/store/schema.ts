@@ -38,6 +38,8 @@ export interface Database {
   balance_ledger: BalanceLedgerTable;
   user_credentials: UserCredentialsTable;
   sessions: SessionsTable;
+  user_numbers: UserNumbersTable;
+  webhooks: WebhooksTable;
 }
 
 export interface AccountsTable {
@@ -51,6 +53,8 @@ export interface AccountsTable {
   policy_version: number;
   assignments_version: number;
   directory_version: number;
+  /** The last call number (`calls.seq`) given out. */
+  call_seq: Generated<number>;
 }
 
 export interface UsersTable {
@@ -198,6 +202,8 @@ export interface CallsTable {
   crm_type: string | null;
   crm_id: string | null;
   recording_ref: string | null;
+  /** The call's number in its account, increasing as calls are recorded (Bitrix24's ID). */
+  seq: number | null;
 }
 
 export interface AuditLogTable {
@@ -322,6 +328,26 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+}
+
+/** A user's stable numeric id (SPEC §12); rows outlive the user, so no number is reused. */
+export interface UserNumbersTable {
+  account_id: string;
+  user_id: string;
+  number: number;
+}
+
+/** An incoming webhook (SPEC §12): acts as its user; only a hash of its secret is kept. */
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  /** JSON array of Bitrix24 scopes. */
+  scopes: string;
+  secret_hash: string;
+  created_at: number;
+  created_by: string;
+  revoked_at: number | null;
 }
 
 export type CallRow = Selectable<CallsTable>;
