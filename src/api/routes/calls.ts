@@ -1,21 +1,20 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { decide, levelOf, scopeFilter } from '../../engine/decide.js';
+import { decide, scopeFilter } from '../../engine/decide.js';
 import { isIsoInstant } from '../../engine/roles.js';
 import { CallgateError } from '../../errors.js';
 import {
   CALL_DIRECTIONS,
   type CallDirection,
   type CallRecord,
-  InvalidCursorError,
   STATS_GROUPS,
   callStats,
   findCall,
-  listCalls,
 } from '../../store/calls.js';
+import { listVisibleCalls, resolveViewer } from '../../telephony/call-list.js';
 import { CallRecordSchema, importCalls } from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
-import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
+import { userOf } from '../principal.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -63,24 +62,6 @@ function checkRange(query: { from?: string; to?: string }): void {
       );
     }
   }
-}
-
-/**
- * Whose eyes a list is seen through: the user's own, or with `viewAs` another user's, for
- * administrators checking what someone would see (telephonySettings.modify = any).
- */
-function viewerOf(principal: UserPrincipal, viewAs: string | undefined): string {
-  const self = principal.identity.userId;
-  if (viewAs === undefined || viewAs === self) return self;
-  if (levelOf(principal.state.policy, self, 'telephonySettings.modify') !== 'any') {
-    throw permissionDenied(
-      'telephonySettings.modify',
-      'viewing as another user needs telephonySettings.modify',
-    );
-  }
-  if (!principal.state.policy.users.has(viewAs))
-    throw new CallgateError('not_found', `user ${viewAs} not found`);
-  return viewAs;
 }
 
 /** Call ingest, the call list, statistics and call details (API.md, SPEC §4, §7). */
@@ -155,32 +136,28 @@ export const callRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const principal = userOf(request);
-      const { identity } = principal;
-      const { from, to, userId, direction, limit = 50, cursor } = request.query;
+      const { identity, state } = userOf(request);
+      const { from, to, userId, direction, limit = 50, cursor, viewAs } = request.query;
       checkRange(request.query);
-      const scope = scopeFilter(
-        principal.state.policy,
-        viewerOf(principal, request.query.viewAs),
-        'callStats.view',
-      );
-      try {
-        const page = await listCalls(db, identity.accountId, scope, {
+      const page = await listVisibleCalls(
+        db,
+        {
+          accountId: identity.accountId,
+          userId: identity.userId,
+          policy: state.policy,
+          ...(viewAs !== undefined && { viewAs }),
+        },
+        {
+          kind: 'page',
           limit,
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),
           ...(userId !== undefined && { userId }),
           ...(direction !== undefined && { direction: direction as CallDirection }),
           ...(cursor !== undefined && { cursor }),
-        });
-        return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw new CallgateError('invalid_request', error.message, {
-            fields: [{ path: 'querystring.cursor', message: error.message }],
-          });
-        throw error;
-      }
+        },
+      );
+      return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
     },
   );
 
@@ -225,7 +202,16 @@ export const callRoutes: RouteModule = (app, services) => {
       return callStats(
         db,
         principal.identity.accountId,
-        scopeFilter(principal.state.policy, viewerOf(principal, viewAs), 'callStats.view'),
+        scopeFilter(
+          principal.state.policy,
+          resolveViewer({
+            accountId: principal.identity.accountId,
+            userId: principal.identity.userId,
+            policy: principal.state.policy,
+            ...(viewAs !== undefined && { viewAs }),
+          }),
+          'callStats.view',
+        ),
         {
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),

@@ -1,0 +1,87 @@
+import { levelOf, scopeFilter } from '../engine/decide.js';
+import type { Policy } from '../engine/policy.js';
+import { CallgateError } from '../errors.js';
+import {
+  type CallCondition,
+  type CallListOptions,
+  type CallPage,
+  type CallQuery,
+  InvalidCursorError,
+  type NumberedCall,
+  listCalls,
+  queryCalls,
+} from '../store/calls.js';
+import type { Executor } from '../store/database.js';
+
+/** Whose eyes a call list is seen through. */
+export interface CallViewer {
+  readonly accountId: string;
+  /** The acting user. */
+  readonly userId: string;
+  /** The account's compiled policy, current for this request. */
+  readonly policy: Policy;
+  /**
+   * Another user whose list the actor wants to see as they would (administrators checking
+   * what someone sees); needs telephonySettings.modify = any.
+   */
+  readonly viewAs?: string;
+}
+
+/** A page newest first with a keyset cursor (the REST API), or any order from an offset (Bitrix24). */
+export type CallListRequest =
+  ({ readonly kind: 'page' } & CallListOptions) | ({ readonly kind: 'query' } & CallQuery);
+
+export type { CallCondition };
+
+/**
+ * The user whose eyes a list or total is seen through: the actor, or with `viewAs` another
+ * user, for holders of telephonySettings.modify = any.
+ */
+export function resolveViewer(viewer: CallViewer): string {
+  const { userId, viewAs, policy } = viewer;
+  if (viewAs === undefined || viewAs === userId) return userId;
+  if (levelOf(policy, userId, 'telephonySettings.modify') !== 'any') {
+    throw new CallgateError(
+      'permission_denied',
+      'viewing as another user needs telephonySettings.modify',
+      { permission: 'telephonySettings.modify', requiredLevel: 'any' },
+    );
+  }
+  if (!policy.users.has(viewAs)) throw new CallgateError('not_found', `user ${viewAs} not found`);
+  return viewAs;
+}
+
+/**
+ * The use case "list the calls this person may see" (SPEC §4, §7), whatever surface asks:
+ * only calls whose owner the viewer's callStats.view scope reaches, filtered inside the SQL
+ * (STYLE rule 3), so no page, count or total can hold a call out of scope.
+ *
+ * @example listVisibleCalls(db, { accountId, userId: 'mia', policy }, { kind: 'page', limit: 50 })
+ */
+export async function listVisibleCalls(
+  db: Executor,
+  viewer: CallViewer,
+  request: CallListRequest & { kind: 'page' },
+): Promise<CallPage>;
+export async function listVisibleCalls(
+  db: Executor,
+  viewer: CallViewer,
+  request: CallListRequest & { kind: 'query' },
+): Promise<{ items: NumberedCall[]; total: number | null }>;
+export async function listVisibleCalls(
+  db: Executor,
+  viewer: CallViewer,
+  request: CallListRequest,
+): Promise<CallPage | { items: NumberedCall[]; total: number | null }> {
+  const scope = scopeFilter(viewer.policy, resolveViewer(viewer), 'callStats.view');
+  if (request.kind === 'query') return queryCalls(db, viewer.accountId, scope, request);
+  try {
+    return await listCalls(db, viewer.accountId, scope, request);
+  } catch (error) {
+    if (error instanceof InvalidCursorError)
+      throw new CallgateError('invalid_request', error.message, {
+        fields: [{ path: 'querystring.cursor', message: error.message }],
+      });
+    throw error;
+  }
+}
