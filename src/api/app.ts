@@ -34,6 +34,8 @@ import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
 import { userSettingsRoutes } from './routes/user-settings.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { bitrixRoutes } from '../bitrix/routes.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -61,6 +63,8 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   numberRoutes,
   balanceRoutes,
   auditRoutes,
+  webhookRoutes,
+  bitrixRoutes,
 ];
 
 /** JSON bodies are small; recordings have their own limit (ServiceConfig.maxRecordingBytes). */

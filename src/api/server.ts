@@ -36,12 +36,12 @@ export interface RunningServer {
  * Signed URLs carry their signature in the query, and a client may put a token or a
  * password there by mistake: the value of any parameter whose name looks like a secret's is
  * left out of the logs. The names are matched loosely (`access_token`, `apiKey`, `sig`…).
+ * An incoming webhook carries its secret in the path (`/rest/<userNumber>/<secret>/…`).
  */
 export function redactQuery(url: string): string {
-  return url.replace(
-    /([?&][^=&]*(?:sig|token|passw|secret|key|csrf|auth)[^=&]*=)[^&]*/gi,
-    '$1[redacted]',
-  );
+  return url
+    .replace(/^(\/rest\/\d+\/)[^/?]+/, '$1[redacted]')
+    .replace(/([?&][^=&]*(?:sig|token|passw|secret|key|csrf|auth)[^=&]*=)[^&]*/gi, '$1[redacted]');
 }
 
 /** Logs as JSON lines; the secrets a request can carry are never written. */

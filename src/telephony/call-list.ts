@@ -3,15 +3,19 @@ import type { Policy } from '../engine/policy.js';
 import { CallgateError } from '../errors.js';
 import {
   type CallCondition,
+  type CallField,
   type CallListOptions,
   type CallPage,
   type CallQuery,
+  type CallRecord,
   InvalidCursorError,
   type NumberedCall,
   listCalls,
   queryCalls,
 } from '../store/calls.js';
 import type { Executor } from '../store/database.js';
+import { checkRecordingAccess, issueRecordingUrl } from './recordings.js';
+import type { Secrets } from './secrets.js';
 
 /** Whose eyes a call list is seen through. */
 export interface CallViewer {
@@ -31,7 +35,7 @@ export interface CallViewer {
 export type CallListRequest =
   ({ readonly kind: 'page' } & CallListOptions) | ({ readonly kind: 'query' } & CallQuery);
 
-export type { CallCondition };
+export type { CallCondition, CallField };
 
 /**
  * The user whose eyes a list or total is seen through: the actor, or with `viewAs` another
@@ -84,4 +88,41 @@ export async function listVisibleCalls(
       });
     throw error;
   }
+}
+
+/**
+ * Signed recording URLs (SPEC §7) for the listed calls whose recording the viewer may play
+ * right now: recording.listen reaches the owner and the "Recorded calls" folder lets them
+ * read. Calls without a recording, or out of reach, get none.
+ */
+export async function recordingUrlsFor(
+  db: Executor,
+  secrets: Secrets,
+  viewer: {
+    readonly accountId: string;
+    readonly userId: string;
+    readonly appId: string | null;
+    readonly policy: Policy;
+  },
+  calls: readonly CallRecord[],
+  options: { readonly ttlSeconds: number; readonly now: number },
+): Promise<Map<string, string>> {
+  const urls = new Map<string, string>();
+  for (const call of calls) {
+    if (call.recordingRef === null) continue;
+    if (
+      checkRecordingAccess(viewer.policy, viewer.userId, call.userId, 'recording.listen').kind !==
+      'allowed'
+    )
+      continue;
+    const { url } = await issueRecordingUrl(db, secrets, {
+      ...viewer,
+      callId: call.id,
+      download: false,
+      ttlSeconds: options.ttlSeconds,
+      now: options.now,
+    });
+    urls.set(call.id, url);
+  }
+  return urls;
 }
