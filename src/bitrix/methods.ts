@@ -123,8 +123,10 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     appScope: null,
     permission: null,
     reason: 'lists the caller’s own scopes, or with full=true every scope there is',
-    async run({ caller, params }) {
-      return { result: isFlagSet(params.full) ? [...WEBHOOK_SCOPES] : heldScopes(caller) };
+    run({ caller, params }) {
+      return Promise.resolve({
+        result: isFlagSet(params.full) ? [...WEBHOOK_SCOPES] : heldScopes(caller),
+      });
     },
   },
   methods: {
@@ -132,13 +134,13 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     appScope: null,
     permission: null,
     reason: 'lists the methods the caller’s scopes open, or with full=true every method',
-    async run({ caller, params }) {
+    run({ caller, params }) {
       const scope = scalarText(params.scope);
       const names = Object.entries(METHODS)
         .filter(([, spec]) => isFlagSet(params.full) || scopeAllows(spec, caller))
         .filter(([, spec]) => scope === undefined || spec.webhookScope === scope)
         .map(([name]) => name);
-      return { result: names };
+      return Promise.resolve({ result: names });
     },
   },
   'app.info': {
@@ -146,9 +148,9 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     appScope: null,
     permission: null,
     reason: 'describes the calling application and the account’s plan, nothing of anyone else',
-    async run({ caller }) {
+    run({ caller }) {
       const { account } = caller.state;
-      return {
+      return Promise.resolve({
         result: {
           ID: caller.appId,
           CODE: caller.appId,
@@ -162,7 +164,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
           LICENSE_FAMILY: account.plan,
           SCOPE: heldScopes(caller),
         },
-      };
+      });
     },
   },
   'voximplant.statistic.get': {

@@ -18,7 +18,7 @@ const QS_OPTIONS = {
 
 /** Reads a query string or a form body in Bitrix24's nested bracket syntax. */
 export function parseBracketed(text: string): Record<string, unknown> {
-  return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
+  return qs.parse(text, QS_OPTIONS);
 }
 
 const holdsNul = (value: unknown, depth = 0): boolean => {
