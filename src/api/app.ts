@@ -78,6 +78,8 @@ export function registeredRoutes(app: App): readonly RouteOptions[] {
 
 export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with this certificate and key (PEM) instead of HTTP. */
+  readonly https?: { readonly cert: Buffer | string; readonly key: Buffer | string };
 }
 
 const NUL_REFUSED = 'text may not contain the NUL character (U+0000)';
@@ -122,6 +124,8 @@ function refuseNulCharacters(app: App): void {
  */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<App> {
   const app = Fastify({
+    // An HTTPS server answers requests as an HTTP one does; the app's type stays the same.
+    ...((options.https !== undefined && { https: options.https }) as object),
     logger: options.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyServerOptions } from 'fastify';
 import { openStore } from '../store/database.js';
 import { localRecordingStorage } from '../telephony/recording-storage.js';
@@ -22,11 +23,13 @@ export interface ServerOptions {
    * absent. A load test on loopback sends everything from one address, so it lifts them.
    */
   readonly rateLimits?: ServiceConfig['rateLimits'];
+  /** Serve HTTPS (Bitrix24 clients require it) with this certificate and key, PEM files. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export interface RunningServer {
   readonly app: App;
-  /** Where it listens, as `http://host:port`. */
+  /** Where it listens, as `http://host:port` (`https://` with TLS). */
   readonly url: string;
   /** Stops listening (in-flight requests finish) and closes the store. */
   close(): Promise<void>;
@@ -83,7 +86,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : options.logStream === undefined
         ? LOGGER
         : { ...(LOGGER as object), stream: options.logStream };
-  const app = await buildApp(services, { logger });
+  const app = await buildApp(services, {
+    logger,
+    ...(options.tls !== undefined && {
+      https: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+    }),
+  });
   // What a crash (a kill, a power cut) left in the recordings folder goes before we listen.
   // Only files untouched for the grace period: on a volume several servers share, a file
   // written moments ago may be another server's upload still on its way to its commit.
@@ -114,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const url =
     typeof address === 'object' && address !== null
-      ? `http://${address.address}:${address.port}`
+      ? `${options.tls === undefined ? 'http' : 'https'}://${address.address}:${address.port}`
       : String(address);
   return { app, url, close };
 }
