@@ -153,7 +153,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
   const hookOf = (url: string): B24Hook => {
     const hook = B24Hook.fromWebhookUrl(url, {
       restrictionParams: { maxRetries: 1 },
-    } as Parameters<typeof B24Hook.fromWebhookUrl>[1]);
+    });
     hook.offClientSideWarning();
     hook.getHttpClient(ApiVersion.v2).ajaxClient.defaults.httpsAgent = agent;
     return hook;
@@ -233,7 +233,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
     assert.ok(first.isMore());
     const next = await first.getNext(hook.getHttpClient(ApiVersion.v2));
     assert.ok(next !== false && next.isSuccess);
-    assert.equal((next.getData()!.result as StatisticRow[]).length, 50);
+    assert.equal((next.getData()!.result).length, 50);
     assert.equal(next.isMore(), false);
   });
 
