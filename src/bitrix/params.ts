@@ -21,6 +21,9 @@ export function parseBracketed(text: string): Record<string, unknown> {
   return qs.parse(text, QS_OPTIONS);
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 const holdsNul = (value: unknown, depth = 0): boolean => {
   if (typeof value === 'string') return value.includes('\0');
   if (depth > 8 || typeof value !== 'object' || value === null) return false;
@@ -38,7 +41,13 @@ export function readParams(rawQuery: string, body: unknown): Params {
   const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const add = (source: unknown) => {
     if (typeof source !== 'object' || source === null || Array.isArray(source)) return;
-    for (const [key, value] of Object.entries(source)) merged[key.toLowerCase()] = value;
+    for (const [key, value] of Object.entries(source)) {
+      const name = key.toLowerCase();
+      const earlier = merged[name];
+      // FILTER[a]=… and filter[b]=… are one filter with both conditions.
+      merged[name] =
+        isPlainObject(earlier) && isPlainObject(value) ? { ...earlier, ...value } : value;
+    }
   };
   add(parseBracketed(rawQuery));
   add(body);
