@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { type App, registeredRoutes } from '../src/api/app.js';
 import type { RouteAccess } from '../src/api/access.js';
 import { DEFAULT_ROLES } from '../src/engine/defaults.js';
+import { BITRIX_ERRORS } from '../src/bitrix/errors.js';
 import { ERROR_STATUS } from '../src/errors.js';
 import { BALANCE_CURRENCY } from '../src/telephony/balance.js';
 import { generateDemoWav } from '../src/telephony/demo-audio.js';
@@ -73,7 +74,11 @@ export function routesOf(app: App): RouteInfo[] {
           bodyLimit: route.bodyLimit,
           ifMatch: keysOf(schema?.headers).includes('if-match'),
           read: method === 'GET' || method === 'HEAD',
-          writes: !(method === 'GET' || method === 'HEAD') || READS_THAT_WRITE.has(route.url),
+          // The Bitrix24 methods served today only read, whichever HTTP method carries them;
+          // when methods that write arrive, this must poison them like any other write.
+          writes:
+            route.config?.access?.kind !== 'bitrixRest' &&
+            (!(method === 'GET' || method === 'HEAD') || READS_THAT_WRITE.has(route.url)),
         };
       }),
   );
@@ -155,6 +160,21 @@ export async function validExamples(
     ...extra,
   });
   const call = { params: { id: 'call-u4' } };
+  const webhook = json<{ id: string; url: string }>(
+    await h.request('u0', 'POST', '/api/v1/me/webhooks', { scopes: ['telephony'] }),
+  );
+  const [, userNumber = '', secret = ''] = /\/rest\/(\d+)\/([^/]+)\/$/.exec(webhook.url) ?? [];
+  const bitrixWebhook: RequestParts = {
+    ...none(),
+    params: { userNumber, secret, method: 'voximplant.statistic.get.json' },
+    query: { 'FILTER[>ID]': '1', SORT: 'CALL_START_DATE', ORDER: 'DESC', start: '0' },
+  };
+  const bitrixToken: RequestParts = {
+    ...none(),
+    params: { method: 'voximplant.statistic.get' },
+    query: { auth: h.appToken, 'FILTER[CALL_TYPE]': '2' },
+  };
+  const bitrixOther: RequestParts = { ...none(), params: { '*': 'api/1/x/user.current' } };
   const examples: Record<string, RequestParts> = {
     'POST /api/v1/accounts': body({ id: 'fuzz-account', name: 'Fuzz', plan: 'basic' }),
     'PATCH /api/v1/accounts/:accountId': body(
@@ -288,6 +308,19 @@ export async function validExamples(
       query: { type: 'account.created', actor: 'operator', limit: '10' },
     },
     'GET /api/v1/audit-log/export': { ...none(), query: { actor: 'operator', format: 'csv' } },
+    'GET /api/v1/me/webhooks': none(),
+    'POST /api/v1/me/webhooks': body({ scopes: ['telephony', 'call'] }),
+    'DELETE /api/v1/me/webhooks/:id': { ...none(), params: { id: webhook.id } },
+    'POST /api/v1/accounts/:accountId/webhooks': body(
+      { userId: 'u4', scopes: ['telephony'] },
+      { params: { accountId: 'acme' } },
+    ),
+    'GET /rest/:userNumber/:secret/:method': bitrixWebhook,
+    'POST /rest/:userNumber/:secret/:method': bitrixWebhook,
+    'GET /rest/:method': bitrixToken,
+    'POST /rest/:method': bitrixToken,
+    'GET /rest/*': bitrixOther,
+    'POST /rest/*': bitrixOther,
     'GET /docs/static/*': { ...none(), params: { '*': 'index.html' } },
     // The built web app's files (when dist/web exists, as under `npm test`).
     'GET /*': { ...none(), params: { '*': 'index.html' } },
@@ -383,11 +416,27 @@ export function assertCatalogueError(
 ): string | undefined {
   assert.ok(response.statusCode >= 400, what);
   if (method === 'HEAD') return undefined;
-  let parsed: { error?: { code?: unknown; message?: unknown } };
+  let parsed: {
+    error?: { code?: unknown; message?: unknown } | string;
+    error_description?: unknown;
+  };
   try {
     parsed = JSON.parse(response.body) as typeof parsed;
   } catch {
     assert.fail(`${what}: the error body is not JSON: ${response.body.slice(0, 200)}`);
+  }
+  if (typeof parsed.error === 'string') {
+    // The Bitrix24-compatible surface answers in Bitrix24's shape, from its own mapping.
+    assert.equal(
+      typeof parsed.error_description,
+      'string',
+      `${what}: ${response.body.slice(0, 300)}`,
+    );
+    assert.ok(
+      BITRIX_ERRORS.get(parsed.error)?.has(response.statusCode),
+      `${what}: Bitrix24 error ${parsed.error} answered with ${response.statusCode}`,
+    );
+    return undefined;
   }
   const code = parsed.error?.code;
   assert.equal(typeof parsed.error?.message, 'string', `${what}: ${response.body.slice(0, 300)}`);

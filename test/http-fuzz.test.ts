@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import qs from 'qs';
+import { METHODS } from '../src/bitrix/methods.js';
 import { listAudit } from '../src/store/audit.js';
 import {
   INJECTIONS,
@@ -39,6 +41,7 @@ const FUZZ_RUNS = 5_000;
 const RANGE_RUNS = 300;
 const TOP_UP_RUNS = 60;
 const WRITE_RUNS = 500;
+const BITRIX_RUNS = 1_500;
 
 /**
  * Writes that would lock the fuzzer's own actors out for the rest of the run (revoking
@@ -585,6 +588,149 @@ describeHttp('hostile input', (h) => {
         .map(([k, n]) => `${k}: ${n}`)
         .join('; '),
     );
+  });
+
+  test(`Bitrix24 surface: ${BITRIX_RUNS.toLocaleString('en')} generated calls per database — methods, FILTER/SORT/ORDER/start, batch, as a query, a form or JSON, by any caller — no 5xx, Bitrix24's errors, no data changed`, async () => {
+    const pathOf = async (userId: string) => {
+      const made = await h().request(userId, 'POST', '/api/v1/me/webhooks', {
+        scopes: ['telephony', 'user'],
+      });
+      return new URL(json<{ url: string }>(made).url).pathname;
+    };
+    const bases = [
+      await pathOf('u0'),
+      await pathOf('u4'),
+      await pathOf('u9'),
+      `/rest/1/${'A'.repeat(55)}/`,
+      '/rest/',
+    ];
+    const fields = [
+      'ID',
+      'CALL_ID',
+      'PORTAL_USER_ID',
+      'PHONE_NUMBER',
+      'CALL_TYPE',
+      'CALL_DURATION',
+      'CALL_START_DATE',
+      'CALL_FAILED_CODE',
+      'COST',
+      'COST_CURRENCY',
+      'CRM_ENTITY_TYPE',
+      'CRM_ENTITY_ID',
+      'PORTAL_NUMBER',
+      'NOPE',
+      'id',
+      '__proto__',
+      '',
+    ];
+    const operators = ['', '=', '!', '!=', '>', '>=', '<', '<=', '%', '!%', '><', '!><', '?', '>>'];
+    // Text as a client can send it: lone surrogates do not survive URL encoding.
+    const text = hostileText.map(wellFormed);
+    const scalar = fc.oneof(
+      text,
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom<unknown>(
+        '2026-11-02T10:00:00Z',
+        '1e999',
+        '-1',
+        '9'.repeat(40),
+        '',
+        null,
+        true,
+      ),
+    );
+    const value = fc.oneof(
+      scalar,
+      fc.array(scalar, { maxLength: 4 }),
+      fc.dictionary(fc.string({ maxLength: 3 }), scalar, { maxKeys: 3 }),
+    );
+    const filter = fc.dictionary(
+      fc.tuple(fc.constantFrom(...operators), fc.constantFrom(...fields)).map(([op, f]) => op + f),
+      value,
+      { maxKeys: 4 },
+    );
+    const method = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(...Object.keys(METHODS), 'VOXIMPLANT.STATISTIC.GET.json'),
+      },
+      { weight: 1, arbitrary: text.map((t) => encodeURIComponent(t).slice(0, 60) || 'x') },
+    );
+    const command = fc
+      .tuple(fc.constantFrom(...Object.keys(METHODS), 'nope'), filter)
+      .map(([m, f]) => `${m}?${qs.stringify({ FILTER: f })}`);
+    const params = fc.record(
+      {
+        FILTER: filter,
+        filter: filter,
+        SORT: fc.oneof(fc.constantFrom(...fields), text),
+        ORDER: fc.oneof(
+          fc.constantFrom('ASC', 'desc', 'up'),
+          fc.dictionary(fc.constantFrom(...fields), fc.constantFrom('ASC', 'DESC', 'x'), {
+            maxKeys: 2,
+          }),
+        ),
+        start: fc.oneof(
+          fc.integer(),
+          fc.constantFrom('-1', '50', '1e9', 'x', '99999999999999999999'),
+        ),
+        USER_ID: value,
+        full: fc.constantFrom('true', 'Y', '0'),
+        halt: fc.constantFrom(0, 1, 'x'),
+        cmd: fc.oneof(
+          fc.dictionary(fc.string({ maxLength: 6 }), command, { maxKeys: 5 }),
+          fc.array(command, { maxLength: 60 }),
+          value,
+        ),
+        auth: fc.constantFrom(h().appToken, FORGED, '', 'x'),
+      },
+      { requiredKeys: [] },
+    );
+    const before = await digestData(h());
+    const tally = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bases),
+        method,
+        params,
+        fc.constantFrom('query', 'form', 'json'),
+        async (base, name, given, transport) => {
+          const encoded = qs.stringify(given, { allowDots: false });
+          const path = `${base}${name}`;
+          const response =
+            transport === 'query'
+              ? await h().app.inject({ method: 'GET', url: `${path}?${encoded}` })
+              : await h().app.inject({
+                  method: 'POST',
+                  url: path,
+                  headers: {
+                    'content-type':
+                      transport === 'form'
+                        ? 'application/x-www-form-urlencoded'
+                        : 'application/json',
+                  },
+                  payload: transport === 'form' ? encoded : JSON.stringify(given),
+                });
+          const what = `${transport} ${path.slice(0, 120)} ${encoded.slice(0, 300)}`;
+          const key = `${response.statusCode}`;
+          tally.set(key, (tally.get(key) ?? 0) + 1);
+          assert.ok(
+            response.statusCode < 500 || response.statusCode === 503,
+            `${what} → ${response.statusCode} ${response.body.slice(0, 300)}`,
+          );
+          assert.notEqual(response.statusCode, 503, `${what}: ${response.body.slice(0, 300)}`);
+          if (response.statusCode >= 400) assertCatalogueError(response, 'POST', what);
+          else {
+            const body = json<{ result?: unknown; time?: unknown }>(response);
+            assert.ok('result' in body && typeof body.time === 'object', what);
+          }
+        },
+      ),
+      { numRuns: BITRIX_RUNS, includeErrorInReport: true },
+    );
+    assert.deepEqual(changedParts(before, await digestData(h())), [], 'data changed');
+    assert.ok((tally.get('200') ?? 0) > 0, JSON.stringify([...tally]));
   });
 
   test(`Range fuzz: ${RANGE_RUNS} plays of a real recording per database — bytes, Content-Range and 416 as RFC 9110 says; the audit log gains exactly one entry per play from byte 0, nothing else changes`, async () => {

@@ -94,3 +94,13 @@ export const errorEnvelope = (error: BitrixError) => ({
   error: error.code,
   error_description: error.message,
 });
+
+/** Every Bitrix24 error code this surface answers, with the statuses it comes with. */
+export const BITRIX_ERRORS: ReadonlyMap<string, ReadonlySet<number>> = (() => {
+  const all = new Map<string, Set<number>>();
+  const add = (code: string, status: number) =>
+    all.set(code, (all.get(code) ?? new Set()).add(status));
+  for (const [code, status] of Object.values(FROM_CATALOGUE)) add(code, status);
+  for (const [code, status] of Object.entries(BITRIX_ONLY_ERRORS)) add(code, status);
+  return all;
+})();
