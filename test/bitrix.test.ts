@@ -233,7 +233,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
     assert.ok(first.isMore());
     const next = await first.getNext(hook.getHttpClient(ApiVersion.v2));
     assert.ok(next !== false && next.isSuccess);
-    assert.equal((next.getData()!.result).length, 50);
+    assert.equal(next.getData()!.result.length, 50);
     assert.equal(next.isMore(), false);
   });
 
