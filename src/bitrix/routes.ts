@@ -160,6 +160,15 @@ export const bitrixRoutes: RouteModule = (app, services) => {
       method: ['GET', 'POST'],
       url,
       config: BITRIX_REST,
+      schema: {
+        tags: ['bitrix24'],
+        summary:
+          url === '/rest/:method'
+            ? 'A Bitrix24 REST method, as an application: auth=<token> in the query or body'
+            : 'A Bitrix24 REST method, through an incoming webhook',
+        description:
+          'Parameters in the query, a form body or JSON; answers in Bitrix24’s envelope. See README “Coming from Bitrix24”.',
+      },
       handler: handle(url !== '/rest/:method'),
     });
   // Anything else under /rest names no method this service has.
@@ -167,6 +176,7 @@ export const bitrixRoutes: RouteModule = (app, services) => {
     method: ['GET', 'POST'],
     url: '/rest/*',
     config: BITRIX_REST,
+    schema: { hide: true },
     handler: (request, reply) => send(request, reply, methodNotFound(request.url.split('?')[0]!)),
   });
 };
