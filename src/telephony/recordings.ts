@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Readable } from 'node:stream';
 import type { ScopeLevel } from '../engine/catalogue.js';
-import { decide, explain, lowestScopeReaching } from '../engine/decide.js';
+import { decide, explain, isAccountAdministrator, lowestScopeReaching } from '../engine/decide.js';
 import type { Policy } from '../engine/policy.js';
 import { CallgateError, notFound } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
@@ -487,7 +487,7 @@ export async function deleteCallRecording(
 }
 
 function requireAdministrator(policy: Policy, userId: string): void {
-  if (policy.users.get(userId)?.isAdministrator !== true) {
+  if (!isAccountAdministrator(policy, userId)) {
     throw new CallgateError(
       'permission_denied',
       'only account administrators may set or lift a legal hold',

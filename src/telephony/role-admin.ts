@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
 import { CATALOGUE, PERMISSION_INDEX, PERMISSION_KEYS, levelRank } from '../engine/catalogue.js';
+import { isAccountAdministrator } from '../engine/decide.js';
 import {
   type Assignment,
   type Role,
@@ -51,8 +52,8 @@ export function assertNoEscalation(
   roles: readonly Role[],
 ): void {
   if (editor.userId === null) return;
+  if (isAccountAdministrator(state.policy, editor.userId)) return;
   const actor = state.policy.users.get(editor.userId);
-  if (actor?.isAdministrator) return;
   for (const role of roles) {
     for (const key of PERMISSION_KEYS) {
       const own = actor?.ranks[PERMISSION_INDEX[key]] ?? 0;
