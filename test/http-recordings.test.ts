@@ -646,6 +646,96 @@ describeHttp('recordings', (h) => {
     assert.deepEqual([meta.contentType, meta.sha256], ['audio/wav', sha256(small)]);
   });
 
+  test('replacing a recording deletes it: the user behind an ingest token needs recording.delete reaching the owner; a first upload needs calls.write only (issue 10.2)', async () => {
+    const { db } = h().store;
+    await db.transaction().execute((trx) =>
+      importCalls(
+        trx,
+        'acme',
+        ['u6', 'u4'].map((userId, i) => ({
+          where: `[${i}]`,
+          record: {
+            id: `call-replace-${userId}`,
+            userId,
+            direction: 'inbound',
+            phoneNumber: '+14155550101',
+            startedAt: new Date(START).toISOString(),
+            durationSec: 5,
+            status: 'answered',
+          },
+        })),
+        'operator',
+        START,
+      ),
+    );
+    // The ingest application, acting for u4 (a Manager: recording.delete none, and
+    // callStats.view own, so call-replace-u6 is not even visible to u4).
+    const forU4 = await db
+      .transaction()
+      .execute(
+        async (trx) =>
+          (await mintToken(trx, 'acme', { userId: 'u4', appId: 'pbx-app' }, 'operator', START))
+            .token,
+      );
+    const first = generateDemoWav(70);
+    const second = generateDemoWav(71);
+    const heard = async (callId: string) =>
+      sha256((await h().request('u0', 'GET', recordingUrl(callId))).rawPayload);
+
+    for (const callId of ['call-replace-u6', 'call-replace-u4']) {
+      const added = await upload(h(), callId, first, 'audio/wav', forU4);
+      assert.equal(added.statusCode, 204, `first upload of ${callId}: ${added.body}`);
+    }
+    const files = filesUnder(recordingsDir(h()));
+    const mark = await lastAuditId(h());
+    for (const [callId, requiredLevel] of [
+      ['call-replace-u6', 'any'],
+      ['call-replace-u4', 'own'],
+    ] as const) {
+      const replaced = await upload(h(), callId, second, 'audio/wav', forU4);
+      assert.equal(replaced.statusCode, 403, `${callId}: ${replaced.body}`);
+      assert.deepEqual(
+        { ...errorOf(replaced), message: undefined },
+        {
+          code: 'permission_denied',
+          message: undefined,
+          permission: 'recording.delete',
+          requiredLevel,
+        },
+      );
+      assert.equal(await heard(callId), sha256(first), `${callId} kept its recording`);
+    }
+    assert.deepEqual(
+      (await auditSince(h(), mark)).filter((e) => e.type !== 'recording.played'),
+      [],
+      'a refused replacement writes nothing (the checks above played the recordings)',
+    );
+    assert.deepEqual(filesUnder(recordingsDir(h())), files, 'and leaves no file');
+
+    // recording.delete = own: u4 may now replace the recording of their own call only.
+    const deleter = role('deleter', { 'recording.delete': 'own' });
+    await withPermissions(
+      h(),
+      { roles: [deleter], assignments: [{ roleId: 'deleter', accessCode: 'user:u4' }] },
+      async () => {
+        const own = await upload(h(), 'call-replace-u4', second, 'audio/wav', forU4);
+        assert.equal(own.statusCode, 204, own.body);
+        assert.equal(await heard('call-replace-u4'), sha256(second));
+        const other = await upload(h(), 'call-replace-u6', second, 'audio/wav', forU4);
+        assert.equal(other.statusCode, 403, other.body);
+        assert.equal(await heard('call-replace-u6'), sha256(first));
+      },
+    );
+    // The administrator's application replaces any recording; the audit entry keeps the one replaced.
+    const byAdmin = await upload(h(), 'call-replace-u6', second, 'audio/wav');
+    assert.equal(byAdmin.statusCode, 204, byAdmin.body);
+    const entry = (await auditSince(h(), mark)).find(
+      (e) => e.type === 'recording.uploaded' && e.subject === 'call-replace-u6',
+    );
+    assert.equal((entry?.before as { sha256?: string } | null)?.sha256, sha256(first));
+    assert.equal(await heard('call-replace-u6'), sha256(second));
+  });
+
   test("accounts are apart: another account's application cannot reach acme's calls", async () => {
     const other = await seedAccount(h().store, 'other', START);
     await h()

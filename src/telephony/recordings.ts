@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Readable } from 'node:stream';
 import type { ScopeLevel } from '../engine/catalogue.js';
-import { decide, explain, isAccountAdministrator, lowestScopeReaching } from '../engine/decide.js';
+import {
+  type Question,
+  decide,
+  explain,
+  isAccountAdministrator,
+  lowestScopeReaching,
+} from '../engine/decide.js';
 import type { Policy } from '../engine/policy.js';
 import { CallgateError, notFound } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
@@ -218,14 +224,52 @@ export interface RecordingUpload {
   readonly maxBytes: number;
   readonly actor: Actor;
   readonly appId: string | null;
+  /**
+   * Who would replace a recording the call already has: the user behind the token, with the
+   * policy to decide by. Null (the demo seeding) may only add recordings, never replace.
+   */
+  readonly replacingAs: { readonly policy: Policy; readonly userId: string } | null;
   readonly now: number;
+}
+
+/**
+ * Replacing a recording destroys the one it had, so it is a delete as much as an upload:
+ * the user behind the token needs `recording.delete` reaching the call's owner (SPEC §7),
+ * on top of the application's `calls.write` (SPEC §10: scope and user both). Otherwise
+ * ingest would let any application delete any recording. Refused as 403 naming the
+ * permission, not 404: whoever holds calls.write can already learn that a call id exists
+ * (ingesting it again answers 409), so hiding it here would hide nothing.
+ */
+function requireMayReplace(upload: RecordingUpload, call: CallRecord): void {
+  const as = upload.replacingAs;
+  if (as === null) {
+    throw new CallgateError(
+      'conflict',
+      `call ${call.id} already has a recording; delete it first to store another`,
+    );
+  }
+  const question: Question = {
+    userId: as.userId,
+    permission: 'recording.delete',
+    targetUserId: call.userId,
+  };
+  if (decide(as.policy, question).allowed) return;
+  throw new CallgateError(
+    'permission_denied',
+    `call ${call.id} already has a recording, and replacing it deletes it: recording.delete must reach its owner (${explain(as.policy, question).detail})`,
+    {
+      permission: 'recording.delete',
+      requiredLevel: lowestScopeReaching(as.policy, as.userId, call.userId),
+    },
+  );
 }
 
 /**
  * Stores a call's recording (SPEC §7, API.md `PUT /calls/{id}/recording`): the body is
  * streamed to a temporary file (never held in memory), counted, hashed and sniffed; then one
  * transaction stores the row, points the call at it and moves the file into place. Any
- * failure leaves no file behind. A recording under legal hold is not replaced.
+ * failure leaves no file behind. Replacing a recording needs `recording.delete` reaching the
+ * call's owner (see requireMayReplace); one under legal hold is not replaced at all.
  *
  * Opens its own transactions: the file and the row must succeed or fail together.
  *
@@ -246,8 +290,10 @@ export async function uploadRecording(
   }
   // Checked before reading the body too, so a refused upload is not streamed for nothing;
   // the transaction below checks again.
-  if ((await findCall(db, accountId, callId)) === undefined) throw notFound(`call ${callId}`);
+  const call = await findCall(db, accountId, callId);
+  if (call === undefined) throw notFound(`call ${callId}`);
   const existing = await findRecording(db, accountId, callId);
+  if (existing !== undefined) requireMayReplace(upload, call);
   if (existing?.legalHold) throw legalHoldError(callId, existing);
   if (upload.declaredBytes !== undefined && upload.declaredBytes > upload.maxBytes) {
     throw new CallgateError(
@@ -274,6 +320,8 @@ export async function uploadRecording(
     previous = await db.transaction().execute(async (trx) => {
       if (!(await lockCallForRecording(trx, accountId, callId))) throw notFound(`call ${callId}`);
       const before = await findRecording(trx, accountId, callId);
+      // Again under the lock: another upload may have stored one since the check above.
+      if (before !== undefined) requireMayReplace(upload, call);
       if (before?.legalHold) throw legalHoldError(callId, before);
       placedKey = await storage.place(staged, callId, AUDIO_FORMATS[format].extension);
       const row = {

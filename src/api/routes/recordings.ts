@@ -191,20 +191,20 @@ export const recordingRoutes: RouteModule = (app, services) => {
     {
       config: signedIn(
         'calls.write',
-        'applications ingest recordings with the calls.write scope; the call must exist in the account',
+        'applications ingest recordings with the calls.write scope; replacing one needs recording.delete for the user, checked in the use case',
       ),
       bodyLimit: services.config.maxRecordingBytes,
       schema: {
         tags,
         description:
-          'Stores the audio of a call (body: audio/*, checked against its first bytes), replacing any recording it had unless that one is under legal hold.',
+          "Stores the audio of a call (body: audio/*, checked against its first bytes). Replacing a recording the call already has deletes it, so it needs recording.delete reaching the call's owner for the user behind the token (403 otherwise); one under legal hold is not replaced (409).",
         consumes: Object.values(AUDIO_FORMATS).map((format) => format.contentType),
         params: CallParams,
         response: errors(400, 401, 403, 404, 409, 413, 415),
       },
     },
     async (request, reply) => {
-      const { identity } = userOf(request);
+      const { identity, state } = userOf(request);
       const body: unknown = request.body;
       const contentType = request.headers['content-type'] ?? '';
       if (!(body instanceof Readable) || !AUDIO_CONTENT_TYPE.test(contentType.toLowerCase())) {
@@ -224,6 +224,7 @@ export const recordingRoutes: RouteModule = (app, services) => {
           maxBytes: services.config.maxRecordingBytes,
           actor: `user:${identity.userId}`,
           appId: identity.appId,
+          replacingAs: { policy: state.policy, userId: identity.userId },
           now: services.now(),
         });
       } catch (error) {
