@@ -15,6 +15,7 @@ import { type CallRecord, findCall } from '../store/calls.js';
 import type { Executor } from '../store/database.js';
 import {
   type Recording,
+  claimPlaybackSession,
   deleteRecording,
   findRecording,
   lockCallForRecording,
@@ -466,17 +467,45 @@ export function recordingFileName(callId: string, contentType: string): string {
   return `recording-${safe}.${format?.extension ?? 'audio'}`;
 }
 
-/** Writes "recording played" or, kept apart, "recording downloaded" (SPEC §11). */
+/**
+ * How long one playback session lasts for the audit log: reads of the same recording by the
+ * same user, as plays (or as downloads), within this long of the session's first read are
+ * that session. A player asks for a range per seek, so auditing every read would flood the
+ * log; auditing only reads from byte 0 let `Range: bytes=1-` or `bytes=-N` take the whole
+ * file unaudited.
+ */
+export const PLAYBACK_SESSION_MS = 30 * 60 * 1000;
+
+/**
+ * Writes "recording played" or, kept apart, "recording downloaded" (SPEC §11) once per
+ * playback session, whatever bytes the read asks for: the first read (whole file or any
+ * range) of a recording by a user, as a play or as a download, begins a session; reads
+ * within {@link PLAYBACK_SESSION_MS} of its start belong to it; a replaced recording begins a
+ * new one. The session is claimed in the database in the same transaction as the entry, so
+ * it holds across servers. Returns whether this read was audited.
+ */
 export async function auditRecordingAccess(
   db: Executor,
   actor: RecordingActor,
   access: {
     readonly callId: string;
+    readonly recording: Recording;
     readonly download: boolean;
     readonly via: 'token' | 'signedUrl';
   },
   now: number,
-): Promise<void> {
+): Promise<boolean> {
+  if (!db.isTransaction)
+    return db.transaction().execute((trx) => auditRecordingAccess(trx, actor, access, now));
+  const kind = access.download ? 'downloaded' : 'played';
+  const session = {
+    userId: actor.userId,
+    callId: access.callId,
+    kind,
+    recordingSha256: access.recording.sha256,
+  } as const;
+  if (!(await claimPlaybackSession(db, actor.accountId, session, now, now - PLAYBACK_SESSION_MS)))
+    return false;
   await appendAudit(
     db,
     actor.accountId,
@@ -488,6 +517,7 @@ export async function auditRecordingAccess(
     },
     now,
   );
+  return true;
 }
 
 // ——— Deleting and legal holds ——————————————————————————————————————————————————————————

@@ -143,16 +143,19 @@ export const recordingRoutes: RouteModule = (app, services) => {
           { sizeBytes: size },
         );
       }
-      // Seeking in a player sends a range per jump: only the whole file, or the first range
-      // from byte 0, counts as one play (or download), so the audit log is not flooded.
-      if (range.kind === 'whole' || range.start === 0) {
-        await auditRecordingAccess(
-          db,
-          listener,
-          { callId: listener.callId, download: options.download, via: options.via },
-          services.now(),
-        );
-      }
+      // Any bytes served count, whatever the range: the use case audits the first read of
+      // a playback session and lets a player's seeks within it pass (issue 10.3).
+      await auditRecordingAccess(
+        db,
+        listener,
+        {
+          callId: listener.callId,
+          recording,
+          download: options.download,
+          via: options.via,
+        },
+        services.now(),
+      );
     } catch (error) {
       // No stream took the file over, so nothing else will close it.
       await file.close();
