@@ -45,6 +45,13 @@ export function presentCall(call: CallRecord): Static<typeof CallSchema> {
   };
 }
 
+/** Only account administrators may see as another user: see resolveViewer. */
+const ViewAsParam = Type.String({
+  pattern: IdParam.pattern,
+  description:
+    "another user's id, to see the calls as they would (account administrators only; anyone else naming another user gets 403)",
+});
+
 const Instant = Type.String({ maxLength: 40, description: 'ISO 8601 date-time with a zone' });
 const Range = { from: Type.Optional(Instant), to: Type.Optional(Instant) };
 
@@ -123,7 +130,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             userId: Type.Optional(IdParam),
-            viewAs: Type.Optional(IdParam),
+            viewAs: Type.Optional(ViewAsParam),
             direction: Type.Optional(literals(CALL_DIRECTIONS)),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -185,7 +192,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             groupBy: Type.Optional(literals(STATS_GROUPS)),
-            viewAs: Type.Optional(IdParam),
+            viewAs: Type.Optional(ViewAsParam),
           },
           { additionalProperties: false },
         ),
