@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { decide, levelOf, scopeFilter } from '../../engine/decide.js';
+import { decide, scopeFilter } from '../../engine/decide.js';
 import { isIsoInstant } from '../../engine/roles.js';
 import { CallgateError } from '../../errors.js';
 import {
@@ -12,10 +12,10 @@ import {
   findCall,
   listCalls,
 } from '../../store/calls.js';
-import { CallRecordSchema, importCalls } from '../../telephony/calls.js';
+import { CallRecordSchema, importCalls, resolveViewer } from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
-import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
+import { userOf } from '../principal.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -45,6 +45,13 @@ export function presentCall(call: CallRecord): Static<typeof CallSchema> {
   };
 }
 
+/** Only account administrators may see as another user: see resolveViewer. */
+const ViewAsParam = Type.String({
+  pattern: IdParam.pattern,
+  description:
+    "another user's id, to see the calls as they would (account administrators only; anyone else naming another user gets 403)",
+});
+
 const Instant = Type.String({ maxLength: 40, description: 'ISO 8601 date-time with a zone' });
 const Range = { from: Type.Optional(Instant), to: Type.Optional(Instant) };
 
@@ -63,24 +70,6 @@ function checkRange(query: { from?: string; to?: string }): void {
       );
     }
   }
-}
-
-/**
- * Whose eyes a list is seen through: the user's own, or with `viewAs` another user's, for
- * administrators checking what someone would see (telephonySettings.modify = any).
- */
-function viewerOf(principal: UserPrincipal, viewAs: string | undefined): string {
-  const self = principal.identity.userId;
-  if (viewAs === undefined || viewAs === self) return self;
-  if (levelOf(principal.state.policy, self, 'telephonySettings.modify') !== 'any') {
-    throw permissionDenied(
-      'telephonySettings.modify',
-      'viewing as another user needs telephonySettings.modify',
-    );
-  }
-  if (!principal.state.policy.users.has(viewAs))
-    throw new CallgateError('not_found', `user ${viewAs} not found`);
-  return viewAs;
 }
 
 /** Call ingest, the call list, statistics and call details (API.md, SPEC §4, §7). */
@@ -141,7 +130,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             userId: Type.Optional(IdParam),
-            viewAs: Type.Optional(IdParam),
+            viewAs: Type.Optional(ViewAsParam),
             direction: Type.Optional(literals(CALL_DIRECTIONS)),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -161,7 +150,7 @@ export const callRoutes: RouteModule = (app, services) => {
       checkRange(request.query);
       const scope = scopeFilter(
         principal.state.policy,
-        viewerOf(principal, request.query.viewAs),
+        resolveViewer(principal.state.policy, identity.userId, request.query.viewAs),
         'callStats.view',
       );
       try {
@@ -203,7 +192,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             groupBy: Type.Optional(literals(STATS_GROUPS)),
-            viewAs: Type.Optional(IdParam),
+            viewAs: Type.Optional(ViewAsParam),
           },
           { additionalProperties: false },
         ),
@@ -225,7 +214,11 @@ export const callRoutes: RouteModule = (app, services) => {
       return callStats(
         db,
         principal.identity.accountId,
-        scopeFilter(principal.state.policy, viewerOf(principal, viewAs), 'callStats.view'),
+        scopeFilter(
+          principal.state.policy,
+          resolveViewer(principal.state.policy, principal.identity.userId, viewAs),
+          'callStats.view',
+        ),
         {
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),
