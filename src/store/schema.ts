@@ -31,6 +31,7 @@ export interface Database {
   apps: AppsTable;
   tokens: TokensTable;
   recordings: RecordingsTable;
+  playback_sessions: PlaybackSessionsTable;
   user_telephony_settings: UserTelephonySettingsTable;
   settings: SettingsTable;
   number_inventory: NumberInventoryTable;
@@ -247,6 +248,17 @@ export interface TokensTable {
   expires_at: number | null;
   revoked_at: number | null;
   label: string | null;
+}
+
+/** One audited playback session per (user, call, kind): see migration 2026-12-06-1. */
+export interface PlaybackSessionsTable {
+  account_id: string;
+  user_id: string;
+  call_id: string;
+  /** `played` or `downloaded`: the two are audited apart (SPEC §11). */
+  kind: string;
+  recording_sha256: string;
+  started_at: number;
 }
 
 export interface RecordingsTable {

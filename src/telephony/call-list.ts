@@ -1,4 +1,4 @@
-import { levelOf, scopeFilter } from '../engine/decide.js';
+import { scopeFilter } from '../engine/decide.js';
 import type { Policy } from '../engine/policy.js';
 import { CallgateError } from '../errors.js';
 import {
@@ -14,6 +14,7 @@ import {
   queryCalls,
 } from '../store/calls.js';
 import type { Executor } from '../store/database.js';
+import { resolveViewer } from './calls.js';
 import { checkRecordingAccess, issueRecordingUrl } from './recordings.js';
 import type { Secrets } from './secrets.js';
 
@@ -25,8 +26,8 @@ export interface CallViewer {
   /** The account's compiled policy, current for this request. */
   readonly policy: Policy;
   /**
-   * Another user whose list the actor wants to see as they would (administrators checking
-   * what someone sees); needs telephonySettings.modify = any.
+   * Another user whose list the actor wants to see as they would (account administrators
+   * checking what someone sees; see `resolveViewer`).
    */
   readonly viewAs?: string;
 }
@@ -36,24 +37,6 @@ export type CallListRequest =
   ({ readonly kind: 'page' } & CallListOptions) | ({ readonly kind: 'query' } & CallQuery);
 
 export type { CallCondition, CallField };
-
-/**
- * The user whose eyes a list or total is seen through: the actor, or with `viewAs` another
- * user, for holders of telephonySettings.modify = any.
- */
-export function resolveViewer(viewer: CallViewer): string {
-  const { userId, viewAs, policy } = viewer;
-  if (viewAs === undefined || viewAs === userId) return userId;
-  if (levelOf(policy, userId, 'telephonySettings.modify') !== 'any') {
-    throw new CallgateError(
-      'permission_denied',
-      'viewing as another user needs telephonySettings.modify',
-      { permission: 'telephonySettings.modify', requiredLevel: 'any' },
-    );
-  }
-  if (!policy.users.has(viewAs)) throw new CallgateError('not_found', `user ${viewAs} not found`);
-  return viewAs;
-}
 
 /**
  * The use case "list the calls this person may see" (SPEC §4, §7), whatever surface asks:
@@ -77,7 +60,11 @@ export async function listVisibleCalls(
   viewer: CallViewer,
   request: CallListRequest,
 ): Promise<CallPage | { items: NumberedCall[]; total: number | null }> {
-  const scope = scopeFilter(viewer.policy, resolveViewer(viewer), 'callStats.view');
+  const scope = scopeFilter(
+    viewer.policy,
+    resolveViewer(viewer.policy, viewer.userId, viewer.viewAs),
+    'callStats.view',
+  );
   if (request.kind === 'query') return queryCalls(db, viewer.accountId, scope, request);
   try {
     return await listCalls(db, viewer.accountId, scope, request);

@@ -10,8 +10,8 @@ import {
   callStats,
   findCall,
 } from '../../store/calls.js';
-import { listVisibleCalls, resolveViewer } from '../../telephony/call-list.js';
-import { CallRecordSchema, importCalls } from '../../telephony/calls.js';
+import { listVisibleCalls } from '../../telephony/call-list.js';
+import { CallRecordSchema, importCalls, resolveViewer } from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
@@ -43,6 +43,13 @@ export function presentCall(call: CallRecord): Static<typeof CallSchema> {
     hasRecording: recordingRef !== null,
   };
 }
+
+/** Only account administrators may see as another user: see resolveViewer. */
+const ViewAsParam = Type.String({
+  pattern: IdParam.pattern,
+  description:
+    "another user's id, to see the calls as they would (account administrators only; anyone else naming another user gets 403)",
+});
 
 const Instant = Type.String({ maxLength: 40, description: 'ISO 8601 date-time with a zone' });
 const Range = { from: Type.Optional(Instant), to: Type.Optional(Instant) };
@@ -122,7 +129,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             userId: Type.Optional(IdParam),
-            viewAs: Type.Optional(IdParam),
+            viewAs: Type.Optional(ViewAsParam),
             direction: Type.Optional(literals(CALL_DIRECTIONS)),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -180,7 +187,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             groupBy: Type.Optional(literals(STATS_GROUPS)),
-            viewAs: Type.Optional(IdParam),
+            viewAs: Type.Optional(ViewAsParam),
           },
           { additionalProperties: false },
         ),
@@ -204,12 +211,7 @@ export const callRoutes: RouteModule = (app, services) => {
         principal.identity.accountId,
         scopeFilter(
           principal.state.policy,
-          resolveViewer({
-            accountId: principal.identity.accountId,
-            userId: principal.identity.userId,
-            policy: principal.state.policy,
-            ...(viewAs !== undefined && { viewAs }),
-          }),
+          resolveViewer(principal.state.policy, principal.identity.userId, viewAs),
           'callStats.view',
         ),
         {
