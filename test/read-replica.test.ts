@@ -14,6 +14,7 @@ import { createAccount } from '../src/telephony/accounts.js';
 import { importCalls } from '../src/telephony/calls.js';
 import { importDirectory } from '../src/telephony/directory.js';
 import { createApp, mintToken } from '../src/telephony/tokens.js';
+import { runCallgate } from './cli-run.js';
 import { wav } from './faults-harness.js';
 import { COMPANY } from './fixtures.js';
 
@@ -126,6 +127,19 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+test('serve refuses a read replica that is not PostgreSQL and a lag bound that is not positive', async () => {
+  const primary = 'postgres://postgres@127.0.0.1:1/none';
+  const sqlite = await runCallgate(['serve', '--db', './x.db', '--read-db', primary]);
+  assert.equal(sqlite.code, 2, sqlite.stderr);
+  assert.match(sqlite.stderr, /--read-db needs PostgreSQL/);
+  const lag = await runCallgate(['serve', '--db', primary], {
+    CALLGATE_READ_DATABASE_URL: primary,
+    CALLGATE_READ_MAX_LAG_SECONDS: '0',
+  });
+  assert.equal(lag.code, 2, lag.stderr);
+  assert.match(lag.stderr, /CALLGATE_READ_MAX_LAG_SECONDS/);
+});
 
 const binariesProblem = ['initdb', 'pg_ctl', 'pg_basebackup']
   .map((tool) => join(PG_BIN, tool))
