@@ -121,11 +121,17 @@ export async function replicaRouter(
     throw new Error('a read replica needs PostgreSQL as the primary and the replica');
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? Math.min(1_000, Math.max(100, options.maxLagMs / 5));
+  /**
+   * How long the replica may take over its small statements: one that hangs (a network cut
+   * with no reset) is given up, so neither the poller nor a request waits on it for ever.
+   */
+  const probeMs = Math.max(1_000, options.maxLagMs);
   const counters = zeroCounters();
   /**
    * The lag estimate. Each poll reads the primary's write position `p` at time `s`, then the
    * replica's replay position `r`. Once `r ≥ p` the replica holds everything the primary
-   * had at `s`, so it is at most `now − s` behind: `caughtUpAt` is the latest such `s`, and
+   * had written at `s`, so it is at most `now − s` behind (plus the WAL writer's delay, for
+   * asynchronous commits not yet written): `caughtUpAt` is the latest such `s`, and
    * the lag is measured against it at the moment of each read, so it grows between polls.
    * An idle primary does not make a healthy replica look late (its position stands still
    * and is replayed), and a replica that stops replaying or is cut off from the primary
@@ -160,11 +166,14 @@ export async function replicaRouter(
       return;
     }
     try {
-      const { rows } = await sql<{ position: number | null }>`
-        select ${REPLAY_POSITION} as position`.execute(replica.db);
+      const { rows } = await answerWithin(
+        probeMs,
+        sql<{ position: number | null }>`select ${REPLAY_POSITION} as position`.execute(replica.db),
+      );
       const replayed = rows[0]?.position ?? null;
       // Null: not in recovery. A promoted replica no longer follows this primary.
-      if (replayed === null) throw new NotInRecoveryError();
+      if (replayed === null)
+        throw new ReplicaUnusableError('the read database is not a standby in recovery');
       reachable = true;
       reported = false;
       pending.push(primaryAt);
@@ -201,12 +210,16 @@ export async function replicaRouter(
 
   /** Whether the replica has replayed `written` and the policy version `reader` was decided on. */
   const hasReplayed = async (reader: Reader, written: number): Promise<boolean> => {
-    const { rows } = await sql<{ position: number | null; version: number | null }>`
-      select ${REPLAY_POSITION} as position,
-        (select policy_version from ${sql.table('accounts')}
-          where id = ${reader.accountId}) as version`.execute(replica.db);
+    const { rows } = await answerWithin(
+      probeMs,
+      sql<{ position: number | null; version: number | null }>`
+        select ${REPLAY_POSITION} as position,
+          (select policy_version from ${sql.table('accounts')}
+            where id = ${reader.accountId}) as version`.execute(replica.db),
+    );
     const state = rows[0];
-    if (state?.position === null || state?.position === undefined) throw new NotInRecoveryError();
+    if (state?.position === null || state?.position === undefined)
+      throw new ReplicaUnusableError('the read database is not a standby in recovery');
     // Versions only grow: a replica behind the decided one holds an older directory.
     return (
       state.position >= written && state.version !== null && state.version >= reader.policyVersion
@@ -232,7 +245,8 @@ export async function replicaRouter(
           reason = 'notYetReplayed';
         } catch (error) {
           if (!isReplicaFailure(error)) throw error;
-          markUnreachable(error);
+          // A query cancelled by replay says nothing against the replica's next one.
+          if (!isCancelledByReplay(error)) markUnreachable(error);
           reason = 'primaryFallback';
         }
       }
@@ -256,21 +270,34 @@ export async function replicaRouter(
   };
 }
 
-/** A replica that is no longer a standby: promoted, or not one to begin with. */
-class NotInRecoveryError extends Error {
-  constructor() {
-    super('the read database is not a standby in recovery');
+/** A replica that is no longer a standby (promoted, or never one), or does not answer. */
+class ReplicaUnusableError extends Error {}
+
+/** `answer`, or a {@link ReplicaUnusableError} once `ms` have passed without it. */
+async function answerWithin<T>(ms: number, answer: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new ReplicaUnusableError(`the read replica did not answer in ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /**
- * A replica failure the primary can make up for: unreachable, no longer a standby, or a
- * query cancelled by replay.
+ * A replica failure the primary can make up for: unreachable, silent, no longer a standby,
+ * or a query cancelled by replay.
  */
 function isReplicaFailure(error: unknown): boolean {
   return (
-    error instanceof NotInRecoveryError ||
-    isStoreUnavailable(error) ||
-    (error as { code?: unknown }).code === CANCELLED_BY_REPLAY
+    error instanceof ReplicaUnusableError || isStoreUnavailable(error) || isCancelledByReplay(error)
   );
 }
+
+const isCancelledByReplay = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === CANCELLED_BY_REPLAY;
