@@ -158,7 +158,8 @@ describe('read replicas against a real streaming replica', () => {
   }
 
   const root = mkdtempSync(join(tmpdir(), 'callgate-replica-'));
-  if (AS_ROOT) chownSync(root, Number(spawnSync('id', ['-u', 'postgres']).stdout), 0);
+  if (AS_ROOT)
+    chownSync(root, Number(spawnSync('id', ['-u', 'postgres']).stdout.toString().trim()), 0);
   const dataDir = join(root, 'data');
   let primary: Cluster | undefined;
   let replica: Cluster | undefined;
@@ -254,7 +255,13 @@ describe('read replicas against a real streaming replica', () => {
 
   after(async () => {
     await server?.close();
-    await Promise.all([replica?.stop(), primary?.stop()]);
+    // By directory, not by handle: a start-up that failed half-way left a server unnamed.
+    await Promise.all(
+      ['replica', 'primary']
+        .map((name) => join(root, name))
+        .filter((dir) => existsSync(dir))
+        .map(stopNow),
+    );
     process.off('exit', stopAll);
     rmSync(root, { recursive: true, force: true });
   });
