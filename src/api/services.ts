@@ -37,14 +37,15 @@ export interface Services {
   /** Places allowed outbound calls; the default records the call as placed. */
   readonly dialer: Dialer;
   /**
-   * Where reads that may come from a read replica go (call lists, details, statistics, the
-   * audit log); every read without a replica configured.
+   * Where the reads a replica may serve go (call lists, details, statistics, the audit
+   * log); without a replica configured, the primary serves them all.
    */
   readonly reads: ReadRouter;
   /**
    * The read-routing metric: how many of those reads the replica served, and how many went
    * to the primary because the replica was unreachable (`primaryFallback`), lagged beyond
-   * the bound (`lagged`) or had not replayed the reader's own last write (`notYetReplayed`).
+   * the bound (`lagged`) or had not yet replayed the reader's own last write or the policy
+   * version their request was decided on (`notYetReplayed`).
    * Plain monotonic counters until the metrics registry (prom-client) exports them.
    */
   readonly readRouting: Readonly<ReadRoutingCounters>;
