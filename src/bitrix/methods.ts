@@ -21,6 +21,11 @@ export interface MethodContext {
   readonly now: number;
   /** The service's address as the client reached it, for links. */
   readonly baseUrl: string;
+  /**
+   * Runs a read that a read replica may serve (call lists), on the replica when it has
+   * caught up with this user's writes, else on the primary (store/read-replica.ts).
+   */
+  readonly read: <T>(read: (db: Executor) => Promise<T>) => Promise<T>;
   /** Runs another method as the same caller (batch). */
   readonly call: (method: string, params: Params) => Promise<MethodAnswer>;
 }

@@ -145,6 +145,15 @@ export const bitrixRoutes: RouteModule = (app, services) => {
           signedUrlTtlSeconds: services.config.signedUrlTtlSeconds,
           now: startedAt,
           baseUrl: baseUrlOf(request),
+          read: (read) =>
+            services.reads.run(
+              {
+                accountId: caller.accountId,
+                userId: caller.userId,
+                policyVersion: caller.state.account.policyVersion,
+              },
+              read,
+            ),
         },
         path.method,
         params,

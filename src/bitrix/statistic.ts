@@ -203,14 +203,16 @@ export async function getStatistic(context: MethodContext): Promise<MethodAnswer
     userId: caller.userId,
     policy: caller.state.policy,
   };
-  const { items, total } = await listVisibleCalls(db, viewer, {
-    kind: 'query',
-    conditions,
-    orderBy,
-    offset,
-    limit: PAGE_SIZE,
-    count,
-  });
+  const { items, total } = await context.read((reader) =>
+    listVisibleCalls(reader, viewer, {
+      kind: 'query',
+      conditions,
+      orderBy,
+      offset,
+      limit: PAGE_SIZE,
+      count,
+    }),
+  );
   const urls = await recordingUrlsFor(
     db,
     context.secrets,

@@ -39,6 +39,7 @@ export interface Database {
   balance_ledger: BalanceLedgerTable;
   user_credentials: UserCredentialsTable;
   sessions: SessionsTable;
+  write_positions: WritePositionsTable;
   user_numbers: UserNumbersTable;
   webhooks: WebhooksTable;
 }
@@ -340,6 +341,14 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+}
+
+/** Each user's last write on the primary, for read replicas (store/read-replica.ts). */
+export interface WritePositionsTable {
+  account_id: string;
+  user_id: string;
+  /** The primary's WAL insert position after the write, in bytes. */
+  lsn: number;
 }
 
 /** A user's stable numeric id (SPEC §12); rows outlive the user, so no number is reused. */

@@ -14,7 +14,7 @@ import { listVisibleCalls } from '../../telephony/call-list.js';
 import { CallRecordSchema, importCalls, resolveViewer } from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
-import { userOf } from '../principal.js';
+import { readerOf, userOf } from '../principal.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -143,18 +143,18 @@ export const callRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { identity, state } = userOf(request);
+      const principal = userOf(request);
+      const { identity, state } = principal;
       const { from, to, userId, direction, limit = 50, cursor, viewAs } = request.query;
       checkRange(request.query);
-      const page = await listVisibleCalls(
-        db,
-        {
-          accountId: identity.accountId,
-          userId: identity.userId,
-          policy: state.policy,
-          ...(viewAs !== undefined && { viewAs }),
-        },
-        {
+      const viewer = {
+        accountId: identity.accountId,
+        userId: identity.userId,
+        policy: state.policy,
+        ...(viewAs !== undefined && { viewAs }),
+      };
+      const page = await services.reads.run(readerOf(principal), (reader) =>
+        listVisibleCalls(reader, viewer, {
           kind: 'page',
           limit,
           ...(from !== undefined && { from }),
@@ -162,7 +162,7 @@ export const callRoutes: RouteModule = (app, services) => {
           ...(userId !== undefined && { userId }),
           ...(direction !== undefined && { direction: direction as CallDirection }),
           ...(cursor !== undefined && { cursor }),
-        },
+        }),
       );
       return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
     },
@@ -206,19 +206,17 @@ export const callRoutes: RouteModule = (app, services) => {
       const principal = userOf(request);
       checkRange(request.query);
       const { from, to, groupBy, viewAs } = request.query;
-      return callStats(
-        db,
-        principal.identity.accountId,
-        scopeFilter(
-          principal.state.policy,
-          resolveViewer(principal.state.policy, principal.identity.userId, viewAs),
-          'callStats.view',
-        ),
-        {
+      const scope = scopeFilter(
+        principal.state.policy,
+        resolveViewer(principal.state.policy, principal.identity.userId, viewAs),
+        'callStats.view',
+      );
+      return services.reads.run(readerOf(principal), (reader) =>
+        callStats(reader, principal.identity.accountId, scope, {
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),
           ...(groupBy !== undefined && { groupBy: groupBy as (typeof STATS_GROUPS)[number] }),
-        },
+        }),
       );
     },
   );
@@ -234,8 +232,11 @@ export const callRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { identity, state } = userOf(request);
-      const call = await findCall(db, identity.accountId, request.params.id);
+      const principal = userOf(request);
+      const { identity, state } = principal;
+      const call = await services.reads.run(readerOf(principal), (reader) =>
+        findCall(reader, identity.accountId, request.params.id),
+      );
       // Out of scope reads as not found, so nobody learns another's call exists (SPEC §10).
       if (
         !call ||
