@@ -915,6 +915,8 @@ describeHttp('hostile input', (h) => {
                 `/api/v1/calls/${encodeURIComponent(wellFormed(subject))}`,
                 { headers: {} },
               );
+              if (response.statusCode === 200)
+                assert.ok(reaches(asker, 'callStats.view', subject), `${actor} read ${subject}`);
               break;
             case 'play':
             case 'url': {
