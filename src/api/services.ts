@@ -8,7 +8,12 @@ import type { Dialer } from '../telephony/outbound.js';
 export type { Dialer };
 import { PolicyCache } from '../telephony/policy.js';
 import { Secrets, parseSecretKey } from '../telephony/secrets.js';
-import { TokenVerifier } from '../telephony/tokens.js';
+import {
+  DEFAULT_TOKEN_LIFETIMES,
+  type TokenLifetimes,
+  TokenVerifier,
+  checkTokenLifetimes,
+} from '../telephony/tokens.js';
 
 export interface ServiceConfig {
   /** CALLGATE_OPERATOR_TOKEN; operator endpoints are disabled without it. */
@@ -19,6 +24,11 @@ export interface ServiceConfig {
   readonly maxRecordingBytes: number;
   /** How long a signed recording URL lives. */
   readonly signedUrlTtlSeconds: number;
+  /**
+   * How long tokens live when minted without a lifetime, and at most (CALLGATE_TOKEN_DEFAULT_TTL_SECONDS,
+   * CALLGATE_TOKEN_MAX_TTL_SECONDS; defaults in telephony/tokens.ts).
+   */
+  readonly tokenLifetimes: TokenLifetimes;
   /** Requests a second (and bursts) allowed per token and per client address. */
   readonly rateLimits: {
     readonly perToken: { readonly rate: number; readonly burst: number };
@@ -89,6 +99,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       dataDir,
       maxRecordingBytes: options.maxRecordingBytes ?? 50 * 1024 * 1024,
       signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 300,
+      tokenLifetimes: checkTokenLifetimes(options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES),
       rateLimits: options.rateLimits ?? {
         perToken: { rate: 50, burst: 200 },
         perAddress: { rate: 200, burst: 1000 },

@@ -115,7 +115,13 @@ export async function signIn(
         .onRef('user_credentials.account_id', '=', 'users.account_id')
         .onRef('user_credentials.user_id', '=', 'users.id'),
     )
-    .select(['users.id', 'users.name', 'users.active', 'user_credentials.password_hash'])
+    .select([
+      'users.id',
+      'users.name',
+      'users.active',
+      'users.incarnation',
+      'user_credentials.password_hash',
+    ])
     .where('users.account_id', '=', input.accountId)
     .where('users.email', '=', input.email.trim().toLowerCase())
     .executeTakeFirst();
@@ -135,6 +141,7 @@ export async function signIn(
       csrf_token: csrfToken,
       created_at: now,
       expires_at: expiresAt,
+      user_incarnation: row.incarnation,
     })
     .execute();
   return { secret, csrfToken, userId: row.id, userName: row.name, expiresAt };
@@ -152,7 +159,9 @@ export async function verifySession(
     .innerJoin('users', (join) =>
       join
         .onRef('users.account_id', '=', 'sessions.account_id')
-        .onRef('users.id', '=', 'sessions.user_id'),
+        .onRef('users.id', '=', 'sessions.user_id')
+        // A session is the person's who signed in, not whoever holds the id later.
+        .onRef('users.incarnation', '=', 'sessions.user_incarnation'),
     )
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .select([
@@ -174,6 +183,8 @@ export async function verifySession(
       userId: row.user_id,
       appId: null,
       scopes: new Set(['telephony']),
+      credential: 'session',
+      expiresAt: row.expires_at,
       policyVersion: row.policy_version,
     },
     csrfToken: row.csrf_token,
@@ -182,4 +193,49 @@ export async function verifySession(
 
 export async function signOut(db: Executor, secret: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId(secret)).execute();
+}
+
+/** Ids per statement when ending credentials: far below either dialect's parameter limit. */
+const IDS_PER_STATEMENT = 500;
+
+/**
+ * Ends every credential of users the directory no longer holds: their tokens are revoked,
+ * their sessions, passwords and telephony settings (the SIP secret is a credential too)
+ * deleted. Run in the directory import's transaction, so a removed user is signed out at
+ * the moment they leave; the incarnation check (store/directory.ts) is the second lock,
+ * for anything this misses. Answers how many tokens and sessions it ended.
+ */
+export async function endCredentialsOf(
+  db: Executor,
+  accountId: string,
+  userIds: readonly string[],
+  now: number,
+): Promise<{ tokens: number; sessions: number }> {
+  let tokens = 0;
+  let sessions = 0;
+  for (let i = 0; i < userIds.length; i += IDS_PER_STATEMENT) {
+    const ids = userIds.slice(i, i + IDS_PER_STATEMENT);
+    const revoked = await db
+      .updateTable('tokens')
+      .set({ revoked_at: now })
+      .where('account_id', '=', accountId)
+      .where('user_id', 'in', ids)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    tokens += Number(revoked.numUpdatedRows);
+    const ended = await db
+      .deleteFrom('sessions')
+      .where('account_id', '=', accountId)
+      .where('user_id', 'in', ids)
+      .executeTakeFirst();
+    sessions += Number(ended.numDeletedRows);
+    for (const table of ['user_credentials', 'user_telephony_settings'] as const) {
+      await db
+        .deleteFrom(table)
+        .where('account_id', '=', accountId)
+        .where('user_id', 'in', ids)
+        .execute();
+    }
+  }
+  return { tokens, sessions };
 }
