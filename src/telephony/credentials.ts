@@ -2,6 +2,7 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import type { Executor } from '../store/database.js';
+import { HashingGate, type SignInLimits } from './sign-in-limits.js';
 import type { TokenIdentity } from './tokens.js';
 
 // scrypt with N=2^15, r=8, p=1: about 60 ms and 32 MiB a guess on this class of machine.
@@ -10,22 +11,34 @@ const KEY_LENGTH = 32;
 const SESSION_TTL_MS = 12 * 3600 * 1000;
 const MIN_PASSWORD = 10;
 
+/**
+ * Every password hash of the process passes here: scrypt takes a thread of libuv's pool for
+ * its whole run, and that pool is the process's, shared with file reads (sign-in-limits.ts).
+ */
+const HASHING = new HashingGate();
+
 function derive(
   password: string,
   salt: Buffer,
   params: { N: number; r: number; p: number },
+  mayRefuse = true,
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, KEY_LENGTH, { ...params, maxmem: SCRYPT.maxmem }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
+  return HASHING.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password, salt, KEY_LENGTH, { ...params, maxmem: SCRYPT.maxmem }, (error, key) =>
+          error ? reject(error) : resolve(key),
+        ),
+      ),
+    { mayRefuse },
   );
 }
 
 /** A password hash: `scrypt$N$r$p$<salt>$<key>`, so the cost can rise later without a migration. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, SCRYPT);
+  // Setting a password waits its turn: a flood of sign-ins must not refuse an administrator.
+  const key = await derive(password, salt, SCRYPT, false);
   return [
     'scrypt',
     SCRYPT.N,
@@ -101,13 +114,18 @@ const DUMMY_HASH = hashPassword(randomBytes(12).toString('hex'));
 /**
  * Signs a user in by account, email and password, and opens a session. The same answer
  * (401) for an unknown account, an unknown email, a user who is inactive or has no
- * password, and a wrong password: nothing tells which.
+ * password, and a wrong password: nothing tells which. With `limits`, failures are counted
+ * per account+email and per address, and one that must wait is answered 429 before any
+ * hash is computed; at most a few hashes run at once whatever the limits (HashingGate).
  */
 export async function signIn(
   db: Executor,
   input: { accountId: string; email: string; password: string },
   now: number,
+  guard?: { readonly limits: SignInLimits; readonly address: string },
 ): Promise<Session> {
+  const attempt = guard && { ...input, address: guard.address };
+  if (attempt) guard.limits.check(attempt, now);
   const row = await db
     .selectFrom('users')
     .leftJoin('user_credentials', (join) =>
@@ -127,8 +145,10 @@ export async function signIn(
     .executeTakeFirst();
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await DUMMY_HASH));
   if (!row || !ok || row.password_hash === null || row.active !== 1) {
+    if (attempt) guard.limits.fail(attempt, now);
     throw new CallgateError('unauthenticated', 'the account, email or password is wrong');
   }
+  if (attempt) guard.limits.succeed(attempt);
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = now + SESSION_TTL_MS;
