@@ -17,28 +17,28 @@ const MIN_PASSWORD = 10;
  */
 const HASHING = new HashingGate();
 
+/** scrypt itself; callers hold a slot of {@link HASHING}. */
 function derive(
   password: string,
   salt: Buffer,
   params: { N: number; r: number; p: number },
-  mayRefuse = true,
 ): Promise<Buffer> {
-  return HASHING.run(
-    () =>
-      new Promise<Buffer>((resolve, reject) =>
-        scrypt(password, salt, KEY_LENGTH, { ...params, maxmem: SCRYPT.maxmem }, (error, key) =>
-          error ? reject(error) : resolve(key),
-        ),
-      ),
-    { mayRefuse },
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, KEY_LENGTH, { ...params, maxmem: SCRYPT.maxmem }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
 /** A password hash: `scrypt$N$r$p$<salt>$<key>`, so the cost can rise later without a migration. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
+export function hashPassword(password: string): Promise<string> {
   // Setting a password waits its turn: a flood of sign-ins must not refuse an administrator.
-  const key = await derive(password, salt, SCRYPT, false);
+  return HASHING.run(() => hashUngated(password), { mayRefuse: false });
+}
+
+async function hashUngated(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, SCRYPT);
   return [
     'scrypt',
     SCRYPT.N,
@@ -49,7 +49,12 @@ export async function hashPassword(password: string): Promise<string> {
   ].join('$');
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** Whether `password` is the one `stored` hashes; refused (429) when hashing is saturated. */
+export function verifyPassword(password: string, stored: string): Promise<boolean> {
+  return HASHING.run(() => verifyUngated(password, stored));
+}
+
+async function verifyUngated(password: string, stored: string): Promise<boolean> {
   const [kind, N, r, p, salt, key] = stored.split('$');
   if (kind !== 'scrypt' || salt === undefined || key === undefined) return false;
   const expected = Buffer.from(key, 'base64url');
@@ -109,24 +114,12 @@ export interface Session {
 }
 
 // Verified against when the email is unknown, so a wrong email costs what a wrong password does.
-const DUMMY_HASH = hashPassword(randomBytes(12).toString('hex'));
+// Computed once at start-up, outside the gate: a sign-in holding a slot may wait for it.
+const DUMMY_HASH = hashUngated(randomBytes(12).toString('hex'));
 
-/**
- * Signs a user in by account, email and password, and opens a session. The same answer
- * (401) for an unknown account, an unknown email, a user who is inactive or has no
- * password, and a wrong password: nothing tells which. With `limits`, failures are counted
- * per account+email and per address, and one that must wait is answered 429 before any
- * hash is computed; at most a few hashes run at once whatever the limits (HashingGate).
- */
-export async function signIn(
-  db: Executor,
-  input: { accountId: string; email: string; password: string },
-  now: number,
-  guard?: { readonly limits: SignInLimits; readonly address: string },
-): Promise<Session> {
-  const attempt = guard && { ...input, address: guard.address };
-  if (attempt) guard.limits.check(attempt, now);
-  const row = await db
+/** The user an email names in an account, with their password hash if they have one. */
+function findSignInUser(db: Executor, input: { accountId: string; email: string }) {
+  return db
     .selectFrom('users')
     .leftJoin('user_credentials', (join) =>
       join
@@ -143,7 +136,30 @@ export async function signIn(
     .where('users.account_id', '=', input.accountId)
     .where('users.email', '=', input.email.trim().toLowerCase())
     .executeTakeFirst();
-  const ok = await verifyPassword(input.password, row?.password_hash ?? (await DUMMY_HASH));
+}
+
+/**
+ * Signs a user in by account, email and password, and opens a session. The same answer
+ * (401) for an unknown account, an unknown email, a user who is inactive or has no
+ * password, and a wrong password: nothing tells which. With `limits`, failures are counted
+ * per account+email and per address, and one that must wait is answered 429 before any
+ * hash is computed; at most a few hashes run at once whatever the limits (HashingGate).
+ */
+export async function signIn(
+  db: Executor,
+  input: { accountId: string; email: string; password: string },
+  now: number,
+  guard?: { readonly limits: SignInLimits; readonly address: string },
+): Promise<Session> {
+  const attempt = guard && { ...input, address: guard.address };
+  if (attempt) guard.limits.check(attempt, now);
+  // The slot is taken before the user is looked up: a flood beyond the queue is refused
+  // without a query, so it cannot queue up the database pool either.
+  const { row, ok } = await HASHING.run(async () => {
+    const row = await findSignInUser(db, input);
+    const ok = await verifyUngated(input.password, row?.password_hash ?? (await DUMMY_HASH));
+    return { row, ok };
+  });
   if (!row || !ok || row.password_hash === null || row.active !== 1) {
     if (attempt) guard.limits.fail(attempt, now);
     throw new CallgateError('unauthenticated', 'the account, email or password is wrong');
