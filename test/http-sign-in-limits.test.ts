@@ -68,13 +68,9 @@ describeHttp('sign-in limits (issue 10, item 7)', (h) => {
 
   test('a flood of sign-ins from many addresses cannot starve file reads: a recording starts fast', async () => {
     const audio = wav(128 * 1024, 3);
-    const uploaded = await h().request(
-      'app',
-      'PUT',
-      '/api/v1/calls/call-u4/recording',
-      audio,
-      { 'content-type': 'audio/wav' },
-    );
+    const uploaded = await h().request('app', 'PUT', '/api/v1/calls/call-u4/recording', audio, {
+      'content-type': 'audio/wav',
+    });
     assert.equal(uploaded.statusCode, 204, uploaded.body);
     const play = async () => {
       const started = performance.now();
@@ -93,7 +89,10 @@ describeHttp('sign-in limits (issue 10, item 7)', (h) => {
     const during = await play();
     const answers = await Promise.all(flood);
     const statuses = new Set(answers.map((a) => a.statusCode));
-    assert.deepEqual([...statuses].filter((s) => s !== 401 && s !== 429), []);
+    assert.deepEqual(
+      [...statuses].filter((s) => s !== 401 && s !== 429),
+      [],
+    );
     assert.ok(statuses.has(429), 'the excess is refused at once, not queued');
     assert.ok(
       during < 1_500,

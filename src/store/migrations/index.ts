@@ -7,6 +7,7 @@ import * as callListWindows from './2026-11-22-5-call-list-windows.js';
 import * as departmentReach from './2026-11-22-6-department-reach.js';
 import * as auditChain from './2026-11-22-7-audit-chain.js';
 import * as userIncarnation from './2026-12-06-10-user-incarnation.js';
+import * as uniqueSipLogin from './2026-12-06-11-unique-sip-login.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-6-department-reach': departmentReach,
   '2026-11-22-7-audit-chain': auditChain,
   '2026-12-06-10-user-incarnation': userIncarnation,
+  '2026-12-06-11-unique-sip-login': uniqueSipLogin,
 };
 
 export const migrationProvider: MigrationProvider = {
