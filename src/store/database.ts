@@ -158,16 +158,25 @@ function raisedByStore(error: unknown, depth = 0): boolean {
   return raisedByStore((error as { cause?: unknown }).cause, depth + 1);
 }
 
-const marking = <T>(promise: Promise<T>): Promise<T> =>
-  promise.catch((error: unknown) => {
-    throw markStoreError(error);
-  });
+/**
+ * `run`'s result, with any error it raises marked. Drivers throw synchronously too (Kysely's
+ * SQLite connection runs better-sqlite3 before it makes a promise).
+ */
+function marking<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return run().catch((error: unknown) => {
+      throw markStoreError(error);
+    });
+  } catch (error) {
+    return Promise.reject(markStoreError(error));
+  }
+}
 
 async function* markingStream<R>(
-  rows: AsyncIterableIterator<QueryResult<R>>,
+  rows: () => AsyncIterableIterator<QueryResult<R>>,
 ): AsyncIterableIterator<QueryResult<R>> {
   try {
-    yield* rows;
+    yield* rows();
   } catch (error) {
     throw markStoreError(error);
   }
@@ -202,30 +211,30 @@ class MarkingDriver implements Driver {
   }
 
   init(): Promise<void> {
-    return marking(this.#inner.init());
+    return marking(() => this.#inner.init());
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const inner = await marking(this.#inner.acquireConnection());
+    const inner = await marking(() => this.#inner.acquireConnection());
     const connection: DatabaseConnection = {
-      executeQuery: <R>(query: CompiledQuery) => marking(inner.executeQuery<R>(query)),
+      executeQuery: <R>(query: CompiledQuery) => marking(() => inner.executeQuery<R>(query)),
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number) =>
-        markingStream(inner.streamQuery<R>(query, chunkSize)),
+        markingStream(() => inner.streamQuery<R>(query, chunkSize)),
     };
     this.#connections.set(connection, inner);
     return connection;
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return marking(this.#inner.beginTransaction(this.#unwrap(connection), settings));
+    return marking(() => this.#inner.beginTransaction(this.#unwrap(connection), settings));
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return marking(this.#inner.commitTransaction(this.#unwrap(connection)));
+    return marking(() => this.#inner.commitTransaction(this.#unwrap(connection)));
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return marking(this.#inner.rollbackTransaction(this.#unwrap(connection)));
+    return marking(() => this.#inner.rollbackTransaction(this.#unwrap(connection)));
   }
 
   savepoint(
@@ -233,8 +242,9 @@ class MarkingDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    if (!this.#inner.savepoint) throw new Error('savepoints are not supported by this driver');
-    return marking(this.#inner.savepoint(this.#unwrap(connection), name, compile));
+    const inner = this.#inner.savepoint?.bind(this.#inner);
+    if (!inner) throw new Error('savepoints are not supported by this driver');
+    return marking(() => inner(this.#unwrap(connection), name, compile));
   }
 
   rollbackToSavepoint(
@@ -242,9 +252,9 @@ class MarkingDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    if (!this.#inner.rollbackToSavepoint)
-      throw new Error('savepoints are not supported by this driver');
-    return marking(this.#inner.rollbackToSavepoint(this.#unwrap(connection), name, compile));
+    const inner = this.#inner.rollbackToSavepoint?.bind(this.#inner);
+    if (!inner) throw new Error('savepoints are not supported by this driver');
+    return marking(() => inner(this.#unwrap(connection), name, compile));
   }
 
   releaseSavepoint(
@@ -252,13 +262,13 @@ class MarkingDriver implements Driver {
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    if (!this.#inner.releaseSavepoint)
-      throw new Error('savepoints are not supported by this driver');
-    return marking(this.#inner.releaseSavepoint(this.#unwrap(connection), name, compile));
+    const inner = this.#inner.releaseSavepoint?.bind(this.#inner);
+    if (!inner) throw new Error('savepoints are not supported by this driver');
+    return marking(() => inner(this.#unwrap(connection), name, compile));
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return marking(this.#inner.releaseConnection(this.#unwrap(connection)));
+    return marking(() => this.#inner.releaseConnection(this.#unwrap(connection)));
   }
 
   destroy(): Promise<void> {
