@@ -820,6 +820,8 @@ describeHttp('directory churn', (h) => {
         const holder = new Map<string, number>(CHURNED.map((u) => [u, 0]));
         await importDirectory(present, holder);
         const issued: Issued[] = [];
+        // Setting a password ends the sessions the old one opened: once per holder, then.
+        const withPassword = new Set<string>();
         for (const s of steps) {
           if (s.kind === 'remove' && present.has(s.user)) {
             present.delete(s.user);
@@ -842,13 +844,17 @@ describeHttp('directory churn', (h) => {
               assert.equal(personal.statusCode, 201, personal.body);
               token = json<{ token: string }>(personal).token;
             }
-            const password = await h().request(
-              'operator',
-              'PUT',
-              `/api/v1/accounts/acme/users/${s.user}/password`,
-              { password: PASSWORD },
-            );
-            assert.equal(password.statusCode, 204, password.body);
+            const key = `${s.user}#${holder.get(s.user)}`;
+            if (!withPassword.has(key)) {
+              const password = await h().request(
+                'operator',
+                'PUT',
+                `/api/v1/accounts/acme/users/${s.user}/password`,
+                { password: PASSWORD },
+              );
+              assert.equal(password.statusCode, 204, password.body);
+              withPassword.add(key);
+            }
             const session = await signIn(s.user);
             assert.equal(session.statusCode, 200, session.body);
             const cookie = String(session.headers['set-cookie']).split(';')[0]!;
