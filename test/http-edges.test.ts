@@ -61,7 +61,12 @@ describeHttp('answers of a careful server (issue 10, items 12 to 14)', (h) => {
   test('a client that aborts its request body is no database outage: logged at info, never as an error', async () => {
     const lines: Record<string, unknown>[] = [];
     const app = await buildApp(h().services, {
-      logger: { level: 'info', stream: { write: (line: string) => lines.push(JSON.parse(line)) } },
+      logger: {
+        level: 'info',
+        stream: {
+          write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>),
+        },
+      },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {

@@ -121,7 +121,7 @@ test('the hashing gate: at most `concurrency` at once, `queued` waiting, the res
   assert.equal((refused[0]!.reason as { code: string }).code, 'rate_limited');
   // A caller that may not be refused waits instead.
   const waited = await Promise.all(
-    Array.from({ length: 8 }, () => gate.run(async () => 'ok', { mayRefuse: false })),
+    Array.from({ length: 8 }, () => gate.run(() => Promise.resolve('ok'), { mayRefuse: false })),
   );
   assert.equal(waited.length, 8);
   assert.equal(gate.running, 0);

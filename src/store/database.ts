@@ -168,6 +168,8 @@ function marking<T>(run: () => Promise<T>): Promise<T> {
       throw markStoreError(error);
     });
   } catch (error) {
+    // Whatever the driver threw, as it threw it: wrapping it would hide its code.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     return Promise.reject(markStoreError(error));
   }
 }
