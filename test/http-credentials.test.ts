@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Kysely } from 'kysely';
 import { createServices } from '../src/api/services.js';
+import { migrateStore, openStore } from '../src/store/database.js';
 import { tokenLifetimesFromEnvironment } from '../src/api/server.js';
 import type { DirectoryDocument } from '../src/directory/schema.js';
 import { setPassword } from '../src/telephony/credentials.js';
 import { DEFAULT_TOKEN_LIFETIMES } from '../src/telephony/tokens.js';
+import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { COMPANY } from './fixtures.js';
 import { type Harness, describeHttp, json } from './http.js';
 
@@ -216,5 +219,101 @@ describeHttp('removed users and re-used ids (issue 10, item 6)', (h) => {
     await importCompany(h(), companyWithout('u9'));
     assert.equal((await h().request('u4', 'GET', '/api/v1/me')).statusCode, 200);
     assert.equal((await h().request('app', 'GET', '/api/v1/me')).statusCode, 200);
+  });
+});
+
+describeOnEachDialect('the user incarnation migration', (dialect) => {
+  test('ends what users already gone held, binds the rest to their holders, and gives never-expiring tokens an end', async () => {
+    const database = freshDatabase(dialect);
+    const store = await openStore(database.url, { migrate: false });
+    try {
+      await migrateStore(store, '2026-11-22-7-audit-chain');
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const db = store.db as unknown as Kysely<any>;
+      await db
+        .insertInto('accounts')
+        .values({
+          id: 'a',
+          name: 'A',
+          plan: 'basic',
+          edition: 'cloud',
+          default_country: 'US',
+          created_at: 0,
+          policy_version: 1,
+          assignments_version: 0,
+          directory_version: 1,
+        })
+        .execute();
+      await db
+        .insertInto('users')
+        .values({ account_id: 'a', id: 'here', position: 0, name: 'Here', active: 1, admin: 0 })
+        .execute();
+      const token = (id: string, user_id: string, expires_at: number | null) => ({
+        id,
+        account_id: 'a',
+        user_id,
+        app_id: null,
+        scopes: '["telephony"]',
+        secret_hash: 'x',
+        created_at: 0,
+        created_by: 'operator',
+        expires_at,
+        revoked_at: null,
+        label: null,
+      });
+      await db
+        .insertInto('tokens')
+        .values([
+          token('t-here', 'here', null),
+          token('t-here-2', 'here', 5_000),
+          token('t-gone', 'gone', null),
+        ])
+        .execute();
+      for (const user_id of ['here', 'gone']) {
+        await db
+          .insertInto('sessions')
+          .values({
+            id: `s-${user_id}`,
+            account_id: 'a',
+            user_id,
+            csrf_token: 'c',
+            created_at: 0,
+            expires_at: 1,
+          })
+          .execute();
+        await db
+          .insertInto('user_credentials')
+          .values({ account_id: 'a', user_id, password_hash: 'h', updated_at: 0 })
+          .execute();
+      }
+      const before = Date.now();
+      await migrateStore(store);
+      const tokens = await store.db
+        .selectFrom('tokens')
+        .select(['id', 'expires_at', 'revoked_at', 'user_incarnation'])
+        .orderBy('id')
+        .execute();
+      assert.equal(tokens[0]!.id, 't-gone');
+      assert.notEqual(tokens[0]!.revoked_at, null);
+      assert.equal(tokens[1]!.revoked_at, null);
+      const ninety = 90 * DAY * 1000;
+      assert.ok(
+        tokens[1]!.expires_at! >= before + ninety && tokens[1]!.expires_at! <= Date.now() + ninety,
+      );
+      assert.equal(tokens[2]!.expires_at, 5_000);
+      assert.ok(tokens.every((t) => t.user_incarnation === 'initial'));
+      const sessions = await store.db
+        .selectFrom('sessions')
+        .select(['user_id', 'user_incarnation'])
+        .execute();
+      assert.deepEqual(sessions, [{ user_id: 'here', user_incarnation: 'initial' }]);
+      const credentials = await store.db.selectFrom('user_credentials').select('user_id').execute();
+      assert.deepEqual(credentials, [{ user_id: 'here' }]);
+      const users = await store.db.selectFrom('users').select(['id', 'incarnation']).execute();
+      assert.deepEqual(users, [{ id: 'here', incarnation: 'initial' }]);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });

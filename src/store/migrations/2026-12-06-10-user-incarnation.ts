@@ -12,6 +12,8 @@ import { type Kysely, sql } from 'kysely';
  * Rows already there are the people they were issued to: they all start as `initial`.
  * Credentials of users already gone from the directory are ended here, since nothing
  * could tell their owner from a later holder of the id. Frozen.
+ *
+ * (Named for its main change; it also gives tokens that never expired an expiry.)
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -22,6 +24,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     where revoked_at is null and ${gone('tokens')}`.execute(db);
   await sql`delete from sessions where ${gone('sessions')}`.execute(db);
   await sql`delete from user_credentials where ${gone('user_credentials')}`.execute(db);
+  // Tokens now always expire (telephony/tokens.ts): one minted to live for ever gets the
+  // default maximum lifetime, 90 days, from now — time to replace it, not a sudden outage.
+  await sql`update tokens set expires_at = ${Date.now() + 90 * 24 * 3600 * 1000}
+    where expires_at is null and revoked_at is null`.execute(db);
   for (const [table, column] of [
     ['users', 'incarnation'],
     ['tokens', 'user_incarnation'],
