@@ -148,7 +148,13 @@ export const accountRoutes: RouteModule = (app, services) => {
               Type.Array(literals(APP_SCOPES), { maxItems: APP_SCOPES.length }),
             ),
             // The ceiling is configured (ServiceConfig.tokenLifetimes): mintToken enforces it.
-            ttlSeconds: Type.Optional(Type.Integer({ minimum: 60 })),
+            ttlSeconds: Type.Optional(
+              Type.Integer({
+                minimum: 60,
+                description:
+                  "the token's lifetime; the server's default when omitted, at most its maximum (CALLGATE_TOKEN_MAX_TTL_SECONDS)",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -123,7 +123,13 @@ export const meRoutes: RouteModule = (app, services) => {
           {
             label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
             // The ceiling is configured (ServiceConfig.tokenLifetimes): mintToken enforces it.
-            ttlSeconds: Type.Optional(Type.Integer({ minimum: 60 })),
+            ttlSeconds: Type.Optional(
+              Type.Integer({
+                minimum: 60,
+                description:
+                  "the token's lifetime; the server's default when omitted, at most its maximum (CALLGATE_TOKEN_MAX_TTL_SECONDS)",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
