@@ -117,6 +117,42 @@ export function queryOf(query: Record<string, string | string[]>): string {
 export const WAV = generateDemoWav(7);
 
 /**
+ * Range headers of every form (RFC 9110 §14.1.2): from byte 0, from inside, open-ended,
+ * suffixes short and longer than the file, single bytes, and the malformed and multi-range
+ * ones Callgate refuses. A read that serves any byte must be audited (issue 10.3).
+ */
+export const RANGE_HEADERS: readonly string[] = [
+  'bytes=0-',
+  'bytes=0-0',
+  'bytes=0-99',
+  'bytes=1-',
+  'bytes=1-1',
+  'bytes=100-',
+  'bytes=100-199',
+  'bytes=-1',
+  'bytes=-100',
+  `bytes=-${'9'.repeat(12)}`,
+  'bytes=-0',
+  'bytes=9-1',
+  'bytes=abc',
+  'bytes=0-1,2-3',
+  'bytes=1-,-1',
+  'items=0-1',
+  'bytes=',
+  'bytes=-',
+  'bytes=--1',
+  'bytes=1--2',
+  `bytes=${'9'.repeat(30)}-`,
+  'bytes=-1-2',
+  'bytes=0x10-20',
+  'bytes=1e3-',
+  'BYTES=0-1',
+  'bytes= 0-1',
+  ' bytes=1-2 ',
+  'bytes=\t1-',
+];
+
+/**
  * A valid request for every route, against the harness company (test/http.ts), read from
  * the account where a value must match what is stored (versions, settings). A route without
  * an example fails here, so a new route cannot slip past the hostile suites unfuzzed.
@@ -223,6 +259,7 @@ export async function validExamples(
         from: '2026-11-01T00:00:00Z',
         to: '2026-12-01T00:00:00Z',
         userId: 'u4',
+        viewAs: 'u4',
         direction: 'inbound',
         limit: '10',
       },

@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import { openStore } from '../store/database.js';
+import { type ReadRouter, replicaRouter } from '../store/read-replica.js';
 import { localRecordingStorage } from '../telephony/recording-storage.js';
 import { sweepRecordingStorage } from '../telephony/recordings.js';
 import { parseSecretKey } from '../telephony/secrets.js';
@@ -9,6 +10,13 @@ import { type ServiceConfig, createServices, type Services } from './services.js
 
 export interface ServerOptions {
   readonly db: string;
+  /**
+   * A PostgreSQL hot standby of `db` that serves call lists, details, statistics and the
+   * audit log (CALLGATE_READ_DATABASE_URL, --read-db); none when absent.
+   */
+  readonly readDb?: string;
+  /** The replica's lag beyond which its reads go to the primary (CALLGATE_READ_MAX_LAG_SECONDS). */
+  readonly readMaxLagSeconds?: number;
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
@@ -93,6 +101,21 @@ const SWEEP_GRACE_SECONDS = 15 * 60;
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const startedAt = Date.now();
   const store = await openStore(options.db);
+  let reads: ReadRouter | undefined;
+  // The app's logger once there is one; before, the first poll's warning goes to stderr.
+  let warn = (message: string): void => void process.stderr.write(`${message}\n`);
+  if (options.readDb !== undefined) {
+    try {
+      // An unreachable replica does not stop the server: its reads go to the primary.
+      reads = await replicaRouter(store, await openStore(options.readDb, { readOnly: true }), {
+        maxLagMs: (options.readMaxLagSeconds ?? 5) * 1000,
+        warn: (message) => warn(message),
+      });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   const key = process.env.CALLGATE_SECRET_KEY;
   const services = createServices(store, {
     operatorToken: process.env.CALLGATE_OPERATOR_TOKEN || undefined,
@@ -100,6 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(key ? { secretKey: parseSecretKey(key) } : {}),
     ...(options.rateLimits !== undefined && { rateLimits: options.rateLimits }),
     tokenLifetimes: tokenLifetimesFromEnvironment(process.env),
+    ...(reads !== undefined && { reads }),
   });
   const logger =
     options.logs === false
@@ -108,6 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         ? LOGGER
         : { ...(LOGGER as object), stream: options.logStream };
   const app = await buildApp(services, { logger });
+  warn = (message) => app.log.warn(message);
   // What a crash (a kill, a power cut) left in the recordings folder goes before we listen.
   // Only files untouched for the grace period: on a volume several servers share, a file
   // written moments ago may be another server's upload still on its way to its commit.
@@ -120,6 +145,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await options.prepare?.(services, app);
   const close = async () => {
     await app.close();
+    await services.reads.close();
     await store.close();
   };
   const shutdown = (signal: string) => {

@@ -31,6 +31,7 @@ export interface Database {
   apps: AppsTable;
   tokens: TokensTable;
   recordings: RecordingsTable;
+  playback_sessions: PlaybackSessionsTable;
   user_telephony_settings: UserTelephonySettingsTable;
   settings: SettingsTable;
   number_inventory: NumberInventoryTable;
@@ -38,6 +39,7 @@ export interface Database {
   balance_ledger: BalanceLedgerTable;
   user_credentials: UserCredentialsTable;
   sessions: SessionsTable;
+  write_positions: WritePositionsTable;
 }
 
 export interface AccountsTable {
@@ -250,6 +252,17 @@ export interface TokensTable {
   user_incarnation: string;
 }
 
+/** One audited playback session per (user, call, kind): see migration 2026-12-06-1. */
+export interface PlaybackSessionsTable {
+  account_id: string;
+  user_id: string;
+  call_id: string;
+  /** `played` or `downloaded`: the two are audited apart (SPEC §11). */
+  kind: string;
+  recording_sha256: string;
+  started_at: number;
+}
+
 export interface RecordingsTable {
   account_id: string;
   call_id: string;
@@ -331,6 +344,14 @@ export interface SessionsTable {
   expires_at: number;
   /** `users.incarnation` of the user who signed in. */
   user_incarnation: string;
+}
+
+/** Each user's last write on the primary, for read replicas (store/read-replica.ts). */
+export interface WritePositionsTable {
+  account_id: string;
+  user_id: string;
+  /** The primary's WAL insert position after the write, in bytes. */
+  lsn: number;
 }
 
 export type CallRow = Selectable<CallsTable>;
