@@ -5,6 +5,7 @@ import { type ReadRouter, replicaRouter } from '../store/read-replica.js';
 import { localRecordingStorage } from '../telephony/recording-storage.js';
 import { sweepRecordingStorage } from '../telephony/recordings.js';
 import { parseSecretKey } from '../telephony/secrets.js';
+import { DEFAULT_TOKEN_LIFETIMES, type TokenLifetimes } from '../telephony/tokens.js';
 import { type App, buildApp } from './app.js';
 import { type ServiceConfig, createServices, type Services } from './services.js';
 
@@ -71,6 +72,28 @@ export const LOGGER: FastifyServerOptions['logger'] = {
   },
 };
 
+/**
+ * Token lifetimes from CALLGATE_TOKEN_DEFAULT_TTL_SECONDS and CALLGATE_TOKEN_MAX_TTL_SECONDS,
+ * each falling back to its default (telephony/tokens.ts); createServices refuses nonsense.
+ */
+export function tokenLifetimesFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): TokenLifetimes {
+  const seconds = (name: string, fallback: number): number => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallback;
+    if (!/^\d+$/.test(text)) throw new Error(`${name} must be a whole number of seconds`);
+    return Number(text);
+  };
+  return {
+    defaultTtlSeconds: seconds(
+      'CALLGATE_TOKEN_DEFAULT_TTL_SECONDS',
+      DEFAULT_TOKEN_LIFETIMES.defaultTtlSeconds,
+    ),
+    maxTtlSeconds: seconds('CALLGATE_TOKEN_MAX_TTL_SECONDS', DEFAULT_TOKEN_LIFETIMES.maxTtlSeconds),
+  };
+}
+
 /** How long a recording file must have been left alone before the start-up sweep removes it. */
 const SWEEP_GRACE_SECONDS = 15 * 60;
 
@@ -102,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dataDir: options.dataDir,
     ...(key ? { secretKey: parseSecretKey(key) } : {}),
     ...(options.rateLimits !== undefined && { rateLimits: options.rateLimits }),
+    tokenLifetimes: tokenLifetimesFromEnvironment(process.env),
     ...(reads !== undefined && { reads }),
   });
   const logger =

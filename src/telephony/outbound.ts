@@ -25,7 +25,9 @@ export interface OutboundDecision {
 
 /**
  * Decides an outbound call for a user (SPEC §5) and audits a refusal (SPEC §11): the same
- * decision whether the user asks through the API or a PBX asks before dialling.
+ * decision whether the user asks through the API or a PBX asks before dialling. `appId` is
+ * the application whose token asked, named in the refusal's entry: a PBX asks for every
+ * caller, and the log must say which PBX it was.
  */
 export async function decideOutbound(
   db: Executor,
@@ -34,6 +36,7 @@ export async function decideOutbound(
   to: string,
   source: 'api' | 'pbx',
   now: number,
+  appId: string | null = null,
 ): Promise<OutboundDecision> {
   const explanation = explain(state.policy, {
     userId,
@@ -49,7 +52,13 @@ export async function decideOutbound(
         type: 'outboundCall.refused',
         actor: `user:${userId}`,
         subject: to,
-        detail: { source, classification, level: explanation.level, reason: explanation.detail },
+        detail: {
+          source,
+          ...(appId !== null && { appId }),
+          classification,
+          level: explanation.level,
+          reason: explanation.detail,
+        },
       },
       now,
     );

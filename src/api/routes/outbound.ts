@@ -43,7 +43,9 @@ export const outboundRoutes: RouteModule = (app, services) => {
       const now = services.now();
       const decision = await db
         .transaction()
-        .execute((trx) => decideOutbound(trx, state, identity.userId, request.body.to, 'api', now));
+        .execute((trx) =>
+          decideOutbound(trx, state, identity.userId, request.body.to, 'api', now, identity.appId),
+        );
       if (!decision.allowed) {
         throw new CallgateError('destination_not_allowed', decision.reason, {
           permission: 'outboundCall.perform',
@@ -99,7 +101,7 @@ export const outboundRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { state } = userOf(request);
+      const { identity, state } = userOf(request);
       const caller = resolvePbxCaller(state, request.query.from);
       // An unknown caller is refused, never waved through: every failure path denies.
       if (caller === undefined) {
@@ -113,7 +115,15 @@ export const outboundRoutes: RouteModule = (app, services) => {
       const decision = await db
         .transaction()
         .execute((trx) =>
-          decideOutbound(trx, state, caller, request.query.to, 'pbx', services.now()),
+          decideOutbound(
+            trx,
+            state,
+            caller,
+            request.query.to,
+            'pbx',
+            services.now(),
+            identity.appId,
+          ),
         );
       return {
         allowed: decision.allowed,

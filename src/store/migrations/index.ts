@@ -6,8 +6,10 @@ import * as callIndexes from './2026-11-22-4-call-indexes.js';
 import * as callListWindows from './2026-11-22-5-call-list-windows.js';
 import * as departmentReach from './2026-11-22-6-department-reach.js';
 import * as auditChain from './2026-11-22-7-audit-chain.js';
-import * as playbackSessions from './2026-12-06-1-playback-sessions.js';
-import * as writePositions from './2026-12-06-2-write-positions.js';
+import * as playbackSessions from './2026-12-06-01-playback-sessions.js';
+import * as writePositions from './2026-12-06-02-write-positions.js';
+import * as userIncarnation from './2026-12-06-10-user-incarnation.js';
+import * as uniqueSipLogin from './2026-12-06-11-unique-sip-login.js';
 import * as bitrix from './2026-12-06-40-bitrix.js';
 
 /**
@@ -22,8 +24,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-5-call-list-windows': callListWindows,
   '2026-11-22-6-department-reach': departmentReach,
   '2026-11-22-7-audit-chain': auditChain,
-  '2026-12-06-1-playback-sessions': playbackSessions,
-  '2026-12-06-2-write-positions': writePositions,
+  '2026-12-06-01-playback-sessions': playbackSessions,
+  '2026-12-06-02-write-positions': writePositions,
+  '2026-12-06-10-user-incarnation': userIncarnation,
+  '2026-12-06-11-unique-sip-login': uniqueSipLogin,
   '2026-12-06-40-bitrix': bitrix,
 };
 
