@@ -249,6 +249,20 @@ describeHttp('outbound rules: emergency numbers, destination policy, line access
     assert.equal(json<Hook>(await hook(h(), 'u7', '911', LINE)).allowed, true);
     // Internal calls come before line access.
     assert.equal(json<Hook>(await hook(h(), 'u7', '104', LINE)).rule, 'internalCall');
+    // The check route asks the same, given the line.
+    const asked = json<{ allowed: boolean; rule: string; line: string }>(
+      await h().request('u7', 'POST', '/api/v1/permissions/check', {
+        permission: 'outboundCall.perform',
+        phoneNumber: '+14155550199',
+        line: LINE,
+      }),
+    );
+    assert.deepEqual([asked.allowed, asked.rule, asked.line], [false, 'lineAccess', LINE]);
+    const lineAlone = await h().request('u7', 'POST', '/api/v1/permissions/check', {
+      permission: 'outboundCall.perform',
+      line: LINE,
+    });
+    assert.equal(lineAlone.statusCode, 400);
   });
 
   test('rule 5: a caller-ID setting may name only a line its user may use, and is the line of their calls', async () => {
