@@ -115,6 +115,11 @@ describeHttp('outbound rules: emergency numbers, destination policy, line access
     assert.equal(json<Hook>(await hook(h(), '104', '999')).allowed, false);
     const london = json<Hook>(await hook(h(), '104', '999', LONDON));
     assert.deepEqual([london.allowed, london.rule], [true, 'emergencyNumber']);
+    // A line written any way at all is no reason to refuse an emergency call.
+    const odd = await hook(h(), '555', '911', 'line 1');
+    assert.equal(odd.statusCode, 200, odd.body);
+    assert.equal(json<Hook>(odd).allowed, true);
+    assert.equal(json<Hook>(await hook(h(), '104', '+14155550199', 'line 1')).rule, 'lineAccess');
   });
 
   test('rule 1: the account’s own emergency numbers, normalised, beat the blocked list', async () => {
