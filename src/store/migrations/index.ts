@@ -10,6 +10,7 @@ import * as playbackSessions from './2026-12-06-01-playback-sessions.js';
 import * as writePositions from './2026-12-06-02-write-positions.js';
 import * as userIncarnation from './2026-12-06-10-user-incarnation.js';
 import * as uniqueSipLogin from './2026-12-06-11-unique-sip-login.js';
+import * as lineAccess from './2026-12-06-20-line-access.js';
 import * as bitrix from './2026-12-06-40-bitrix.js';
 
 /**
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-02-write-positions': writePositions,
   '2026-12-06-10-user-incarnation': userIncarnation,
   '2026-12-06-11-unique-sip-login': uniqueSipLogin,
+  '2026-12-06-20-line-access': lineAccess,
   '2026-12-06-40-bitrix': bitrix,
 };
 
