@@ -17,6 +17,7 @@ import { CallgateError } from '../errors.js';
 import type { RouteAccess } from './access.js';
 import { accessHook } from './auth.js';
 import { sendError } from './errors.js';
+import { registerRateLimits } from './rate-limits.js';
 import { ErrorSchema } from './schemas.js';
 import { hasWebApp, isAppPage, registerWebApp, sendAppPage } from './web.js';
 import type { Services } from './services.js';
@@ -117,8 +118,14 @@ function refuseNulCharacters(app: App): void {
  * unknown fields); query strings and path parameters are coerced from text.
  */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<App> {
+  const { trustProxy } = services.config;
   const app = Fastify({
     logger: options.logger ?? false,
+    // One line per request, written when it is answered (below), not Fastify's two.
+    disableRequestLogging: true,
+    // Only the proxies named: trusting every address would let any client pick its own
+    // address in X-Forwarded-For, and with it its own rate limit.
+    trustProxy: trustProxy.length === 0 ? false : [...trustProxy],
     bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,
     // The router's own refusals (bad URL encoding, overlong ids) answer in our error shape too.
@@ -154,7 +161,25 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   await app.register(cookie);
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', accessHook(services));
+  const { metrics } = services;
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequests.inc({ method: request.method, route, status });
+    metrics.httpDuration.observe({ method: request.method, route }, seconds);
+    request.log.info(
+      { req: request, route, status, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request',
+    );
+  });
+  const limiter = await registerRateLimits(
+    app,
+    services.config.rateLimits,
+    metrics,
+    services.redis,
+  );
+  app.addHook('onRequest', accessHook(services, limiter));
   // Hooks apply to the scopes registered after them: these come before any route.
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');

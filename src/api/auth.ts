@@ -3,10 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { levelOf } from '../engine/decide.js';
 import { CallgateError } from '../errors.js';
 import { verifySession } from '../telephony/credentials.js';
+import type { HookQuery } from '../telephony/outbound.js';
 import type { TokenIdentity } from '../telephony/tokens.js';
 import { sendError } from './errors.js';
 import { permissionDenied } from './principal.js';
-import { RateLimiter } from './rate-limit.js';
+import type { Limiter } from './rate-limits.js';
 import type { Services } from './services.js';
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -26,27 +27,22 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** The hook's query before validation (onRequest): only plain strings count. */
+function hookQueryOf(query: unknown): HookQuery {
+  const { from, to, line } = (query ?? {}) as Record<string, unknown>;
+  return {
+    from: typeof from === 'string' ? from : '',
+    to: typeof to === 'string' ? to : '',
+    ...(typeof line === 'string' && { line }),
+  };
+}
+
 /**
  * The one gate every request passes (onRequest, before the body is read): it finds the
  * route's declared access and refuses what it does not allow. A route that declares
  * nothing is refused: deny by default.
  */
-export function accessHook(services: Services) {
-  const { perToken, perAddress } = services.config.rateLimits;
-  const byToken = new RateLimiter(perToken.rate, perToken.burst);
-  const byAddress = new RateLimiter(perAddress.rate, perAddress.burst);
-  const limit = (limiter: RateLimiter, key: string): void => {
-    const verdict = limiter.take(key, services.now());
-    if (!verdict.allowed) {
-      throw new CallgateError(
-        'rate_limited',
-        `too many requests; retry in ${verdict.retryAfterSeconds} s`,
-        {
-          retryAfterSeconds: verdict.retryAfterSeconds,
-        },
-      );
-    }
-  };
+export function accessHook(services: Services, limiter: Limiter) {
   /**
    * A bearer token, or else the web app's session cookie. A cookie is sent by the browser
    * on its own, so an unsafe request made with one must also carry the session's CSRF token.
@@ -73,8 +69,11 @@ export function accessHook(services: Services) {
   return async function checkAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.principal = null;
     const access = request.routeOptions.config.access;
+    // The PBX hook counts against the limits only once it knows the call is no emergency call
+    // (SPEC §5): an emergency call is answered whatever the rates.
+    const isPbxHook = request.routeOptions.config.pbxHook === true;
     try {
-      limit(byAddress, request.ip);
+      if (!isPbxHook) await limiter.take('address', request.ip, request);
       if (access === undefined) {
         // Unmatched URLs reach the not-found handler, which declares nothing either.
         if (request.routeOptions.url === undefined) return;
@@ -97,14 +96,34 @@ export function accessHook(services: Services) {
           request.principal = { kind: 'operator' };
           return;
         }
+        case 'metrics': {
+          const token = bearer(request);
+          const expected = services.config.metricsToken;
+          if (expected === undefined)
+            throw new CallgateError(
+              'unauthenticated',
+              'metrics are not served on this port (set CALLGATE_METRICS_TOKEN, or scrape the metrics port)',
+            );
+          if (token === undefined || !sameSecret(token, expected))
+            throw new CallgateError('unauthenticated', 'the metrics token is required');
+          return;
+        }
         case 'account': {
-          const identity = await identify(request);
-          if (identity === undefined)
+          const identity = await identify(request).catch(async (error: unknown) => {
+            if (isPbxHook) await limiter.take('address', request.ip, request);
+            throw error;
+          });
+          if (identity === undefined) {
+            if (isPbxHook) await limiter.take('address', request.ip, request);
             throw new CallgateError(
               'unauthenticated',
               'a valid user or application token is required',
             );
-          limit(byToken, identity.tokenId);
+          }
+          if (!isPbxHook) {
+            await limiter.take('token', identity.tokenId, request);
+            await limiter.take('account', identity.accountId, request);
+          }
           if (!identity.scopes.has(access.scope)) {
             throw new CallgateError(
               'scope_missing',
@@ -123,6 +142,11 @@ export function accessHook(services: Services) {
             levelOf(state.policy, identity.userId, access.permission) === 'none'
           ) {
             throw permissionDenied(access.permission);
+          }
+          if (isPbxHook && !services.isEmergencyCall(state, hookQueryOf(request.query))) {
+            await limiter.take('address', request.ip, request);
+            await limiter.take('pbxToken', identity.tokenId, request);
+            await limiter.take('account', identity.accountId, request);
           }
           request.principal = { kind: 'user', identity, state };
           return;

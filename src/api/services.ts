@@ -3,10 +3,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { insertCalls } from '../store/calls.js';
 import type { Store } from '../store/database.js';
-import type { Dialer } from '../telephony/outbound.js';
+import type { Redis } from 'ioredis';
+import { defaultConfig } from '../config.js';
+import {
+  type Dialer,
+  type EmergencyCallPredicate,
+  isEmergencyCall,
+} from '../telephony/outbound.js';
 
 export type { Dialer };
 import { PolicyCache } from '../telephony/policy.js';
+import { Metrics } from './metrics.js';
+import type { RateLimits } from './rate-limits.js';
 import { Secrets, parseSecretKey } from '../telephony/secrets.js';
 import { TokenVerifier } from '../telephony/tokens.js';
 
@@ -19,11 +27,12 @@ export interface ServiceConfig {
   readonly maxRecordingBytes: number;
   /** How long a signed recording URL lives. */
   readonly signedUrlTtlSeconds: number;
-  /** Requests a second (and bursts) allowed per token and per client address. */
-  readonly rateLimits: {
-    readonly perToken: { readonly rate: number; readonly burst: number };
-    readonly perAddress: { readonly rate: number; readonly burst: number };
-  };
+  /** Requests allowed per window and key; `false` for none (benchmarks, suites from one address). */
+  readonly rateLimits: RateLimits | false;
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or CIDRs. */
+  readonly trustProxy: readonly string[];
+  /** CALLGATE_METRICS_TOKEN: `GET /metrics` on the main port answers to it; closed without. */
+  readonly metricsToken: string | undefined;
 }
 
 /** What the routes work with; built once by the server and handed to every route module. */
@@ -35,6 +44,11 @@ export interface Services {
   readonly config: ServiceConfig;
   /** Places allowed outbound calls; the default records the call as placed. */
   readonly dialer: Dialer;
+  readonly metrics: Metrics;
+  /** Rate limits shared by every server through it; each server counts alone without. */
+  readonly redis: Redis | undefined;
+  /** Whether a PBX hook request is an emergency call: those are never rate limited (SPEC §5). */
+  readonly isEmergencyCall: EmergencyCallPredicate;
   /** The clock: epoch milliseconds. Tests pass their own. */
   now(): number;
 }
@@ -73,15 +87,36 @@ export interface ServiceOptions extends Partial<ServiceConfig> {
   readonly secretKey?: Buffer;
   readonly now?: () => number;
   readonly dialer?: Dialer;
+  readonly redis?: Redis;
+  readonly isEmergencyCall?: EmergencyCallPredicate;
+}
+
+/** The rate limits of the configuration's defaults (README "Rate limits"). */
+export function defaultRateLimits(): RateLimits {
+  const config = defaultConfig();
+  return {
+    windowMs: config.rateLimitWindowSeconds * 1000,
+    perAddress: config.rateLimitPerAddress,
+    perToken: config.rateLimitPerToken,
+    pbxPerToken: config.rateLimitPbxPerToken,
+    perAccount: config.rateLimitPerAccount,
+  };
 }
 
 /** Wires the services for one store. */
 export function createServices(store: Store, options: ServiceOptions = {}): Services {
   const dataDir = options.dataDir ?? './data';
   const now = options.now ?? Date.now;
+  const metrics = new Metrics(store);
   return {
     store,
-    policies: new PolicyCache(),
+    policies: new PolicyCache({
+      hit: () => metrics.policyCache.inc({ result: 'hit' }),
+      miss: (seconds) => {
+        metrics.policyCache.inc({ result: 'miss' });
+        metrics.policyCompile.observe(seconds);
+      },
+    }),
     tokens: new TokenVerifier(),
     secrets: new Secrets(options.secretKey ?? loadOrCreateKey(dataDir)),
     config: {
@@ -89,12 +124,14 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       dataDir,
       maxRecordingBytes: options.maxRecordingBytes ?? 50 * 1024 * 1024,
       signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 300,
-      rateLimits: options.rateLimits ?? {
-        perToken: { rate: 50, burst: 200 },
-        perAddress: { rate: 200, burst: 1000 },
-      },
+      rateLimits: options.rateLimits ?? defaultRateLimits(),
+      trustProxy: options.trustProxy ?? [],
+      metricsToken: options.metricsToken,
     },
     dialer: options.dialer ?? recordingDialer(store, now),
+    metrics,
+    redis: options.redis,
+    isEmergencyCall: options.isEmergencyCall ?? isEmergencyCall,
     now,
   };
 }

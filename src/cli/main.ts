@@ -9,7 +9,8 @@ import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
 import { secretsRotate } from './commands/secrets-rotate.js';
-import { serve } from './commands/serve.js';
+import { recordingsSweep } from './commands/recordings-sweep.js';
+import { configPrint, serve } from './commands/serve.js';
 import { userPassword } from './commands/user-password.js';
 import { directoryImport } from './commands/directory-import.js';
 import { effective } from './commands/effective.js';
@@ -25,6 +26,8 @@ export const COMMANDS: readonly Command[] = [
   check,
   demo,
   serve,
+  configPrint,
+  recordingsSweep,
   userPassword,
   auditVerify,
   secretsRotate,

@@ -23,6 +23,8 @@ export interface Store {
   readonly dialect: DialectName;
   /** The PostgreSQL schema the tables live in; undefined on SQLite. */
   readonly schema?: string;
+  /** The PostgreSQL pool's connections and waiting queries, for the metrics; SQLite has none. */
+  readonly poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -129,7 +131,17 @@ async function openPostgres(url: string): Promise<Store> {
   pool.on('connect', (client) => void client.on('error', ignore));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema !== null) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    schema: schema ?? 'public',
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
+    close: () => db.destroy(),
+  };
 }
 
 /** SQLite's "busy" and "locked" result codes, extended ones included (SQLITE_BUSY_SNAPSHOT, …). */

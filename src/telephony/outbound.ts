@@ -84,3 +84,23 @@ export function resolvePbxCaller(state: PolicyState, from: string): string | und
   if (byExtension !== undefined) return byExtension;
   return state.policy.users.has(from) ? from : undefined;
 }
+
+/** What the PBX hook is asked: the caller, the dialled number, the line it goes out from. */
+export interface HookQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly line?: string;
+}
+
+/** Whether a PBX hook request is a call to an emergency number (SPEC §5, rule 1). */
+export type EmergencyCallPredicate = (state: PolicyState, query: HookQuery) => boolean;
+
+/**
+ * The one place the rate limits ask whether a hook request is an emergency call: those
+ * are never limited (SPEC §5: "nothing below can refuse them — … a rate limit").
+ *
+ * MERGE POINT (h/outbound): emergency-number detection (Google's short-number metadata and
+ * the account's `emergency-numbers` section) lands on that branch; call its exported
+ * predicate here. Until then no number is known to be an emergency one.
+ */
+export const isEmergencyCall: EmergencyCallPredicate = () => false;

@@ -71,6 +71,12 @@ export function compileInputs(
   });
 }
 
+/** What the metrics learn from the policy cache. */
+export interface PolicyCacheObserver {
+  hit(): void;
+  miss(compileSeconds: number): void;
+}
+
 /**
  * Compiled policies per account, reused until something they depend on changes: every
  * such change bumps `accounts.policy_version` in the same transaction, so one indexed read
@@ -79,6 +85,9 @@ export function compileInputs(
  */
 export class PolicyCache {
   readonly #entries = new Map<string, { version: number; state: PolicyState }>();
+
+  /** `observer` hears of every look-up: a hit, or a miss with the seconds its compile took. */
+  constructor(readonly observer?: PolicyCacheObserver) {}
 
   /**
    * The account's current policy. `knownVersion` is the policy version the caller has just
@@ -108,9 +117,12 @@ export class PolicyCache {
       cached.version >= version &&
       now < cached.state.policy.validUntil
     ) {
+      this.observer?.hit();
       return cached.state;
     }
+    const started = performance.now();
     const state = await loadPolicyState(db, accountId, now, cached?.state);
+    this.observer?.miss((performance.now() - started) / 1000);
     this.#entries.set(accountId, { version: state.account.policyVersion, state });
     return state;
   }

@@ -33,6 +33,7 @@ export const SETTINGS_SECTIONS = [
   'queues',
   'ivr',
   'recordings-folder',
+  'retention',
 ] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
@@ -138,6 +139,15 @@ export const RecordingsFolderSchema = Type.Object(
   strict,
 );
 
+/**
+ * How long recordings are kept: `recordingsDays` days after they were stored, or forever
+ * (`null`, the default). The retention sweep deletes older ones, never one under legal hold.
+ */
+export const RetentionSchema = Type.Object(
+  { recordingsDays: Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()]) },
+  strict,
+);
+
 /** Each section's document schema: the API validates bodies with it, and answers with it. */
 export const SECTION_SCHEMAS = {
   general: GeneralSettingsSchema,
@@ -146,6 +156,7 @@ export const SECTION_SCHEMAS = {
   queues: QueuesSchema,
   ivr: IvrSchema,
   'recordings-folder': RecordingsFolderSchema,
+  retention: RetentionSchema,
 } as const satisfies Record<SettingsSection, TSchema>;
 
 export type SectionValue<S extends SettingsSection> = Static<(typeof SECTION_SCHEMAS)[S]>;
@@ -170,6 +181,7 @@ const JSON_DEFAULTS = {
   documents: { items: [] },
   queues: { items: [] },
   ivr: { menus: [] },
+  retention: { recordingsDays: null },
 } as const satisfies { [S in JsonSection]: SectionValue<S> };
 type JsonSection = Exclude<SettingsSection, 'blocked-numbers' | 'recordings-folder'>;
 
@@ -218,7 +230,8 @@ async function readAny(
     case 'general':
     case 'documents':
     case 'queues':
-    case 'ivr': {
+    case 'ivr':
+    case 'retention': {
       const stored = await findSection(db, accountId, section);
       // Stored values were checked against the schema when saved.
       const value = (stored?.value ?? JSON_DEFAULTS[section]) as SectionValue<typeof section>;

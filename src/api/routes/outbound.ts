@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { Explanation } from '../../engine/decide.js';
 import { normalizePhoneNumber } from '../../engine/phone-number.js';
 import { CallgateError } from '../../errors.js';
 import { decideOutbound, resolveCallerId, resolvePbxCaller } from '../../telephony/outbound.js';
@@ -8,6 +9,14 @@ import { userOf } from '../principal.js';
 import { errors } from '../schemas.js';
 
 const Dialled = Type.String({ minLength: 1, maxLength: 40 });
+
+/** The rule that decided, as a metrics label: the last rule reason, else the level. */
+function ruleOf(explanation: Explanation): string {
+  const rules = explanation.reasons.flatMap((reason) =>
+    'rule' in reason && typeof reason.rule === 'string' ? [reason.rule] : [],
+  );
+  return rules.at(-1) ?? 'level';
+}
 
 /** Placing calls and the hook a PBX asks before dialling (API.md, SPEC §5). */
 export const outboundRoutes: RouteModule = (app, services) => {
@@ -44,6 +53,10 @@ export const outboundRoutes: RouteModule = (app, services) => {
       const decision = await db
         .transaction()
         .execute((trx) => decideOutbound(trx, state, identity.userId, request.body.to, 'api', now));
+      services.metrics.decisions.inc({
+        permission: 'outboundCall.perform',
+        outcome: decision.allowed ? 'allowed' : 'denied',
+      });
       if (!decision.allowed) {
         throw new CallgateError('destination_not_allowed', decision.reason, {
           permission: 'outboundCall.perform',
@@ -77,10 +90,13 @@ export const outboundRoutes: RouteModule = (app, services) => {
     {
       // A refusal is audited (SPEC §11): a HEAD, which must change nothing, has no route.
       exposeHeadRoute: false,
-      config: signedIn(
-        'pbx',
-        'the PBX application asks for any caller of its account; the engine decides for that caller',
-      ),
+      config: {
+        ...signedIn(
+          'pbx',
+          'the PBX application asks for any caller of its account; the engine decides for that caller',
+        ),
+        pbxHook: true,
+      },
       schema: {
         tags,
         querystring: Type.Object(
@@ -100,9 +116,16 @@ export const outboundRoutes: RouteModule = (app, services) => {
     },
     async (request) => {
       const { state } = userOf(request);
+      const { metrics } = services;
+      if (services.isEmergencyCall(state, request.query)) metrics.emergencyCalls.inc();
       const caller = resolvePbxCaller(state, request.query.from);
       // An unknown caller is refused, never waved through: every failure path denies.
       if (caller === undefined) {
+        metrics.hookAnswers.inc({
+          classification: 'invalid',
+          rule: 'unknownCaller',
+          outcome: 'refused',
+        });
         return {
           allowed: false,
           classification: 'invalid',
@@ -115,6 +138,11 @@ export const outboundRoutes: RouteModule = (app, services) => {
         .execute((trx) =>
           decideOutbound(trx, state, caller, request.query.to, 'pbx', services.now()),
         );
+      metrics.hookAnswers.inc({
+        classification: decision.classification,
+        rule: ruleOf(decision.explanation),
+        outcome: decision.allowed ? 'allowed' : 'refused',
+      });
       return {
         allowed: decision.allowed,
         classification: decision.classification,

@@ -4,7 +4,12 @@ import { decide, levelOf } from '../../engine/decide.js';
 import { CallgateError } from '../../errors.js';
 import { findCallOwners } from '../../store/calls.js';
 import { loadRoles } from '../../store/permissions.js';
-import { checkOne, parseCheckRequest } from '../../telephony/check.js';
+import {
+  type CheckAnswer,
+  type CheckRequest,
+  checkMany,
+  parseCheckRequest,
+} from '../../telephony/check.js';
 import { describeEffective } from '../../telephony/permissions.js';
 import {
   type Editor,
@@ -14,6 +19,7 @@ import {
   updateRole,
 } from '../../telephony/role-admin.js';
 import { needs, signedIn } from '../access.js';
+import { errorBody, toHttpError } from '../errors.js';
 import { parseIfMatch } from '../if-match.js';
 import type { RouteModule } from '../app.js';
 import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
@@ -70,6 +76,25 @@ const AssignmentSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+const CheckQuestion = Type.Object(
+  {
+    userId: Type.Optional(IdParam),
+    permission: Type.String({ maxLength: 64 }),
+    callId: Type.Optional(IdParam),
+    targetUserId: Type.Optional(IdParam),
+    phoneNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    explain: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const CheckAnswerFields = {
+  allowed: Type.Optional(Type.Boolean()),
+  level: Type.Optional(Type.String()),
+  reasons: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+  detail: Type.Optional(Type.String()),
+  classification: Type.Optional(Type.String()),
+  error: Type.Optional(Type.Object({}, { additionalProperties: true })),
+};
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) });
 
 const isDryRun = (query: Static<typeof DryRunQuery>): boolean =>
@@ -292,24 +317,21 @@ export const permissionRoutes: RouteModule = (app, services) => {
       ),
       schema: {
         tags,
-        body: Type.Object(
-          {
-            userId: Type.Optional(IdParam),
-            permission: Type.String({ maxLength: 64 }),
-            callId: Type.Optional(IdParam),
-            targetUserId: Type.Optional(IdParam),
-            phoneNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-            explain: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
+        description:
+          'One question, or `{"items": [...]}` of up to 1,000 answered in order as `{"items": [...]}` (an item that cannot be answered holds `{"error": {...}}` in its place). A batch is one request for the rate limits.',
+        body: Type.Union([
+          CheckQuestion,
+          Type.Object(
+            { items: Type.Array(CheckQuestion, { minItems: 1, maxItems: 1000 }) },
+            { additionalProperties: false },
+          ),
+        ]),
         response: {
+          // One object with optional fields rather than a union: the serializer of a union
+          // tries each branch, and this is the busiest route.
           200: Type.Object({
-            allowed: Type.Boolean(),
-            level: Type.String(),
-            reasons: Type.Array(Type.Object({}, { additionalProperties: true })),
-            detail: Type.String(),
-            classification: Type.Optional(Type.String()),
+            ...CheckAnswerFields,
+            items: Type.Optional(Type.Array(Type.Object(CheckAnswerFields))),
           }),
           ...errors(400, 401, 403, 404),
         },
@@ -317,41 +339,91 @@ export const permissionRoutes: RouteModule = (app, services) => {
     },
     async (request) => {
       const principal = userOf(request);
-      const { identity, state } = principal;
-      const check = parseCheckRequest(
-        { ...request.body, userId: request.body.userId ?? identity.userId },
-        'body',
-      );
-      const isAdministrator = administersPermissions(principal);
-      if (check.userId !== identity.userId && !isAdministrator) {
-        throw permissionDenied(
-          'telephonySettings.modify',
-          'checking another user needs telephonySettings.modify',
-        );
+      const body = request.body;
+      if ('items' in body) {
+        const answers = await answerChecks(principal, body.items);
+        return {
+          items: answers.map((answer) =>
+            answer instanceof CallgateError ? errorBody(answer) : answer,
+          ),
+        };
       }
-      if (check.callId !== undefined && !isAdministrator) {
-        // A call the asker cannot see does not exist for them (SPEC §10): no owner is revealed.
-        const owners = await findCallOwners(db, identity.accountId, [check.callId]);
-        const owner = owners.get(check.callId);
-        if (
-          owner === undefined ||
-          !decide(state.policy, {
-            userId: identity.userId,
-            permission: 'callStats.view',
-            targetUserId: owner,
-          }).allowed
-        ) {
-          throw new CallgateError('not_found', `call ${check.callId} not found`);
-        }
-      }
-      if (
-        check.targetUserId !== undefined &&
-        !state.policy.users.has(check.targetUserId) &&
-        isScopedPermission(check.permission)
-      ) {
-        throw new CallgateError('not_found', `user ${check.targetUserId} not found`);
-      }
-      return checkOne(db, identity.accountId, state.policy, check);
+      const [answer] = await answerChecks(principal, [body]);
+      if (answer instanceof CallgateError) throw answer;
+      return answer!;
     },
   );
+
+  /**
+   * Answers checks in order against the request's one compiled policy (API.md "Check"),
+   * each with the rules of a single check: another user needs telephonySettings.modify, and
+   * a call the asker cannot see is not found (SPEC §10), with no owner revealed.
+   */
+  const answerChecks = async (
+    principal: UserPrincipal,
+    questions: readonly Static<typeof CheckQuestion>[],
+  ): Promise<(CheckAnswer | CallgateError)[]> => {
+    const { identity, state } = principal;
+    const isAdministrator = administersPermissions(principal);
+    const parsed = questions.map((question, i) => {
+      try {
+        const check = parseCheckRequest(
+          { ...question, userId: question.userId ?? identity.userId },
+          questions.length === 1 ? 'body' : `body.items[${i}]`,
+        );
+        if (check.userId !== identity.userId && !isAdministrator) {
+          throw permissionDenied(
+            'telephonySettings.modify',
+            'checking another user needs telephonySettings.modify',
+          );
+        }
+        if (
+          check.targetUserId !== undefined &&
+          !state.policy.users.has(check.targetUserId) &&
+          isScopedPermission(check.permission)
+        ) {
+          throw new CallgateError('not_found', `user ${check.targetUserId} not found`);
+        }
+        return check;
+      } catch (error) {
+        return toHttpError(error);
+      }
+    });
+    const callIds = parsed.flatMap((check) =>
+      check instanceof CallgateError || check.callId === undefined || isAdministrator
+        ? []
+        : [check.callId],
+    );
+    const owners =
+      callIds.length === 0
+        ? new Map<string, string | null>()
+        : await findCallOwners(db, identity.accountId, [...new Set(callIds)]);
+    const visible = parsed.map((check) => {
+      if (check instanceof CallgateError || check.callId === undefined || isAdministrator)
+        return check;
+      const owner = owners.get(check.callId);
+      const seen =
+        owner !== undefined &&
+        decide(state.policy, {
+          userId: identity.userId,
+          permission: 'callStats.view',
+          targetUserId: owner,
+        }).allowed;
+      return seen ? check : new CallgateError('not_found', `call ${check.callId} not found`);
+    });
+    const asked = visible.filter(
+      (check): check is CheckRequest => !(check instanceof CallgateError),
+    );
+    const answers = await checkMany(db, identity.accountId, state.policy, asked);
+    let next = 0;
+    return visible.map((check) => {
+      const answer = check instanceof CallgateError ? check : answers[next++]!;
+      if (!(answer instanceof CallgateError))
+        services.metrics.decisions.inc({
+          permission: (check as CheckRequest).permission,
+          outcome: answer.allowed ? 'allowed' : 'denied',
+        });
+      return answer;
+    });
+  };
 };
