@@ -80,6 +80,13 @@ function fallbackStore(redis: Redis | undefined, log: FastifyBaseLogger): StoreC
         'Redis is unreachable: each server applies the rate limits on its own until it is back',
       );
   };
+  if (redis !== undefined) {
+    // The client's own events tell when it comes and goes, requests or not.
+    redis.on('ready', () => note(true));
+    redis.on('error', (error: unknown) => note(false, error));
+    redis.on('end', () => note(false));
+    if (redis.status !== 'ready') note(false, new Error(`Redis connection ${redis.status}`));
+  }
   const store: StoreInstance = {
     incr(key, done, timeWindow, max) {
       if (shared === undefined || redis?.status !== 'ready') {

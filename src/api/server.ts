@@ -104,10 +104,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(redis !== undefined && { redis }),
   });
   const app = await buildApp(services, { logger });
-  if (redis !== undefined && redis.status !== 'ready')
-    app.log.warn(
-      'Redis is unreachable: each server applies the rate limits on its own until it is back',
-    );
   // What a crash (a kill, a power cut) left in the recordings folder goes before we listen.
   // Only files untouched for the grace period: on a volume several servers share, a file
   // written moments ago may be another server's upload still on its way to its commit.

@@ -133,11 +133,17 @@ export const outboundRoutes: RouteModule = (app, services) => {
           userId: null,
         };
       }
-      const decision = await db
-        .transaction()
-        .execute((trx) =>
-          decideOutbound(trx, state, caller, request.query.to, 'pbx', services.now()),
-        );
+      // No transaction around it: an allowed call writes nothing, and a refusal's audit
+      // entry opens its own (appendAudit). BEGIN and COMMIT for every answer cost the hook
+      // about a fifth of its throughput on SQLite.
+      const decision = await decideOutbound(
+        db,
+        state,
+        caller,
+        request.query.to,
+        'pbx',
+        services.now(),
+      );
       metrics.hookAnswers.inc({
         classification: decision.classification,
         rule: ruleOf(decision.explanation),
