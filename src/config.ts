@@ -213,7 +213,8 @@ function maskValue(setting: Setting<unknown>, value: unknown): unknown {
   if (value === undefined || setting.mask === undefined) return value ?? null;
   if (setting.mask === 'secret') return '[set]';
   try {
-    const url = new URL(String(value));
+    // URL settings are text (their parse keeps the string as given).
+    const url = new URL(value as string);
     if (url.password !== '') url.password = '*****';
     return url.toString();
   } catch {

@@ -8,7 +8,7 @@ import { defaultConfig } from '../config.js';
 import {
   type Dialer,
   type EmergencyCallPredicate,
-  isEmergencyCall,
+  isEmergencyHookCall,
 } from '../telephony/outbound.js';
 
 export type { Dialer };
@@ -131,7 +131,11 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
     dialer: options.dialer ?? recordingDialer(store, now),
     metrics,
     redis: options.redis,
-    isEmergencyCall: options.isEmergencyCall ?? isEmergencyCall,
+    // The one place the rate limits learn which hook requests are emergency calls (h/outbound's
+    // detection: short-number metadata and the account's own list); tests may stand in for it.
+    // The one place the rate limits learn which hook requests are emergency calls (h/outbound's
+    // detection: short-number metadata and the account's own list); tests may stand in for it.
+    isEmergencyCall: options.isEmergencyCall ?? isEmergencyHookCall,
     now,
   };
 }

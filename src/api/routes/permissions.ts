@@ -93,6 +93,9 @@ const CheckAnswerFields = {
   reasons: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
   detail: Type.Optional(Type.String()),
   classification: Type.Optional(Type.String()),
+  rule: Type.Optional(Type.String()),
+  destination: Type.Optional(Type.String()),
+  line: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   error: Type.Optional(Type.Object({}, { additionalProperties: true })),
 };
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) });

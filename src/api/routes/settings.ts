@@ -25,6 +25,10 @@ const DESCRIPTIONS = {
     'The “Recorded calls” folder’s access list: access code → read | none; an explicit none wins.',
   retention:
     'How many days recordings are kept (`null`: forever, the default); the retention sweep deletes older ones, never one under legal hold.',
+  'outbound-policy':
+    'The destination policy, for everyone, administrators included: premium-rate numbers (block by default) and international calls (any, listed countries, or none).',
+  'emergency-numbers':
+    'Numbers the account treats as emergency numbers on top of the phone-number metadata’s: always allowed, to any caller, and audited.',
 } as const satisfies Record<SettingsSection, string>;
 
 /**
