@@ -229,6 +229,40 @@ test('the PBX hook: its own per-token limit, and emergency calls never limited (
   }
 });
 
+test('the PBX hook with the real emergency-number detection: 911 of a US account passes a spent limit, and is counted', async () => {
+  const t = await opsApp({ rateLimits: { ...UNLIMITED, pbxPerToken: 1 } });
+  try {
+    const hook = (to: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/v1/pbx/authorize?from=104&to=${encodeURIComponent(to)}`,
+        headers: { authorization: `Bearer ${t.tokens.app}` },
+      });
+    assert.equal((await hook('+14155550101')).statusCode, 200);
+    assert.equal((await hook('+14155550101')).statusCode, 429);
+    const emergency = await hook('911');
+    assert.equal(emergency.statusCode, 200, emergency.body);
+    assert.deepEqual(
+      [
+        json<{ allowed: boolean; rule: string }>(emergency).allowed,
+        json<{ rule: string }>(emergency).rule,
+      ],
+      [true, 'emergencyNumber'],
+    );
+    const scraped = await scrape(t.app);
+    assert.equal(sample(scraped, 'callgate_emergency_calls_total'), 1);
+    assert.equal(
+      sample(scraped, 'callgate_pbx_hook_answers_total', {
+        rule: 'emergencyNumber',
+        outcome: 'allowed',
+      }),
+      1,
+    );
+  } finally {
+    await t.close();
+  }
+});
+
 test('the session cookie is Secure when the client connection is HTTPS: X-Forwarded-Proto from a trusted proxy only (issue 10, item 11)', async () => {
   const t = await opsApp({ trustProxy: ['10.0.0.0/8'] });
   try {
