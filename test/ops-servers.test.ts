@@ -190,25 +190,37 @@ describe('rate limits with several servers (real processes)', () => {
   });
 
   test('a PBX token sustains 1,000 hook answers a second with the default configuration', async () => {
-    const server = await start([]);
+    // The default limits; a metrics port only to read the server's own CPU time.
+    const server = await start(['--metrics-port', '0']);
+    for (let i = 0; i < 100 && !/metrics at http/.test(server.output()); i++) await sleep(20);
+    const metricsUrl = /metrics at (http:\/\/\S+)/.exec(server.output())![1]!;
+    const cpuSeconds = async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      return Number(/^callgate_process_cpu_seconds_total (\S+)$/m.exec(text)![1]);
+    };
     const url = `${server.url}/api/v1/pbx/authorize?from=1001&to=%2B14155550101`;
     const headers = { authorization: `Bearer ${company.appToken}` };
     const warm = await fetch(url, { headers });
     assert.equal(warm.status, 200, await warm.text());
+    const cpuBefore = await cpuSeconds();
     const result = await autocannon({ url, headers, connections: 16, duration: 2 });
+    const cpu = (await cpuSeconds()) - cpuBefore;
     const answered = result['2xx'];
     const perSecond = answered / (result.duration || 2);
-    // The figure for the report and the README.
+    // Answers per second of the server's own CPU: what one core serves, whatever else the
+    // machine is doing (the wall-clock rate below depends on that too).
+    const perCpuSecond = answered / cpu;
     console.log(
-      `PBX hook: ${Math.round(perSecond)} answers/s over ${result.duration} s, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+      `PBX hook: ${Math.round(perSecond)} answers/s over ${result.duration} s (${Math.round(perCpuSecond)} per CPU-second of the server), p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
     );
     assert.equal(result.non2xx, 0, 'no 429 (nor anything else) for the PBX');
     assert.equal(result.errors, 0);
-    // The throughput is the machine's as much as ours: on a 2-core machine that other work
-    // keeps busier than two runnable processes a core, the figure says nothing about the
-    // service, and is reported but not held to the bound.
+    assert.ok(perCpuSecond >= 1000, `${Math.round(perCpuSecond)} answers per CPU-second`);
+    // The wall-clock rate is the machine's as much as ours: on a 2-core machine that other
+    // work keeps busier than two runnable processes a core, it is reported, not held to.
     const load = loadavg()[0]! / cpus().length;
     if (load < 2) assert.ok(perSecond >= 1000, `${Math.round(perSecond)} answers/s`);
-    else console.log(`load ${load.toFixed(1)} a core: the 1,000/s bound is not checked this run`);
+    else
+      console.log(`load ${load.toFixed(1)} a core: the wall-clock bound is not checked this run`);
   });
 });

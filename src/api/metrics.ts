@@ -79,7 +79,7 @@ export class Metrics {
   });
 
   constructor(store?: Store) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'callgate_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'callgate_' });
     const pool = store?.poolStats;
     if (pool === undefined) return;
     // Read at scrape time: the pool keeps these counts itself.
