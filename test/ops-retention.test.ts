@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { buildApp } from '../src/api/app.js';
+import { createServices } from '../src/api/services.js';
+import { openStore } from '../src/store/database.js';
+import { runCallgate } from './cli-run.js';
 import { runRetentionSweep } from '../src/api/retention.js';
 import { listAudit } from '../src/store/audit.js';
 import { findRecording } from '../src/store/recordings.js';
 import { localRecordingStorage } from '../src/telephony/recording-storage.js';
 import { sweepExpiredRecordings } from '../src/telephony/retention.js';
-import { describeHttp, json } from './http.js';
+import { describeHttp, json, seedAccount } from './http.js';
 import { wav } from './faults-harness.js';
 
 const DAY = 86_400_000;
@@ -132,4 +139,87 @@ describeHttp('recording retention and bulk delete', (h) => {
     });
     assert.equal(tooMany.statusCode, 400);
   });
+});
+
+test('callgate recordings sweep: a dry run lists, a run deletes and audits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callgate-sweep-'));
+  const db = join(dir, 'callgate.db');
+  const dataDir = join(dir, 'data');
+  try {
+    const store = await openStore(db);
+    // Stored 30 days before this run: past a 7-day retention.
+    const clock = { now: Date.now() - 30 * DAY };
+    const services = createServices(store, {
+      secretKey: Buffer.alloc(32, 4),
+      dataDir,
+      rateLimits: false,
+      now: () => clock.now,
+    });
+    const app = await buildApp(services);
+    const tokens = await seedAccount(store, 'acme', clock.now);
+    const put = (url: string, payload: unknown, token: string, headers = {}) =>
+      app.inject({
+        method: 'PUT',
+        url,
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        payload: payload as string,
+      });
+    for (const callId of ['call-u4', 'call-u6'])
+      assert.equal(
+        (
+          await put(`/api/v1/calls/${callId}/recording`, wav(2_000, 1), tokens.app!, {
+            'content-type': 'audio/wav',
+          })
+        ).statusCode,
+        204,
+      );
+    assert.equal(
+      (
+        await put('/api/v1/settings/retention', { recordingsDays: 7 }, tokens.u0!, {
+          'if-match': '"0"',
+        })
+      ).statusCode,
+      200,
+    );
+    await app.close();
+    await store.close();
+    const dry = await runCallgate([
+      'recordings',
+      'sweep',
+      '--db',
+      db,
+      '--data-dir',
+      dataDir,
+      '--dry-run',
+    ]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(
+      dry.stdout,
+      /acme: keeps 7 day\(s\); would delete 2 recording\(s\): call-u4, call-u6/,
+    );
+    const run = await runCallgate([
+      'recordings',
+      'sweep',
+      '--db',
+      db,
+      '--data-dir',
+      dataDir,
+      '--json',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { accounts: { deleted: string[] }[] };
+    assert.deepEqual(result.accounts[0]!.deleted, ['call-u4', 'call-u6']);
+    const after = await openStore(db);
+    try {
+      assert.equal(await findRecording(after.db, 'acme', 'call-u4'), undefined);
+      const entries = (await listAudit(after.db, 'acme')).filter(
+        (entry) => entry.type === 'recordings.expired',
+      );
+      assert.equal(entries.length, 1);
+    } finally {
+      await after.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
