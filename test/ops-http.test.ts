@@ -321,3 +321,17 @@ test('logs: one JSON line per request at info, with route, status and time, no s
     await t.close();
   }
 });
+
+test('the per-address limit counts an IPv6 /64 as one address', async () => {
+  const t = await opsApp({ rateLimits: { ...UNLIMITED, perAddress: 2, windowMs: 60_000 } });
+  try {
+    const from = (remoteAddress: string) =>
+      t.app.inject({ method: 'GET', url: '/healthz', remoteAddress });
+    assert.equal((await from('2001:db8:1:2::1')).statusCode, 200);
+    assert.equal((await from('2001:db8:1:2::ffff')).statusCode, 200);
+    assert.equal((await from('2001:db8:1:2:abcd::9')).statusCode, 429, 'the same /64');
+    assert.equal((await from('2001:db8:1:3::1')).statusCode, 200, 'another /64');
+  } finally {
+    await t.close();
+  }
+});

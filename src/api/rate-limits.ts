@@ -153,7 +153,9 @@ export async function registerRateLimits(
   ) as Record<LimitName, ReturnType<FastifyInstance['createRateLimit']>>;
   return {
     async take(name, key, request) {
-      keys.set(request, `${name}:${key}`);
+      // An IPv6 client holds a whole /64: counted as one address, as the plugin does, so it
+      // cannot step round its limit by changing the low bits.
+      keys.set(request, `${name}:${name === 'address' ? rateLimit.normalizeIP(key) : key}`);
       const verdict = await checks[name](request);
       if (verdict.isAllowed || !verdict.isExceeded) return;
       metrics.rateLimited.inc({ limit: name });
