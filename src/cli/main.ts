@@ -44,7 +44,7 @@ function usage(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.usage.padEnd(60)}\n      ${c.summary}`),
     '',
-    '--db defaults to $DATABASE_URL, then ./callgate.db (SQLite); postgres://… selects PostgreSQL.',
+    '--db defaults to $CALLGATE_DB, then $DATABASE_URL, then ./callgate.db (SQLite); postgres://… selects PostgreSQL.',
   ].join('\n');
 }
 
@@ -86,7 +86,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
     }
     const url =
-      typeof values.db === 'string' ? values.db : (io.env.DATABASE_URL ?? './callgate.db');
+      typeof values.db === 'string'
+        ? values.db
+        : io.env.CALLGATE_DB || io.env.DATABASE_URL || './callgate.db';
     const code = await command.run({
       options: values,
       positionals,
