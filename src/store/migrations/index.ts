@@ -7,6 +7,7 @@ import * as callListWindows from './2026-11-22-5-call-list-windows.js';
 import * as departmentReach from './2026-11-22-6-department-reach.js';
 import * as auditChain from './2026-11-22-7-audit-chain.js';
 import * as lineAccess from './2026-12-06-20-line-access.js';
+import * as recordingRetention from './2026-12-06-30-recording-retention.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-6-department-reach': departmentReach,
   '2026-11-22-7-audit-chain': auditChain,
   '2026-12-06-20-line-access': lineAccess,
+  '2026-12-06-30-recording-retention': recordingRetention,
 };
 
 export const migrationProvider: MigrationProvider = {
