@@ -122,6 +122,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await metricsServer?.close();
     await app.close();
     await store.close();
+    // Leaving on purpose is not Redis going away: no warning for it.
+    redis?.removeAllListeners('end');
     redis?.disconnect();
   };
   const shutdown = (signal: string) => {
