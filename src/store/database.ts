@@ -357,8 +357,11 @@ export async function analyze(db: Kysely<Database>): Promise<void> {
   await sql`analyze`.execute(db);
 }
 
-/** PostgreSQL's invalid_schema_name: a schema named in a query does not exist (any more). */
-const SCHEMA_GONE = '3F000';
+/**
+ * What PostgreSQL answers Kysely's listing of every schema's tables when another process
+ * drops a schema (3F000 invalid_schema_name), a table (42P01) or a column (42703) under it.
+ */
+const LISTING_RACED = new Set(['3F000', '42P01', '42703']);
 /** Tries at migrating while other schemas vanish (a churn of test suites failed 16 in 30 once). */
 const MIGRATION_ATTEMPTS = 10;
 
@@ -380,7 +383,8 @@ function migratorOf(store: Store): Migrator {
  * table the migrator lists the tables of every schema of the database, and on PostgreSQL
  * that listing fails ("schema … does not exist") when another process drops a schema at
  * the same moment, as parallel test suites do all the time. A schema that does need
- * migrating tries again on that failure: a failed run is rolled back whole.
+ * migrating tries again on that failure (or a table or column of another schema vanishing
+ * mid-listing): a failed run is rolled back whole.
  */
 export async function migrateStore(store: Store, target?: string): Promise<void> {
   const { known, applied } = await migrationStatus(store);
@@ -393,8 +397,12 @@ export async function migrateStore(store: Store, target?: string): Promise<void>
       target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
     const failed = results?.find((result) => result.status === 'Error');
     if (error === undefined && failed === undefined) return;
+    // Only a failure of the migrator's own listing, before any migration ran, is that race.
+    const code = (error as { code?: unknown } | undefined)?.code;
     if (
-      (error as { code?: unknown } | undefined)?.code === SCHEMA_GONE &&
+      failed === undefined &&
+      typeof code === 'string' &&
+      LISTING_RACED.has(code) &&
       attempt < MIGRATION_ATTEMPTS
     ) {
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));

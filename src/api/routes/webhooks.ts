@@ -104,7 +104,8 @@ export const webhookRoutes: RouteModule = (app, services) => {
       config: signedIn('telephony', 'a user may revoke their own webhooks, and only those'),
       schema: {
         tags: ['me'],
-        params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{12}$' }) }),
+        // Any id-shaped text: one that names no webhook of this user is 404, like every other id.
+        params: Type.Object({ id: IdParam }),
         response: { ...errors(401, 404) },
       },
     },
