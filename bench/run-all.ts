@@ -10,12 +10,14 @@ import { run as runDecisions } from './decisions.js';
 import { run as runHttp } from './http.js';
 import { run as runLists } from './lists.js';
 import { type Figure, writeResults } from './results.js';
+import { run as runTenants } from './tenants.js';
 
 const SUITES: readonly [string, () => Promise<Figure[]>][] = [
   ['decisions in process', () => runDecisions()],
   ['change', () => runChange()],
   ['lists', () => runLists()],
   ['HTTP', () => runHttp()],
+  ['tenants', () => runTenants()],
 ];
 
 const figures: Figure[] = [];
