@@ -8,6 +8,7 @@ import { backup, restore } from './commands/backup.js';
 import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
+import { pbxKamailioConfig } from './commands/pbx-kamailio-config.js';
 import { secretsRotate } from './commands/secrets-rotate.js';
 import { serve } from './commands/serve.js';
 import { userPassword } from './commands/user-password.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   secretsRotate,
   backup,
   restore,
+  pbxKamailioConfig,
 ];
 
 const EXIT_FAILURE = 1;
