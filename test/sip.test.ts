@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { KAMAILIO_TEMPLATE } from '../src/cli/commands/pbx-kamailio-config.js';
 import { openStore } from '../src/store/database.js';
-import {
-  type KamailioConfigOptions,
-  loadPbxEmergencyNumbers,
-  renderKamailioConfig,
-} from '../src/telephony/pbx-config.js';
-import { emergencyPatternsOf } from '../src/telephony/pbx-emergency.js';
+import { callgate } from './cli-run.js';
 import { type ServerProcess, startServerProcess } from './faults-harness.js';
 import {
   type CallResult,
@@ -39,41 +35,49 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
   let carrier: Running & { messages(): string };
   let proxy: Running;
   let dbPath: string;
-  let pbxToken: string;
+  let tokenFile: string;
 
-  /** A configuration for this company, Callgate at `url`. */
-  async function config(url: string, port: number, carrierPort: number): Promise<string> {
-    const store = await openStore(dbPath);
-    try {
-      const emergency = await loadPbxEmergencyNumbers(store.db, C.accountId, emergencyPatternsOf);
-      const options: KamailioConfigOptions = {
-        accountId: C.accountId,
-        callgateUrl: url,
-        token: pbxToken,
-        listen: { host: '127.0.0.1', port },
-        carrier: { host: '127.0.0.1', port: carrierPort },
-        children: 2,
-        timeoutSeconds: 2,
-        callgate: true,
-        keepAlive: false,
-      };
-      return renderKamailioConfig(
-        readFileSync(KAMAILIO_TEMPLATE, 'utf8'),
-        options,
-        emergency,
-        new Date(),
-      );
-    } finally {
-      await store.close();
-    }
+  /** The configuration `callgate pbx kamailio-config` writes for this company. */
+  async function config(
+    url: string,
+    port: number,
+    carrierPort: number,
+    extra: readonly string[] = [],
+  ): Promise<string> {
+    const out = join(dir, `generated-${port}.cfg`);
+    const run = await callgate(dbPath, [
+      'pbx',
+      'kamailio-config',
+      '--account',
+      C.accountId,
+      '--token-file',
+      tokenFile,
+      '--callgate-url',
+      url,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--carrier',
+      `127.0.0.1:${carrierPort}`,
+      '--children',
+      '2',
+      ...extra,
+      '--out',
+      out,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    // It holds the token: its owner alone may read it.
+    assert.equal(statSync(out).mode & 0o777, 0o600);
+    return readFileSync(out, 'utf8');
   }
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'callgate-sip-'));
     dbPath = join(dir, 'callgate.db');
     const store = await openStore(dbPath);
-    ({ pbxToken } = await seedSipCompany(store));
+    const { pbxToken } = await seedSipCompany(store);
     await store.close();
+    tokenFile = join(dir, 'pbx.token');
+    writeFileSync(tokenFile, `${pbxToken}\n`, { mode: 0o600 });
     server = await startServerProcess(dbPath, join(dir, 'data'));
     carrier = await startCarrier(tools.sipp, dir, await freeUdpPort());
     const port = await freeUdpPort();
@@ -134,6 +138,61 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
   test('an extension nobody holds is refused', async () => {
     const result = await dial({ from: C.unknownExtension, to: C.crmClient });
     assertRefused(result, /no user or extension "999"/);
+  });
+
+  describe('an answer that is not a decision is 503 (fail closed)', () => {
+    /** What the stand-in for Callgate answers next. */
+    let answer: { status: number; body: string; delayMs?: number } = { status: 200, body: '' };
+    let fake: http.Server;
+    let fakeProxy: Running;
+
+    before(async () => {
+      fake = http.createServer((_request, response) => {
+        const { status, body, delayMs = 0 } = answer;
+        setTimeout(() => {
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(body);
+        }, delayMs);
+      });
+      await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+      const { port: fakePort } = fake.address() as AddressInfo;
+      const port = await freeUdpPort();
+      fakeProxy = await startKamailio(
+        tools.kamailio,
+        dir,
+        await config(`http://127.0.0.1:${fakePort}`, port, carrier.port, ['--timeout', '1']),
+        port,
+      );
+    });
+
+    after(async () => {
+      await fakeProxy?.stop();
+      fake?.closeAllConnections();
+      await new Promise<void>((resolve) => fake?.close(() => resolve()));
+    });
+
+    const cases: readonly [string, typeof answer][] = [
+      ['a 500', { status: 500, body: '{"error":{"code":"internal_error"}}' }],
+      ['a 401 (a revoked token)', { status: 401, body: '{"error":{"code":"unauthenticated"}}' }],
+      ['a 200 that is not JSON', { status: 200, body: '<html>maintenance</html>' }],
+      ['a 200 without "allowed"', { status: 200, body: '{"classification":"crmClient"}' }],
+      ['a 200 whose "allowed" is a string', { status: 200, body: '{"allowed":"true"}' }],
+      ['no answer within the timeout', { status: 200, body: '{"allowed":true}', delayMs: 2500 }],
+    ];
+    for (const [name, given] of cases) {
+      test(name, async () => {
+        answer = given;
+        const result = await dial({ from: C.admin.extension, to: C.crmClient }, fakeProxy.port);
+        assert.equal(result.status, 503, result.trace);
+        assert.equal(invitesAtCarrier(carrier.messages(), result.callId).length, 0);
+      });
+    }
+
+    test('while a true decision from the same stand-in is routed', async () => {
+      answer = { status: 200, body: '{"allowed":true,"classification":"crmClient","reason":"ok"}' };
+      const call = { from: C.admin.extension, to: C.crmClient };
+      assertRouted(await dial(call, fakeProxy.port), call);
+    });
   });
 
   test('Callgate down: 503, nothing reaches the carrier', async () => {
