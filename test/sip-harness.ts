@@ -144,15 +144,21 @@ export async function startKamailio(
   dir: string,
   config: string,
   port: number,
+  sharedMemoryMb = 64,
 ): Promise<Running> {
   const path = join(dir, `kamailio-${port}.cfg`);
   writeFileSync(path, config, { mode: 0o600 });
   const check = spawnSync(kamailio, ['-c', '-f', path], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`kamailio refused the configuration:\n${check.stderr}`);
-  // -m/-M: shared and private memory in MB, small so several instances fit a busy machine.
-  const child = spawn(kamailio, ['-f', path, '-DD', '-E', '-m', '64', '-M', '8', '-Y', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // -m/-M: shared and private memory in MB; transactions live in shared memory until their
+  // wait timer ends, so a load needs more than a few test calls.
+  const child = spawn(
+    kamailio,
+    ['-f', path, '-DD', '-E', '-m', String(sharedMemoryMb), '-M', '8', '-Y', dir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const tracked = track(child);
   const deadline = Date.now() + 15_000;
   while (!(await optionsAnswered(port, 200))) {
@@ -245,6 +251,8 @@ export async function placeCall(
   call: CallSpec,
 ): Promise<CallResult> {
   const n = ++calls;
+  // sipp binds 5060 when it is free: another proxy or test may want it, so ask the kernel.
+  const localPort = await freeUdpPort();
   const csv = join(dir, `call-${n}.csv`);
   const messageFile = join(dir, `call-${n}.msg`);
   writeFileSync(csv, `SEQUENTIAL\n${call.from};${call.to};${call.line ?? ''};\n`);
@@ -259,6 +267,8 @@ export async function placeCall(
       '1',
       '-i',
       '127.0.0.1',
+      '-p',
+      String(localPort),
       '-nostdin',
       '-trace_msg',
       '-message_file',
@@ -274,7 +284,7 @@ export async function placeCall(
   const exitCode = await new Promise<number>((resolve) =>
     child.once('exit', (code) => resolve(code ?? -1)),
   );
-  let trace = '';
+  let trace: string;
   try {
     trace = readFileSync(messageFile, 'utf8');
   } catch {

@@ -140,6 +140,26 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
     assertRefused(result, /no user or extension "999"/);
   });
 
+  test('with --no-keep-alive (a Bearer header, a new connection per query) the same answers', async () => {
+    const port = await freeUdpPort();
+    const bearer = await startKamailio(
+      tools.kamailio,
+      dir,
+      await config(server.url, port, carrier.port, ['--no-keep-alive']),
+      port,
+    );
+    try {
+      const allowed = { from: C.crmCaller.extension, to: C.crmClient };
+      assertRouted(await dial(allowed, port), allowed);
+      assertRefused(
+        await dial({ from: C.crmCaller.extension, to: C.stranger }, port),
+        /crmClients/,
+      );
+    } finally {
+      await bearer.stop();
+    }
+  });
+
   describe('an answer that is not a decision is 503 (fail closed)', () => {
     /** What the stand-in for Callgate answers next. */
     let answer: { status: number; body: string; delayMs?: number } = { status: 200, body: '' };
