@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { levelOf } from '../engine/decide.js';
 import { CallgateError } from '../errors.js';
 import { verifySession } from '../telephony/credentials.js';
+import { PBX_HOOK_URL, isEmergencyHookCall } from '../telephony/outbound.js';
 import type { TokenIdentity } from '../telephony/tokens.js';
 import { sendError } from './errors.js';
 import { permissionDenied } from './principal.js';
@@ -32,6 +33,8 @@ function basicToken(request: FastifyRequest): string | undefined {
   return decoded.includes(':') && /^[\x21-\x7e]{1,512}$/.test(token) ? token : undefined;
 }
 
+type HookQuery = Parameters<typeof isEmergencyHookCall>[1];
+
 /** The web app's session cookie. */
 export const SESSION_COOKIE = 'cg_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -51,17 +54,15 @@ export function accessHook(services: Services) {
   const { perToken, perAddress } = services.config.rateLimits;
   const byToken = new RateLimiter(perToken.rate, perToken.burst);
   const byAddress = new RateLimiter(perAddress.rate, perAddress.burst);
-  const limit = (limiter: RateLimiter, key: string): void => {
+  /** A refusal for too many requests, or undefined when the limiter lets the request on. */
+  const limit = (limiter: RateLimiter, key: string): CallgateError | undefined => {
     const verdict = limiter.take(key, services.now());
-    if (!verdict.allowed) {
-      throw new CallgateError(
-        'rate_limited',
-        `too many requests; retry in ${verdict.retryAfterSeconds} s`,
-        {
-          retryAfterSeconds: verdict.retryAfterSeconds,
-        },
-      );
-    }
+    if (verdict.allowed) return undefined;
+    return new CallgateError(
+      'rate_limited',
+      `too many requests; retry in ${verdict.retryAfterSeconds} s`,
+      { retryAfterSeconds: verdict.retryAfterSeconds },
+    );
   };
   /**
    * A bearer token (or the same token as Basic credentials), or else the web app's session cookie. A cookie is sent by the browser
@@ -90,7 +91,11 @@ export function accessHook(services: Services) {
     request.principal = null;
     const access = request.routeOptions.config.access;
     try {
-      limit(byAddress, request.ip);
+      // The PBX hook's emergency calls pass every limit (SPEC §5 rule 1), so its refusal
+      // waits until the account is known and the call is found not to be one.
+      const isHook = request.routeOptions.url === PBX_HOOK_URL;
+      let limited = limit(byAddress, request.ip);
+      if (limited !== undefined && !isHook) throw limited;
       if (access === undefined) {
         // Unmatched URLs reach the not-found handler, which declares nothing either.
         if (request.routeOptions.url === undefined) return;
@@ -116,11 +121,12 @@ export function accessHook(services: Services) {
         case 'account': {
           const identity = await identify(request);
           if (identity === undefined)
-            throw new CallgateError(
-              'unauthenticated',
-              'a valid user or application token is required',
+            throw (
+              limited ??
+              new CallgateError('unauthenticated', 'a valid user or application token is required')
             );
-          limit(byToken, identity.tokenId);
+          limited ??= limit(byToken, identity.tokenId);
+          if (limited !== undefined && !isHook) throw limited;
           if (!identity.scopes.has(access.scope)) {
             throw new CallgateError(
               'scope_missing',
@@ -134,6 +140,8 @@ export function accessHook(services: Services) {
             services.now(),
             identity.policyVersion,
           );
+          if (limited !== undefined && !isEmergencyHookCall(state, request.query as HookQuery))
+            throw limited;
           if (
             access.permission !== null &&
             levelOf(state.policy, identity.userId, access.permission) === 'none'

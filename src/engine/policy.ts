@@ -11,6 +11,7 @@ import {
 } from './catalogue.js';
 import type { RoleReason } from './decide.js';
 import { DEFAULT_ROLES, defaultAssignments } from './defaults.js';
+import { CompiledOutbound, EMPTY_OUTBOUND_SOURCE, type OutboundSource } from './outbound.js';
 import type { CountryCode } from './phone-number.js';
 import type { Assignment, Role } from './roles.js';
 
@@ -80,6 +81,12 @@ export interface PolicySource {
   readonly assignments: readonly Assignment[];
   readonly recordingsFolder: readonly FolderAccessEntry[];
   readonly phoneBook: PhoneBook;
+  /**
+   * The outbound rules' own inputs (SPEC §5): the destination policy, the account's
+   * emergency numbers, the lines and who may use them, users' caller IDs. Omitted: the
+   * defaults (premium rate blocked, no lines).
+   */
+  readonly outbound?: OutboundSource;
   /** Epoch milliseconds: assignments that expired by then do not apply. */
   readonly now: number;
 }
@@ -175,6 +182,10 @@ export interface Policy {
   readonly table: DecisionTable;
   readonly roles: readonly CompiledRole[];
   readonly phoneBook: PhoneBook;
+  /** Lines, the destination policy, emergency numbers, and the facts of numbers dialled. */
+  readonly outbound: CompiledOutbound;
+  /** Whether `group:` codes count (the on-premise edition, SPEC §9). */
+  readonly groupsAllowed: boolean;
   /** True when the free plan's fixed defaults apply instead of the stored roles (SPEC §9). */
   readonly usesPlanDefaults: boolean;
   /** Epoch ms when the next assignment expires and the policy must be compiled again. */
@@ -276,6 +287,13 @@ export function compilePolicy(source: PolicySource): Policy {
     table: decisionTable,
     roles: compiledRoles,
     phoneBook: source.phoneBook,
+    outbound: new CompiledOutbound(
+      source.outbound ?? EMPTY_OUTBOUND_SOURCE,
+      source.account.defaultCountry,
+      source.phoneBook,
+      subjects.length,
+    ),
+    groupsAllowed,
     usesPlanDefaults,
     validUntil,
   };

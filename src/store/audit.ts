@@ -21,6 +21,7 @@ export const AUDIT_EVENT_TYPES = [
   'legalHold.set',
   'legalHold.lifted',
   'outboundCall.refused',
+  'outboundCall.emergency',
   'outboundCall.placed',
   'userSettings.changed',
   'settings.changed',

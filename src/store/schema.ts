@@ -293,6 +293,9 @@ export interface AccountNumbersTable {
   sip_username: string | null;
   /** Encrypted at rest (telephony/secrets.ts). */
   sip_password: string | null;
+  /** Line access (SPEC §5 rule 5): a JSON array of access codes; `[]` is everyone. */
+  access_codes: Generated<string>;
+  access_version: Generated<number>;
 }
 
 export interface BalanceLedgerTable {

@@ -116,3 +116,14 @@ export async function clearCallerIdNumber(
     .execute();
   return rows.map((row) => row.user_id);
 }
+
+/** User id → caller-ID number, for every user of the account who has one. */
+export async function loadCallerIds(db: Executor, accountId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('user_telephony_settings')
+    .select(['user_id', 'caller_id_number'])
+    .where('account_id', '=', accountId)
+    .where('caller_id_number', 'is not', null)
+    .execute();
+  return new Map(rows.map((row) => [row.user_id, row.caller_id_number!]));
+}

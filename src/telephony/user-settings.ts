@@ -1,4 +1,5 @@
-import { decide } from '../engine/decide.js';
+import { decide, mayUseLine } from '../engine/decide.js';
+import { bumpVersions } from '../store/accounts.js';
 import type { Policy } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError, notFound } from '../errors.js';
@@ -178,6 +179,16 @@ export async function changeUserSettings(
     (await findRentedNumber(db, accountId, input.callerIdNumber)) === undefined
   ) {
     issues.add('callerIdNumber', `${input.callerIdNumber} is not a number this account rents`);
+  } else if (
+    input.callerIdNumber !== null &&
+    input.callerIdNumber !== before.callerIdNumber &&
+    !mayUseLine(context.policy, targetUserId, input.callerIdNumber)
+  ) {
+    // SPEC §5 rule 5: a caller ID is the line calls go out from, so only a line they may use.
+    issues.add(
+      'callerIdNumber',
+      `${targetUserId} may not call out from ${input.callerIdNumber}: its line access list names none of their access codes`,
+    );
   }
   issues.throwIfAny();
 
@@ -200,6 +211,8 @@ export async function changeUserSettings(
     const current = await findUserSettings(db, accountId, targetUserId);
     throw versionMismatch(current?.version ?? 0, expectedVersion);
   }
+  // The caller ID is the line of the user's calls: outbound decisions read it.
+  if (after.callerIdNumber !== before.callerIdNumber) await bumpVersions(db, accountId);
   await appendAudit(
     db,
     accountId,

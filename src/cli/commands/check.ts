@@ -59,13 +59,21 @@ function printAnswer(context: CommandContext, request: CheckRequest, answer: Che
     `${answer.allowed ? 'allowed' : 'denied'}: ${request.permission} at level ${answer.level}`,
   );
   context.out(answer.detail);
+  if (answer.rule !== undefined)
+    context.out(`classification: ${answer.classification ?? 'invalid'}; rule: ${answer.rule}`);
   for (const reason of answer.reasons) {
     context.out(
       'roleId' in reason
         ? `  ${reason.roleName} (${reason.roleId}) via ${reason.accessCode}: ${reason.level}`
-        : `  rule: ${reason.rule}`,
+        : `  rule: ${reason.rule}${describeParameters(reason)}`,
     );
   }
+}
+
+/** A rule's parameters, as `key=value` pairs after its name. */
+function describeParameters(reason: object): string {
+  const pairs = Object.entries(reason).filter(([key]) => key !== 'rule');
+  return pairs.length === 0 ? '' : ` (${pairs.map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
 }
 
 /**
@@ -143,8 +151,8 @@ async function answerBatch(
         }),
       );
     } else {
-      const { allowed, level, reasons, detail } = answer;
-      out.push(JSON.stringify({ allowed, level, reasons, detail }));
+      const { allowed, level, reasons, detail, classification, rule } = answer;
+      out.push(JSON.stringify({ allowed, level, reasons, detail, classification, rule }));
     }
   }
   context.out(out.join('\n'));

@@ -6,6 +6,7 @@ import * as callIndexes from './2026-11-22-4-call-indexes.js';
 import * as callListWindows from './2026-11-22-5-call-list-windows.js';
 import * as departmentReach from './2026-11-22-6-department-reach.js';
 import * as auditChain from './2026-11-22-7-audit-chain.js';
+import * as lineAccess from './2026-12-06-20-line-access.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-5-call-list-windows': callListWindows,
   '2026-11-22-6-department-reach': departmentReach,
   '2026-11-22-7-audit-chain': auditChain,
+  '2026-12-06-20-line-access': lineAccess,
 };
 
 export const migrationProvider: MigrationProvider = {
