@@ -8,7 +8,9 @@ import { createAccount } from '../src/telephony/accounts.js';
 import { importDirectory } from '../src/telephony/directory.js';
 import { addNumbersToInventory, rentNumber } from '../src/telephony/numbers.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
+import { saveSettingsSection } from '../src/telephony/settings.js';
 import { createApp, mintToken } from '../src/telephony/tokens.js';
+import { writeLineAccess } from '../src/store/numbers.js';
 
 /**
  * The switch for real: Kamailio in the foreground with a generated configuration, SIPp as
@@ -345,11 +347,23 @@ export const SIP_COMPANY = {
   adminLine: '+16285550140',
   /** A line everybody may use. */
   openLine: '+16285550141',
+  /** Premium rate (US 900): the destination policy blocks it, for administrators too. */
+  premiumRate: '+19005550123',
+  /** France: the policy lists only GB abroad. */
+  unlistedAbroad: '+33142685300',
+  /** The United Kingdom: listed. */
+  listedAbroad: '+442079460000',
+  /** Emergency services in the account's country (US), by the short-number metadata. */
+  emergency: '911',
+  /** On the account's own emergency list (settings `emergency-numbers`). */
+  ownEmergency: '+14155550911',
 } as const;
 
 /**
- * Seeds the account (enterprise plan, US), its people, a CRM client, two rented lines, a
- * role that allows CRM clients only, and a `pbx` application's token.
+ * Seeds the account (enterprise plan, US), its people, a CRM client, two rented lines (one
+ * for administrators only), a role that allows CRM clients only, a destination policy
+ * (premium rate blocked, abroad only GB), an emergency number of its own, and a `pbx`
+ * application's token.
  */
 export async function seedSipCompany(
   store: Store,
@@ -425,6 +439,28 @@ export async function seedSipCompany(
     ]);
     await rentNumber(trx, c.accountId, c.adminLine, 'operator', now);
     await rentNumber(trx, c.accountId, c.openLine, 'operator', now);
+    // Only administrators may call out from the admin line (SPEC §5 rule 5).
+    if (!(await writeLineAccess(trx, c.accountId, c.adminLine, ['admins'], 0)))
+      throw new Error('line access not written');
+    await saveSettingsSection(
+      trx,
+      c.accountId,
+      {
+        section: 'outbound-policy',
+        value: { premiumRate: 'block', international: { mode: 'listed', countries: ['GB'] } },
+      },
+      0,
+      'operator',
+      now,
+    );
+    await saveSettingsSection(
+      trx,
+      c.accountId,
+      { section: 'emergency-numbers', value: { numbers: [c.ownEmergency] } },
+      0,
+      'operator',
+      now,
+    );
     await createApp(trx, c.accountId, { id: 'pbx', name: 'PBX', scopes: ['pbx'] }, now);
     const pbxToken = (
       await mintToken(

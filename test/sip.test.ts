@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openStore } from '../src/store/database.js';
 import { callgate } from './cli-run.js';
-import { type ServerProcess, startServerProcess } from './faults-harness.js';
+import { type ServerProcess, call as httpCall, startServerProcess } from './faults-harness.js';
 import {
   type CallResult,
   type CallSpec,
@@ -36,6 +36,7 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
   let proxy: Running;
   let dbPath: string;
   let tokenFile: string;
+  let adminToken: string;
 
   /** The configuration `callgate pbx kamailio-config` writes for this company. */
   async function config(
@@ -74,7 +75,9 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
     dir = mkdtempSync(join(tmpdir(), 'callgate-sip-'));
     dbPath = join(dir, 'callgate.db');
     const store = await openStore(dbPath);
-    const { pbxToken } = await seedSipCompany(store);
+    const seeded = await seedSipCompany(store);
+    const { pbxToken } = seeded;
+    adminToken = seeded.adminToken;
     await store.close();
     tokenFile = join(dir, 'pbx.token');
     writeFileSync(tokenFile, `${pbxToken}\n`, { mode: 0o600 });
@@ -115,9 +118,10 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
     assert.doesNotMatch(invites[0]!, /X-Callgate-/i, 'no Callgate header reaches the carrier');
   }
 
-  function assertRefused(result: CallResult, reason: RegExp): void {
+  function assertRefused(result: CallResult, reason: RegExp, rule?: string): void {
     assert.equal(result.status, 403, `expected 403:\n${result.trace}`);
     assert.match(result.headers.get('x-callgate-reason') ?? '', reason);
+    if (rule !== undefined) assert.equal(result.headers.get('x-callgate-rule'), rule);
     assert.equal(
       invitesAtCarrier(carrier.messages(), result.callId).length,
       0,
@@ -137,7 +141,57 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
 
   test('an extension nobody holds is refused', async () => {
     const result = await dial({ from: C.unknownExtension, to: C.crmClient });
-    assertRefused(result, /no user or extension "999"/);
+    assertRefused(result, /"999"/);
+  });
+
+  test('a line the caller may not use is refused; an administrator may use it', async () => {
+    const refused = await dial({ from: C.crmCaller.extension, to: C.crmClient, line: C.adminLine });
+    assertRefused(refused, /\+16285550140/, 'lineAccess');
+    const call = { from: C.admin.extension, to: C.crmClient, line: C.adminLine };
+    const routed = await dial(call);
+    assertRouted(routed, call);
+    // The carrier shows the line Callgate checked.
+    const invite = invitesAtCarrier(carrier.messages(), routed.callId)[0]!;
+    assert.match(invite, /^P-Asserted-Identity: <sip:\+16285550140@/m);
+  });
+
+  test('premium-rate and unlisted international numbers are refused, administrators too', async () => {
+    assertRefused(
+      await dial({ from: C.admin.extension, to: C.premiumRate }),
+      /premium/i,
+      'destinationPolicy',
+    );
+    assertRefused(
+      await dial({ from: C.admin.extension, to: C.unlistedAbroad }),
+      /FR/,
+      'destinationPolicy',
+    );
+    const listed = { from: C.admin.extension, to: C.listedAbroad };
+    assertRouted(await dial(listed), listed);
+  });
+
+  test('an emergency number is routed for a caller at none and for an unknown extension, and audited', async () => {
+    for (const from of [C.noneCaller.extension, C.unknownExtension]) {
+      const call = { from, to: C.emergency };
+      assertRouted(await dial(call), call);
+    }
+    // Routed first, told after: Callgate audits each (outboundCall.emergency).
+    const audited = async () => {
+      const answer = await httpCall(
+        server,
+        'GET',
+        '/api/v1/audit-log?type=outboundCall.emergency&limit=50',
+        adminToken,
+      );
+      assert.equal(answer.status, 200, answer.body);
+      return (JSON.parse(answer.body) as { items: { subject?: string; actor?: string }[] }).items;
+    };
+    let items = await audited();
+    for (let i = 0; i < 40 && items.length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      items = await audited();
+    }
+    assert.ok(items.length >= 2, `two emergency calls audited: ${JSON.stringify(items)}`);
   });
 
   test('with --no-keep-alive (a Bearer header, a new connection per query) the same answers', async () => {
@@ -215,7 +269,7 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
     });
   });
 
-  test('Callgate down: 503, nothing reaches the carrier', async () => {
+  test('Callgate down: 503 and nothing reaches the carrier, but emergency numbers are routed', async () => {
     const port = await freeUdpPort();
     // Nothing listens there: connection refused, as when the service is stopped.
     const down = await startKamailio(
@@ -229,6 +283,16 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
       assert.equal(result.status, 503, result.trace);
       assert.match(result.headers.get('x-callgate-reason') ?? '', /no decision/);
       assert.equal(invitesAtCarrier(carrier.messages(), result.callId).length, 0);
+      // Emergency numbers are routed even so: the metadata's, and the account's own list as
+      // dialled in full or nationally, by anyone, known or not.
+      for (const call of [
+        { from: C.noneCaller.extension, to: C.emergency },
+        { from: C.unknownExtension, to: C.emergency },
+        { from: C.crmCaller.extension, to: C.ownEmergency },
+        { from: C.crmCaller.extension, to: C.ownEmergency.slice(2) },
+      ]) {
+        assertRouted(await dial(call, port), call);
+      }
     } finally {
       await down.stop();
     }

@@ -12,6 +12,8 @@ import { requireAccount } from './accounts.js';
  * call it is asked about, so a number added later is routed whenever Callgate is up.
  */
 export interface PbxEmergencyNumbers {
+  /** The account's default country: national forms of its own list are read in it. */
+  readonly country: CountryCode;
   /** The regions whose emergency numbers are included: the default country, then the lines'. */
   readonly regions: readonly CountryCode[];
   /**
@@ -19,7 +21,7 @@ export interface PbxEmergencyNumbers {
    * syntax) per region, as Google's short-number metadata gives them.
    */
   readonly patterns: readonly { readonly region: CountryCode; readonly pattern: string }[];
-  /** The account's own emergency numbers (settings section `emergency-numbers`), E.164. */
+  /** The account's own emergency numbers (settings section `emergency-numbers`): E.164 or short digits. */
   readonly numbers: readonly string[];
 }
 
@@ -43,16 +45,16 @@ export async function loadPbxEmergencyNumbers(
 ): Promise<PbxEmergencyNumbers> {
   const account = await requireAccount(db, accountId);
   const regions = new Set<CountryCode>([account.defaultCountry]);
-  for (const line of await listRentedNumbers(db, accountId)) {
-    const country = parsePhoneNumberFromString(line.number)?.country;
-    if (country !== undefined) regions.add(country);
-  }
+  // The country the provider records for each line, as the engine reads it (SPEC §5).
+  for (const line of await listRentedNumbers(db, accountId))
+    regions.add(line.country as CountryCode);
   const section = await findSection(db, accountId, 'emergency-numbers');
   const listed = (section?.value as { numbers?: unknown } | undefined)?.numbers;
   const numbers = Array.isArray(listed)
     ? listed.filter((n): n is string => typeof n === 'string')
     : [];
   return {
+    country: account.defaultCountry,
     regions: [...regions],
     patterns: [...regions].flatMap((region) =>
       patternsOf(region).map((pattern) => ({ region, pattern })),
@@ -104,7 +106,7 @@ export function parseHostPort(text: string): HostPort | undefined {
  * Each E.164 number of the account's list is matched as dialled in full (`+1…`, `1…`) and
  * in its national form (`415…`, or `0…` where the country dials a trunk prefix).
  *
- * @example emergencyRegex({ patterns: [{ region: 'US', pattern: '112|911' }], numbers: [], regions: ['US'] })
+ * @example emergencyRegex({ country: 'US', regions: ['US'], patterns: [{ region: 'US', pattern: '112|911' }], numbers: [] })
  * // '^(112|911)$'
  */
 export function emergencyRegex(emergency: PbxEmergencyNumbers): string {
@@ -117,22 +119,28 @@ export function emergencyRegex(emergency: PbxEmergencyNumbers): string {
     alternatives.add(posix);
   }
   for (const number of emergency.numbers) {
-    for (const dialled of dialledForms(number)) alternatives.add(dialled.replace('+', '[+]'));
+    for (const dialled of dialledForms(number, emergency.country)) {
+      alternatives.add(dialled.replace('+', '[+]'));
+    }
   }
   // Nothing to match: only an empty number would, and the proxy answers those 484 first.
   if (alternatives.size === 0) return '^$';
   return `^(${[...alternatives].join('|')})$`;
 }
 
-/** The ways a number of the account's emergency list may arrive as the R-URI user. */
-function dialledForms(number: string): string[] {
-  const parsed = parsePhoneNumberFromString(number);
-  if (parsed === undefined) {
-    const digits = number.replace(/[^0-9+]/g, '');
-    return digits === '' ? [] : [digits];
-  }
+/**
+ * The ways a number of the account's emergency list may arrive as the R-URI user, as the
+ * engine would read them: the entry's own digits, and for an E.164 entry in the account's
+ * country the national forms that normalise to it (with and without the trunk prefix, and
+ * the country code without `+`).
+ */
+function dialledForms(number: string, country: CountryCode): string[] {
+  const digits = number.replace(/[\s().\-/]/g, '');
+  if (!/^\+?[0-9]{1,17}$/.test(digits)) return [];
+  const parsed = digits.startsWith('+') ? parsePhoneNumberFromString(digits) : undefined;
+  if (parsed === undefined || parsed.country !== country) return [digits];
   const national = parsed.formatNational().replace(/[^0-9]/g, '');
-  return [...new Set([parsed.number, parsed.number.slice(1), parsed.nationalNumber, national])];
+  return [...new Set([digits, digits.slice(1), parsed.nationalNumber, national])];
 }
 
 const quoted = (text: string): string => {
