@@ -182,7 +182,9 @@ export function renderKamailioConfig(
   ];
   if (options.callgate) {
     if (options.token === undefined) throw new Error('a token is needed to ask Callgate');
-    if (!/^[\x21-\x7e]{1,512}$/.test(options.token) || options.token.includes(':'))
+    // Callgate tokens are `cg_<id>.<secret>` in base64url: safe in a URL's user part and in
+    // a quoted string; anything else is not one, and could break either.
+    if (!/^[A-Za-z0-9._~-]{1,512}$/.test(options.token))
       throw new Error('the token is not a Callgate token');
     lines.push('#!define CALLGATE_ENABLED', `#!define CALLGATE_URL ${quoted(base)}`);
     if (options.keepAlive) {
