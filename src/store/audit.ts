@@ -28,6 +28,7 @@ export const AUDIT_EVENT_TYPES = [
   'number.rented',
   'number.released',
   'number.connectionChanged',
+  'number.accessChanged',
   'balance.toppedUp',
   'token.created',
   'token.revoked',
