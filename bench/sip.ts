@@ -67,7 +67,7 @@ export interface Ramp {
   readonly steps: readonly Step[];
   /** The highest step with no failed call and ≥ 95% of its rate placed, or undefined. */
   readonly sustained: Step | undefined;
-  /** The one-minute load average when the ramp began: what else the machine was doing. */
+  /** The one-minute load average when the ramps began: what else the machine was doing. */
   readonly load: number;
 }
 
@@ -113,13 +113,18 @@ async function startRig(): Promise<Rig> {
   };
 }
 
-/** Runs one variant's ramp: a fresh Kamailio, then steps until one fails. */
-async function ramp(
-  rig: Rig,
-  variant: Variant,
-  stepSeconds: number,
-  log: (line: string) => void,
-): Promise<Ramp> {
+/** A variant's proxy, started and warmed up, and how far its ramp got. */
+interface VariantRun {
+  readonly variant: Variant;
+  readonly proxy: Running;
+  readonly port: number;
+  readonly steps: Step[];
+  sustained: Step | undefined;
+  done: boolean;
+}
+
+/** Writes the variant's configuration with the CLI and starts its Kamailio. */
+async function startVariant(rig: Rig, variant: Variant): Promise<VariantRun> {
   const port = await freeUdpPort();
   const out = join(rig.dir, `bench-${port}.cfg`);
   const generated = await callgate(rig.db, [
@@ -141,42 +146,63 @@ async function ramp(
     out,
   ]);
   if (generated.code !== 0) throw new Error(`kamailio-config failed: ${generated.stderr}`);
-  const proxy = await startKamailio(rig.kamailio, rig.dir, readFileSync(out, 'utf8'), port, 512);
-  const steps: Step[] = [];
-  let sustained: Step | undefined;
+  const proxy = await startKamailio(rig.kamailio, rig.dir, readFileSync(out, 'utf8'), port, 256);
+  // A short warm-up: the first calls open what later calls reuse.
+  await runStep(rig, port, 50, 1);
+  return { variant, proxy, port, steps: [], sustained: undefined, done: false };
+}
+
+/**
+ * Ramps every variant together, one rate at a time: at each rate each variant still going
+ * takes its step in turn, so that what else the machine is doing weighs on all of them
+ * alike (a ramp after a ramp would compare different afternoons). A variant stops at its
+ * first rate that fails twice.
+ */
+async function rampTogether(
+  rig: Rig,
+  chosen: readonly Variant[],
+  stepSeconds: number,
+  log: (line: string) => void,
+): Promise<Ramp[]> {
   const load = loadavg()[0] ?? 0;
+  const running: VariantRun[] = [];
   try {
-    // A short warm-up: the first calls open what later calls reuse.
-    await runStep(rig, port, 50, 1);
+    for (const variant of chosen) running.push(await startVariant(rig, variant));
     for (const rate of RATES) {
-      // Two tries a step: on two shared cores one scheduling stall can fail a few calls that
-      // the proxy would carry on a machine of its own; two failures in a row end the ramp.
-      let step: Step | undefined;
-      let held = false;
-      for (let attempt = 1; attempt <= 2 && !held; attempt++) {
-        step = await runStep(rig, port, rate, stepSeconds);
-        steps.push(step);
-        held = step.failed === 0 && step.achievedRate >= 0.95 * rate;
-        log(
-          `  ${variant.name}: ${rate}/s asked${attempt > 1 ? ' (again)' : ''}, ${step.achievedRate.toFixed(0)}/s placed, ${step.failed} failed, ${step.retransmissions} retransmissions, setup median ${step.setupMedianMs} ms p99 ${step.setupP99Ms} ms${held ? '' : ` (not sustained${step.failures === '' ? '' : `: ${step.failures}`})`}`,
-        );
-        // Let the proxy's transactions of the last step end before the next.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+      const live = running.filter((r) => !r.done);
+      if (live.length === 0) break;
+      for (const r of live) {
+        // Two tries a step: on two shared cores one scheduling stall can fail a few calls
+        // that the proxy would carry on a machine of its own.
+        let held = false;
+        let step: Step | undefined;
+        for (let attempt = 1; attempt <= 2 && !held; attempt++) {
+          step = await runStep(rig, r.port, rate, stepSeconds);
+          r.steps.push(step);
+          held = step.failed === 0 && step.achievedRate >= 0.95 * rate;
+          log(
+            `  ${r.variant.name}: ${rate}/s asked${attempt > 1 ? ' (again)' : ''}, ${step.achievedRate.toFixed(0)}/s placed, ${step.failed} failed, ${step.retransmissions} retransmissions, setup median ${step.setupMedianMs} ms p99 ${step.setupP99Ms} ms${held ? '' : ` (not sustained${step.failures === '' ? '' : `: ${step.failures}`})`}`,
+          );
+          // Let the proxy's transactions of the last step end before the next.
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        if (held) {
+          r.sustained = step;
+        } else {
+          r.done = true;
+          const errors = r.proxy
+            .output()
+            .split('\n')
+            .filter((line) => /ERROR|CRITICAL/.test(line));
+          if (errors.length > 0) log(`    kamailio: ${errors.slice(-3).join('\n    kamailio: ')}`);
+          await r.proxy.stop();
+        }
       }
-      if (!held) {
-        const errors = proxy
-          .output()
-          .split('\n')
-          .filter((line) => /ERROR|CRITICAL/.test(line));
-        if (errors.length > 0) log(`    kamailio: ${errors.slice(-3).join('\n    kamailio: ')}`);
-        break;
-      }
-      sustained = step;
     }
   } finally {
-    await proxy.stop();
+    for (const r of running) await r.proxy.stop();
   }
-  return { variant, steps, sustained, load };
+  return running.map((r) => ({ variant: r.variant, steps: r.steps, sustained: r.sustained, load }));
 }
 
 /** Places `rate` calls a second for `seconds` and reads SIPp's statistics. */
@@ -203,6 +229,8 @@ async function runStep(rig: Rig, port: number, rate: number, seconds: number): P
       '-p',
       String(await freeUdpPort()),
       '-nostdin',
+      '-buff_size',
+      '4194304',
       '-trace_stat',
       '-stf',
       stats,
@@ -299,7 +327,6 @@ export function variants(explore: boolean): Variant[] {
     ...base,
     { name: 'with Callgate, no keep-alive', callgate: true, children: 16, keepAlive: false },
     { name: 'with Callgate, 4 children', callgate: true, children: 4, keepAlive: true },
-    { name: 'with Callgate, 8 children', callgate: true, children: 8, keepAlive: true },
     { name: 'with Callgate, 32 children', callgate: true, children: 32, keepAlive: true },
   ];
 }
@@ -315,17 +342,15 @@ export async function run(
 ): Promise<Figure[]> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const stepSeconds = options.stepSeconds ?? 4;
+  const chosen = variants(options.explore ?? true).filter(
+    (variant) => options.only === undefined || options.only.includes(variant.name),
+  );
   const rig = await startRig();
-  const ramps: Ramp[] = [];
   try {
-    for (const variant of variants(options.explore ?? true)) {
-      if (options.only !== undefined && !options.only.includes(variant.name)) continue;
-      ramps.push(await ramp(rig, variant, stepSeconds, log));
-    }
+    return figuresOf(await rampTogether(rig, chosen, stepSeconds, log), stepSeconds);
   } finally {
     await rig.stop();
   }
-  return figuresOf(ramps, stepSeconds);
 }
 
 function figuresOf(ramps: readonly Ramp[], stepSeconds: number): Figure[] {

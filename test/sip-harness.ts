@@ -8,9 +8,10 @@ import { createAccount } from '../src/telephony/accounts.js';
 import { importDirectory } from '../src/telephony/directory.js';
 import { addNumbersToInventory, rentNumber } from '../src/telephony/numbers.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
+import { changeLineAccess } from '../src/telephony/line-access.js';
+import { loadPolicyState } from '../src/telephony/policy.js';
 import { saveSettingsSection } from '../src/telephony/settings.js';
 import { createApp, mintToken } from '../src/telephony/tokens.js';
-import { writeLineAccess } from '../src/store/numbers.js';
 
 /**
  * The switch for real: Kamailio in the foreground with a generated configuration, SIPp as
@@ -194,6 +195,9 @@ export async function startCarrier(
       messageFile,
       '-max_recv_loops',
       '10000',
+      // Socket buffers (the kernel caps them): under load a small one drops datagrams.
+      '-buff_size',
+      '4194304',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
   );
@@ -440,8 +444,14 @@ export async function seedSipCompany(
     await rentNumber(trx, c.accountId, c.adminLine, 'operator', now);
     await rentNumber(trx, c.accountId, c.openLine, 'operator', now);
     // Only administrators may call out from the admin line (SPEC §5 rule 5).
-    if (!(await writeLineAccess(trx, c.accountId, c.adminLine, ['admins'], 0)))
-      throw new Error('line access not written');
+    await changeLineAccess(
+      trx,
+      await loadPolicyState(trx, c.accountId, now),
+      c.adminLine,
+      ['admins'],
+      0,
+      { dryRun: false, actor: 'operator', now },
+    );
     await saveSettingsSection(
       trx,
       c.accountId,
