@@ -258,7 +258,10 @@ export async function validExamples(
     'PUT /api/v1/calls/:id/recording/legal-hold': body({ reason: 'litigation' }, call),
     'DELETE /api/v1/calls/:id/recording/legal-hold': { ...none(), ...call },
     'POST /api/v1/calls/outbound': body({ to: '+14155550101' }),
-    'GET /api/v1/pbx/authorize': { ...none(), query: { from: '104', to: '+14155550101' } },
+    'GET /api/v1/pbx/authorize': {
+      ...none(),
+      query: { from: '104', to: '+14155550101', line: '+14155550123' },
+    },
     'GET /api/v1/users/:id/telephony-settings': { ...none(), params: { id: 'u4' } },
     'PUT /api/v1/users/:id/telephony-settings': body(
       { device: 'sip', sipLogin: 'u4-login', sipSecret: 'sip secret', callerIdNumber: null },
@@ -275,6 +278,11 @@ export async function validExamples(
     'PUT /api/v1/numbers/:number/connection': body(
       { host: 'sip.example.com:5060', username: 'acme', password: 'sip password' },
       { params: { number: '+14155550123' } },
+    ),
+    'GET /api/v1/numbers/:number/access': { ...none(), params: { number: '+14155550123' } },
+    'PUT /api/v1/numbers/:number/access': body(
+      { accessCodes: ['user:u4', 'department:4'] },
+      { params: { number: '+14155550123' }, query: { dryRun: '1' }, headers: { 'if-match': '0' } },
     ),
     'POST /api/v1/number-inventory': body({
       items: [
@@ -471,7 +479,35 @@ export function send(
 }
 
 /** SQL injection, path traversal, encoding and unicode tricks, and sizes, for ids and filters. */
+/**
+ * What follows a number in a dial string, for a PBX to dial after the call connects: pauses,
+ * extensions, post-dial DTMF (issue 10, item 9). A number with any of them is refused,
+ * whatever the base number is.
+ */
+export const DIAL_SUFFIXES: readonly string[] = [
+  ',,,1900',
+  ',1900',
+  ',,#,1900',
+  ';ext=1900',
+  ';1900',
+  ';isub=12',
+  ' ext 1900',
+  ' ext. 1900',
+  'ext1900',
+  ' EXT 1900',
+  'x1900',
+  ' x 1900',
+  'X1900',
+  '#1900',
+  '*1900',
+  'p1900',
+  'P1900',
+  'w1900',
+  'W1900',
+];
+
 export const INJECTIONS: readonly string[] = [
+  ...DIAL_SUFFIXES.map((suffix) => `+14155550101${suffix}`),
   "' OR 1=1 --",
   "' OR '1'='1",
   '" OR ""="',

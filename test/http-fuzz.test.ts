@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { listAudit } from '../src/store/audit.js';
 import {
+  DIAL_SUFFIXES,
   INJECTIONS,
   RawBody,
   type RequestParts,
@@ -39,6 +40,7 @@ const FUZZ_RUNS = 5_000;
 const RANGE_RUNS = 300;
 const TOP_UP_RUNS = 60;
 const WRITE_RUNS = 500;
+const DIAL_RUNS = 150;
 
 /**
  * Writes that would lock the fuzzer's own actors out for the rest of the run (revoking
@@ -732,6 +734,50 @@ describeHttp('hostile input', (h) => {
     // Some writes got through: the mutations leave valid requests often enough to matter.
     const succeeded = [...tally].filter(([status]) => status < 300).reduce((n, [, k]) => n + k, 0);
     assert.ok(succeeded > 0, JSON.stringify([...tally]));
+  });
+
+  test(`dial strings with suffixes: ${DIAL_RUNS} generated per database — refused on every surface (check, outbound, PBX hook) with rule invalidNumber, whatever the base number's class`, async () => {
+    const bases = [
+      '+14155550101', // a CRM client
+      '4155550102', // a CRM client, national
+      '+1 (415) 555-0004', // an employee
+      '+14155550199', // other
+      '+19005550000', // blocked
+      '+442079460000', // abroad
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bases),
+        fc.array(fc.constantFrom(...DIAL_SUFFIXES), { minLength: 1, maxLength: 3 }),
+        fc.stringMatching(/^[0-9]{0,6}$/),
+        async (base, suffixes, tail) => {
+          // The routes take up to 40 characters; the first suffix always fits whole.
+          const to = `${base}${suffixes.join('')}${tail}`.slice(0, 40);
+          const checked = json(
+            await h().request('u0', 'POST', '/api/v1/permissions/check', {
+              permission: 'outboundCall.perform',
+              phoneNumber: to,
+            }),
+          );
+          assert.deepEqual(
+            [checked.allowed, checked.rule, checked.classification],
+            [false, 'invalidNumber', 'invalid'],
+            to,
+          );
+          const placed = await h().request('u0', 'POST', '/api/v1/calls/outbound', { to });
+          assert.equal(placed.statusCode, 403, `${to}: ${placed.body}`);
+          const hook = json(
+            await h().request(
+              'app',
+              'GET',
+              `/api/v1/pbx/authorize?${new URLSearchParams({ from: '104', to }).toString()}`,
+            ),
+          );
+          assert.deepEqual([hook.allowed, hook.rule], [false, 'invalidNumber'], to);
+        },
+      ),
+      { numRuns: DIAL_RUNS },
+    );
   });
 });
 
