@@ -55,21 +55,21 @@ for (const { name, run } of chosen) {
   process.stdout.write(`${name}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
-/** The last run's figures of the suites not run now, in their place. */
+/** The last run's figures of the suites not run now, with where and how they were measured. */
 function keptFigures(): Figure[] {
   if (asked.length === 0 || !existsSync('bench/results.json')) return [];
-  const last = JSON.parse(readFileSync('bench/results.json', 'utf8')) as { figures: Figure[] };
+  const last = JSON.parse(readFileSync('bench/results.json', 'utf8')) as {
+    command: string;
+    figures: Figure[];
+  };
   const fresh = new Set(figures.map((f) => f.name));
   return last.figures
     .filter((f) => !fresh.has(f.name) && !chosen.some((suite) => suite.owns?.(f.name)))
-    .map(({ machine: _machine, ...f }: Figure & { machine?: string }) => f);
+    .map((f) => ({ ...f, command: f.command ?? last.command }));
 }
 
 const all = [...keptFigures(), ...figures];
-writeResults(
-  all,
-  asked.length === 0 ? 'npm run bench' : `npm run bench (then npm run bench -- ${asked.join(' ')})`,
-);
+writeResults(all, asked.length === 0 ? 'npm run bench' : `npm run bench -- ${asked.join(' ')}`);
 const missed = all.filter((f) => !f.met);
 process.stdout.write(
   `${all.length} figures, ${all.length - missed.length} targets met; see bench/RESULTS.md\n`,
