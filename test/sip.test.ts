@@ -187,7 +187,7 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
       return (JSON.parse(answer.body) as { items: { subject?: string; actor?: string }[] }).items;
     };
     let items = await audited();
-    for (let i = 0; i < 40 && items.length < 2; i++) {
+    for (let i = 0; i < 200 && items.length < 2; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       items = await audited();
     }

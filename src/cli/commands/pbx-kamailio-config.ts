@@ -74,7 +74,7 @@ export const pbxKamailioConfig: Command = {
         token,
         listen: hostPort('listen', '127.0.0.1:5060'),
         carrier: hostPort('carrier', '127.0.0.1:5070'),
-        // Each worker waits on one query: 16 carried about twice the calls of 8 (bench/sip.ts).
+        // Each worker waits on one query: 16 carried more calls than 4 or 32 (bench/sip.ts).
         children: count('children', 16, 256),
         timeoutSeconds: count('timeout', 1, 60),
         callgate,
