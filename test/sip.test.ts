@@ -251,6 +251,7 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
       ['a 200 that is not JSON', { status: 200, body: '<html>maintenance</html>' }],
       ['a 200 without "allowed"', { status: 200, body: '{"classification":"crmClient"}' }],
       ['a 200 whose "allowed" is a string', { status: 200, body: '{"allowed":"true"}' }],
+      ['a 200 whose "allowed" is a number', { status: 200, body: '{"allowed":1}' }],
       ['no answer within the timeout', { status: 200, body: '{"allowed":true}', delayMs: 2500 }],
     ];
     for (const [name, given] of cases) {
