@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openStore } from '../src/store/database.js';
 import { callgate } from './cli-run.js';
-import { type ServerProcess, call as httpCall, startServerProcess } from './faults-harness.js';
+import {
+  type ServerProcess,
+  call as httpCall,
+  startProxy,
+  startServerProcess,
+} from './faults-harness.js';
 import {
   type CallResult,
   type CallSpec,
@@ -211,6 +216,32 @@ describe('the switch: Kamailio asks Callgate before every outbound call', () => 
       );
     } finally {
       await bearer.stop();
+    }
+  });
+
+  test('kept-alive connections cut (Callgate restarted): 503 meanwhile, decided again after', async () => {
+    // A TCP proxy in front of Callgate: cutting it ends every kept-alive connection the way
+    // a restart does, and restoring it listens again on the same port.
+    const front = await startProxy({ host: '127.0.0.1', port: server.port });
+    const port = await freeUdpPort();
+    const through = await startKamailio(
+      tools.kamailio,
+      dir,
+      await config(`http://127.0.0.1:${front.port}`, port, carrier.port),
+      port,
+    );
+    try {
+      const call = { from: C.crmCaller.extension, to: C.crmClient };
+      // Both children open their connection.
+      for (let i = 0; i < 4; i++) assertRouted(await dial(call, port), call);
+      await front.cut();
+      assert.equal((await dial(call, port)).status, 503);
+      await front.restore();
+      // A dead kept-alive connection is replaced, not reported: every call is decided.
+      for (let i = 0; i < 4; i++) assertRouted(await dial(call, port), call);
+    } finally {
+      await through.stop();
+      await front.close();
     }
   });
 
