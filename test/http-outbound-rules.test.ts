@@ -115,6 +115,11 @@ describeHttp('outbound rules: emergency numbers, destination policy, line access
     assert.equal(json<Hook>(await hook(h(), '104', '999')).allowed, false);
     const london = json<Hook>(await hook(h(), '104', '999', LONDON));
     assert.deepEqual([london.allowed, london.rule], [true, 'emergencyNumber']);
+    // A line written any way at all is no reason to refuse an emergency call.
+    const odd = await hook(h(), '555', '911', 'line 1');
+    assert.equal(odd.statusCode, 200, odd.body);
+    assert.equal(json<Hook>(odd).allowed, true);
+    assert.equal(json<Hook>(await hook(h(), '104', '+14155550199', 'line 1')).rule, 'lineAccess');
   });
 
   test('rule 1: the account’s own emergency numbers, normalised, beat the blocked list', async () => {
@@ -249,6 +254,20 @@ describeHttp('outbound rules: emergency numbers, destination policy, line access
     assert.equal(json<Hook>(await hook(h(), 'u7', '911', LINE)).allowed, true);
     // Internal calls come before line access.
     assert.equal(json<Hook>(await hook(h(), 'u7', '104', LINE)).rule, 'internalCall');
+    // The check route asks the same, given the line.
+    const asked = json<{ allowed: boolean; rule: string; line: string }>(
+      await h().request('u7', 'POST', '/api/v1/permissions/check', {
+        permission: 'outboundCall.perform',
+        phoneNumber: '+14155550199',
+        line: LINE,
+      }),
+    );
+    assert.deepEqual([asked.allowed, asked.rule, asked.line], [false, 'lineAccess', LINE]);
+    const lineAlone = await h().request('u7', 'POST', '/api/v1/permissions/check', {
+      permission: 'outboundCall.perform',
+      line: LINE,
+    });
+    assert.equal(lineAlone.statusCode, 400);
   });
 
   test('rule 5: a caller-ID setting may name only a line its user may use, and is the line of their calls', async () => {

@@ -6,7 +6,12 @@ import {
   regionOfNumber,
 } from './dial-string.js';
 import { EXTENSION_PATTERN, type CountryCode } from './phone-number.js';
-import type { CrmClientRef, PhoneBook, PolicySubject } from './policy.js';
+import {
+  CRM_CLIENT_TYPES,
+  type CrmClientRef,
+  type PhoneBook,
+  type PolicySubject,
+} from './policy.js';
 
 /** The destination policy (SPEC §5 rule 4, settings section `outbound-policy`). */
 export interface DestinationPolicy {
@@ -76,13 +81,24 @@ export interface DialledFacts {
   readonly dial: DialString;
   /** The user an extension rings, when the text is one of the account's extensions. */
   readonly extensionOf: string | undefined;
+  /** Digits only, at most 8 of them: what an emergency number in some country can be. */
+  readonly isShort: boolean;
   /** Set when the text is an emergency number in the account's country or on its list. */
   readonly emergency: EmergencySource | undefined;
   readonly blocked: boolean;
   readonly refusal: PolicyRefusal | undefined;
   readonly crmClients: readonly CrmClientRef[] | undefined;
+  /**
+   * The same clients as the decision path reads them: per client, its type's position in
+   * CRM_CLIENT_TYPES and its responsible user's row in the decision table (-1: a user the
+   * policy does not know; -2: none). Rows, not ids: no lookup by id when deciding.
+   */
+  readonly crmTypes: Uint8Array;
+  readonly crmOwners: Int32Array;
   readonly isEmployee: boolean;
 }
+
+const NO_CLIENTS = { types: new Uint8Array(0), owners: new Int32Array(0) };
 
 /** A line as decisions read it. `mayUse[row]`: 0 not yet known, 1 may, 2 may not. */
 export interface CompiledLine {
@@ -96,7 +112,7 @@ export interface CompiledLine {
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 /** How many dialled texts a policy remembers; past it, the oldest are forgotten. */
-export const DIALLED_CACHE_SIZE = 20_000;
+export const DIALLED_CACHE_SIZE = 50_000;
 
 /**
  * The outbound half of a compiled policy: the account-wide facts of every number dialled
@@ -108,16 +124,27 @@ export class CompiledOutbound {
   readonly lines: ReadonlyMap<string, CompiledLine>;
   readonly #country: CountryCode;
   readonly #book: PhoneBook;
+  readonly #index: ReadonlyMap<string, number>;
   readonly #emergencyList: ReadonlySet<string>;
   readonly #international: ReadonlySet<string>;
   readonly #dialled = new Map<string, DialledFacts>();
   readonly #emergencyByRegion = new Map<string, Map<string, boolean>>();
   readonly #lineCountries = new Map<string, string | undefined>();
 
-  constructor(source: OutboundSource, country: CountryCode, book: PhoneBook, users: number) {
+  /** Per user row, the caller-ID line of their settings, or null. */
+  readonly callerLines: readonly (string | null)[];
+
+  constructor(
+    source: OutboundSource,
+    country: CountryCode,
+    book: PhoneBook,
+    index: ReadonlyMap<string, number>,
+    users: number,
+  ) {
     this.source = source;
     this.#country = country;
     this.#book = book;
+    this.#index = index;
     this.#emergencyList = new Set(source.emergencyNumbers);
     this.#international = new Set(source.destinationPolicy.international.countries);
     this.lines = new Map(
@@ -131,6 +158,12 @@ export class CompiledOutbound {
         },
       ]),
     );
+    const callerLines = new Array<string | null>(users).fill(null);
+    for (const [userId, line] of source.callerIds) {
+      const row = index.get(userId);
+      if (row !== undefined) callerLines[row] = line;
+    }
+    this.callerLines = callerLines;
   }
 
   /** The facts of a dialled text, from the cache or worked out and remembered. */
@@ -153,7 +186,8 @@ export class CompiledOutbound {
    * then the metadata's.
    */
   emergencyRegionOnLine(facts: DialledFacts, lineNumber: string): string | undefined {
-    if (facts.dial.problem !== undefined) return undefined;
+    // Emergency numbers are short digit strings: a full number is none in any country.
+    if (!facts.isShort) return undefined;
     const country = this.countryOfLine(lineNumber);
     if (country === undefined || country === this.#country) return undefined;
     let byText = this.#emergencyByRegion.get(country);
@@ -185,6 +219,7 @@ export class CompiledOutbound {
     const dial = readDialString(trimmed, this.#country);
     const extensionOf = EXTENSION_PATTERN.test(trimmed) ? book.extensions.get(trimmed) : undefined;
     const e164 = dial.e164;
+    const isShort = dial.problem === undefined && /^[0-9]{1,8}$/.test(dial.digits);
     let emergency: EmergencySource | undefined;
     if (dial.problem === undefined) {
       if (isEmergencyNumberIn(dial.digits, this.#country)) emergency = { region: this.#country };
@@ -198,22 +233,38 @@ export class CompiledOutbound {
       return {
         text,
         dial,
+        isShort,
         extensionOf,
         emergency,
         blocked: false,
         refusal: undefined,
         crmClients: undefined,
+        crmTypes: NO_CLIENTS.types,
+        crmOwners: NO_CLIENTS.owners,
         isEmployee: false,
       };
     }
+    const crmClients = book.crmClients.get(e164);
+    const clients =
+      crmClients === undefined
+        ? NO_CLIENTS
+        : {
+            types: Uint8Array.from(crmClients, (c) => CRM_CLIENT_TYPES.indexOf(c.type)),
+            owners: Int32Array.from(crmClients, (c) =>
+              c.responsibleUserId === null ? -2 : (this.#index.get(c.responsibleUserId) ?? -1),
+            ),
+          };
     return {
       text,
       dial,
+      isShort,
       extensionOf,
       emergency,
       blocked: book.blocked.has(e164),
       refusal: this.#refusal(e164),
-      crmClients: book.crmClients.get(e164),
+      crmClients,
+      crmTypes: clients.types,
+      crmOwners: clients.owners,
       isEmployee: book.employees.has(e164),
     };
   }

@@ -180,6 +180,8 @@ export interface Policy {
   readonly users: ReadonlyMap<string, CompiledUser>;
   /** The same users, flat by index: what the decision path reads. */
   readonly table: DecisionTable;
+  /** The user at row `row` of the table, made on first use (as `users.get` does). */
+  readonly userAt: (row: number) => CompiledUser;
   readonly roles: readonly CompiledRole[];
   readonly phoneBook: PhoneBook;
   /** Lines, the destination policy, emergency numbers, and the facts of numbers dialled. */
@@ -281,9 +283,11 @@ export function compilePolicy(source: PolicySource): Policy {
     pairRoles: Int32Array.from(pairRoles),
     pairReasons,
   };
+  const users = new CompiledUsers(subjects, decisionTable, compiledRoles);
   return {
     account: source.account,
-    users: new CompiledUsers(subjects, decisionTable, compiledRoles),
+    users,
+    userAt: (row) => users.at(row),
     table: decisionTable,
     roles: compiledRoles,
     phoneBook: source.phoneBook,
@@ -291,6 +295,7 @@ export function compilePolicy(source: PolicySource): Policy {
       source.outbound ?? EMPTY_OUTBOUND_SOURCE,
       source.account.defaultCountry,
       source.phoneBook,
+      decisionTable.index,
       subjects.length,
     ),
     groupsAllowed,
@@ -438,7 +443,7 @@ class CompiledUsers implements ReadonlyMap<string, CompiledUser> {
 
   get(id: string): CompiledUser | undefined {
     const row = this.#table.index.get(id);
-    return row === undefined ? undefined : this.#at(row);
+    return row === undefined ? undefined : this.at(row);
   }
 
   *keys(): MapIterator<string> {
@@ -464,7 +469,8 @@ class CompiledUsers implements ReadonlyMap<string, CompiledUser> {
     for (const id of this.#table.order) callback.call(thisArg, this.get(id)!, id, this);
   }
 
-  #at(row: number): CompiledUser {
+  /** The user at a row of the decision table, made on first use and kept. */
+  at(row: number): CompiledUser {
     const made = this.#made[row];
     if (made !== undefined) return made;
     const table = this.#table;

@@ -299,6 +299,7 @@ export const permissionRoutes: RouteModule = (app, services) => {
             callId: Type.Optional(IdParam),
             targetUserId: Type.Optional(IdParam),
             phoneNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+            line: Type.Optional(Type.String({ maxLength: 16 })),
             explain: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },

@@ -19,7 +19,7 @@ const BATCH = 2000;
 export const check: Command = {
   name: 'check',
   usage:
-    'check --account ID --user ID --permission KEY [--call ID | --target-user ID | --phone NUMBER] [--json]\n' +
+    'check --account ID --user ID --permission KEY [--call ID | --target-user ID | --phone NUMBER [--line E164]] [--json]\n' +
     '       check --account ID --batch FILE.jsonl',
   summary: 'may this user do this, and why; --batch answers one JSON line per question line',
   options: {
@@ -28,6 +28,7 @@ export const check: Command = {
     call: { type: 'string' },
     'target-user': { type: 'string' },
     phone: { type: 'string' },
+    line: { type: 'string' },
     batch: { type: 'string' },
   },
   async run(context) {
@@ -41,6 +42,7 @@ export const check: Command = {
         callId: options.call,
         targetUserId: options['target-user'],
         phoneNumber: options.phone,
+        line: options.line,
       },
       'check',
     );
