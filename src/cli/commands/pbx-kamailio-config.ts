@@ -74,11 +74,12 @@ export const pbxKamailioConfig: Command = {
         token,
         listen: hostPort('listen', '127.0.0.1:5060'),
         carrier: hostPort('carrier', '127.0.0.1:5070'),
-        // Each worker waits on one query: 16 carried more calls than 4 or 32 (bench/sip.ts).
+        // Each worker waits on one query at a time: the count bounds the calls waiting on a
+        // slow Callgate (4, 16 and 32 all held 1,800 calls/s on two shared cores; bench/sip.ts).
         children: count('children', 16, 256),
         timeoutSeconds: count('timeout', 1, 60),
         callgate,
-        // One kept-alive connection per worker carries about twice the calls (bench/sip.ts).
+        // One kept-alive connection per worker carried more calls in every run (bench/sip.ts).
         keepAlive: options['no-keep-alive'] !== true,
       },
       emergency,
