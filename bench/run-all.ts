@@ -3,7 +3,7 @@
  * one run, then bench/results.json and bench/RESULTS.md. Never part of `npm test`.
  *
  * `npm run bench -- sip http` runs only the suites named (decisions, change, lists, http,
- * sip) and keeps the other figures of bench/results.json as the last run left them.
+ * tenants, sip) and keeps the other figures of bench/results.json as the last run left them.
  *
  * Data is built deterministically from seeds the first time and reused after
  * (bench/data/, the PostgreSQL schema bench_lists).
@@ -15,6 +15,7 @@ import { run as runHttp } from './http.js';
 import { run as runLists } from './lists.js';
 import { type Figure, writeResults } from './results.js';
 import { run as runSip } from './sip.js';
+import { run as runTenants } from './tenants.js';
 
 interface Suite {
   readonly key: string;
@@ -29,6 +30,7 @@ const SUITES: readonly Suite[] = [
   { key: 'change', name: 'change', run: () => runChange() },
   { key: 'lists', name: 'lists', run: () => runLists() },
   { key: 'http', name: 'HTTP', run: () => runHttp() },
+  { key: 'tenants', name: 'tenants', run: () => runTenants() },
   {
     key: 'sip',
     name: 'SIP through Kamailio',

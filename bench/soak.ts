@@ -39,7 +39,7 @@ import {
   type PermissionKey,
   isScopedPermission,
 } from '../src/engine/catalogue.js';
-import { decide, explain, levelOf } from '../src/engine/decide.js';
+import { decide, explain, levelOf, mayAdministerPermissions } from '../src/engine/decide.js';
 import { findCallOwners } from '../src/store/calls.js';
 import { type Store, openStore } from '../src/store/database.js';
 import { DEMO_ACCOUNT_ID, DEMO_DIRECTORY, seedDemo } from '../src/telephony/demo.js';
@@ -351,8 +351,9 @@ function makeRng(seed: number): Rng {
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
 
-const isAdministrator = (state: PolicyState, userId: string) =>
-  levelOf(state.policy, userId, 'telephonySettings.modify') === 'any';
+/** SPEC §8 "may administer permissions", which is no account administrator: it shows no call. */
+const administersPermissions = (state: PolicyState, userId: string) =>
+  mayAdministerPermissions(state.policy, userId);
 
 const errorCode = (answer: Answer): string | undefined =>
   (answer.json as { error?: { code?: string } } | undefined)?.error?.code;
@@ -390,7 +391,7 @@ function planCheck(rng: Rng, world: World, actor: Actor): Planned {
   if (rng() < 0.3) body = { ...body, explain: true };
   const judge: Judge = (answer, state) => {
     const userId = body.userId ?? actor.userId;
-    const admin = isAdministrator(state, actor.userId);
+    const admin = administersPermissions(state, actor.userId);
     const what = `check ${JSON.stringify(body)} as ${actor.userId}`;
     if (userId !== actor.userId && !admin) return expectStatus(answer, 403, what);
     let target: string | null | undefined = body.targetUserId;
@@ -401,7 +402,8 @@ function planCheck(rng: Rng, world: World, actor: Actor): Planned {
         permission: 'callStats.view',
         targetUserId: owner,
       }).allowed;
-      if (!admin && !visible) return expectStatus(answer, 404, what);
+      // A call the asker does not see is 404 whoever the check is about (issue 10.1).
+      if (!visible) return expectStatus(answer, 404, what);
       target = owner;
     }
     if (body.targetUserId !== undefined && !state.policy.users.has(body.targetUserId))

@@ -62,7 +62,7 @@ describeOnEachDialect('emergency numbers through `callgate check`', (dialect) =>
             'demo',
             { section: 'emergency-numbers', value: { numbers: ['+1 628 555 0911'] } },
             0,
-            'cli',
+            { actor: 'cli', userId: null },
             Date.now(),
           ),
         );

@@ -13,8 +13,9 @@ import type {
 } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../src/api/app.js';
-import { createServices } from '../src/api/services.js';
+import { type Services, createServices } from '../src/api/services.js';
 import { type Store, isStoreUnavailable, openStore } from '../src/store/database.js';
+import { PLAYBACK_SESSION_MS, signRecordingUrl } from '../src/telephony/recordings.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { wav } from './faults-harness.js';
 import { START, seedAccount } from './http.js';
@@ -94,6 +95,13 @@ describeOnEachDialect('faults: every error path denies', (dialect) => {
   let dataDir: string;
   let tokens: Record<string, string>;
   let signedUrl: string;
+  let services: Services;
+  // Plays are audited once per playback session: a test of the audit path moves the clock
+  // past the session, so that its play begins one (in whole seconds: URLs expire on one).
+  let now = START;
+  const nextSession = () => {
+    now += PLAYBACK_SESSION_MS + 1000;
+  };
 
   before(async () => {
     const database = freshDatabase(dialect);
@@ -101,12 +109,12 @@ describeOnEachDialect('faults: every error path denies', (dialect) => {
     store = await openStore(database.url);
     dataDir = mkdtempSync(join(tmpdir(), 'callgate-deny-'));
     tokens = await seedAccount(store, 'acme', START);
-    const services = createServices(
+    services = createServices(
       { ...store, db: store.db.withPlugin(faults) },
       {
         dataDir,
         secretKey: Buffer.alloc(32, 7),
-        now: () => START,
+        now: () => now,
         rateLimits: { perToken: { rate: 1e9, burst: 1e9 }, perAddress: { rate: 1e9, burst: 1e9 } },
       },
     );
@@ -213,10 +221,23 @@ describeOnEachDialect('faults: every error path denies', (dialect) => {
 
   const play = () => as('u0', 'GET', '/api/v1/calls/call-u4/recording');
   const audio = (response: LightMyRequestResponse) =>
-    response.statusCode === 200 && response.headers['content-type'] === 'audio/wav';
+    (response.statusCode === 200 || response.statusCode === 206) &&
+    response.headers['content-type'] === 'audio/wav';
   deniesWhenFailing('playing a recording', ['recordings'], play, audio);
-  // Every play is audited: no audit entry, no audio.
-  deniesWhenFailing('playing a recording', ['audit_log'], play, audio);
+  // Every read claims its playback session, or it is refused: no session, no audio.
+  deniesWhenFailing('playing a recording', ['playback_sessions'], play, audio);
+  // A read that begins a session is audited, whatever its range: no audit entry, no audio.
+  const beginSession = (range?: string) => () => {
+    nextSession();
+    return as('u0', 'GET', '/api/v1/calls/call-u4/recording', undefined, range ? { range } : {});
+  };
+  for (const range of [undefined, 'bytes=1-', 'bytes=-100'])
+    deniesWhenFailing(
+      `playing a recording (${range ?? 'whole'}) that begins a playback session`,
+      ['audit_log'],
+      beginSession(range),
+      audio,
+    );
 
   deniesWhenFailing(
     'issuing a signed recording URL',
@@ -224,13 +245,22 @@ describeOnEachDialect('faults: every error path denies', (dialect) => {
     () => as('u0', 'POST', '/api/v1/calls/call-u4/recording/url'),
     (response) => response.statusCode === 200 && typeof json(response).url === 'string',
   );
-  for (const tables of [['accounts'], ['calls'], ['audit_log']])
-    deniesWhenFailing(
-      'following a signed recording URL',
-      tables,
-      () => as(null, 'GET', signedUrl),
-      audio,
-    );
+  // Signed afresh for each request, in a new session: the clock moves past the first URL's expiry.
+  const followFreshUrl = () => {
+    nextSession();
+    const issued = new URL(signedUrl, 'http://x').searchParams;
+    const url = signRecordingUrl(services.secrets, {
+      account: 'acme',
+      call: 'call-u4',
+      user: 'u0',
+      rec: issued.get('rec')!,
+      exp: Math.floor(now / 1000) + 60,
+      download: false,
+    });
+    return as(null, 'GET', url);
+  };
+  for (const tables of [['accounts'], ['calls'], ['audit_log'], ['playback_sessions']])
+    deniesWhenFailing('following a signed recording URL', tables, followFreshUrl, audio);
 });
 
 describe('faults: which store errors mean "retry later"', () => {

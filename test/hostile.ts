@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { type App, registeredRoutes } from '../src/api/app.js';
 import type { RouteAccess } from '../src/api/access.js';
 import { DEFAULT_ROLES } from '../src/engine/defaults.js';
+import { BITRIX_ERRORS } from '../src/bitrix/errors.js';
 import { ERROR_STATUS } from '../src/errors.js';
 import { BALANCE_CURRENCY } from '../src/telephony/balance.js';
 import { generateDemoWav } from '../src/telephony/demo-audio.js';
@@ -73,7 +74,11 @@ export function routesOf(app: App): RouteInfo[] {
           bodyLimit: route.bodyLimit,
           ifMatch: keysOf(schema?.headers).includes('if-match'),
           read: method === 'GET' || method === 'HEAD',
-          writes: !(method === 'GET' || method === 'HEAD') || READS_THAT_WRITE.has(route.url),
+          // The Bitrix24 methods served today only read, whichever HTTP method carries them;
+          // when methods that write arrive, this must poison them like any other write.
+          writes:
+            route.config?.access?.kind !== 'bitrixRest' &&
+            (!(method === 'GET' || method === 'HEAD') || READS_THAT_WRITE.has(route.url)),
         };
       }),
   );
@@ -116,6 +121,42 @@ export function queryOf(query: Record<string, string | string[]>): string {
 export const WAV = generateDemoWav(7);
 
 /**
+ * Range headers of every form (RFC 9110 §14.1.2): from byte 0, from inside, open-ended,
+ * suffixes short and longer than the file, single bytes, and the malformed and multi-range
+ * ones Callgate refuses. A read that serves any byte must be audited (issue 10.3).
+ */
+export const RANGE_HEADERS: readonly string[] = [
+  'bytes=0-',
+  'bytes=0-0',
+  'bytes=0-99',
+  'bytes=1-',
+  'bytes=1-1',
+  'bytes=100-',
+  'bytes=100-199',
+  'bytes=-1',
+  'bytes=-100',
+  `bytes=-${'9'.repeat(12)}`,
+  'bytes=-0',
+  'bytes=9-1',
+  'bytes=abc',
+  'bytes=0-1,2-3',
+  'bytes=1-,-1',
+  'items=0-1',
+  'bytes=',
+  'bytes=-',
+  'bytes=--1',
+  'bytes=1--2',
+  `bytes=${'9'.repeat(30)}-`,
+  'bytes=-1-2',
+  'bytes=0x10-20',
+  'bytes=1e3-',
+  'BYTES=0-1',
+  'bytes= 0-1',
+  ' bytes=1-2 ',
+  'bytes=\t1-',
+];
+
+/**
  * A valid request for every route, against the harness company (test/http.ts), read from
  * the account where a value must match what is stored (versions, settings). A route without
  * an example fails here, so a new route cannot slip past the hostile suites unfuzzed.
@@ -155,6 +196,21 @@ export async function validExamples(
     ...extra,
   });
   const call = { params: { id: 'call-u4' } };
+  const webhook = json<{ id: string; url: string }>(
+    await h.request('u0', 'POST', '/api/v1/me/webhooks', { scopes: ['telephony'] }),
+  );
+  const [, userNumber = '', secret = ''] = /\/rest\/(\d+)\/([^/]+)\/$/.exec(webhook.url) ?? [];
+  const bitrixWebhook: RequestParts = {
+    ...none(),
+    params: { userNumber, secret, method: 'voximplant.statistic.get.json' },
+    query: { 'FILTER[>ID]': '1', SORT: 'CALL_START_DATE', ORDER: 'DESC', start: '0' },
+  };
+  const bitrixToken: RequestParts = {
+    ...none(),
+    params: { method: 'voximplant.statistic.get' },
+    query: { auth: h.appToken, 'FILTER[CALL_TYPE]': '2' },
+  };
+  const bitrixOther: RequestParts = { ...none(), params: { '*': 'api/1/x/user.current' } };
   const examples: Record<string, RequestParts> = {
     'POST /api/v1/accounts': body({ id: 'fuzz-account', name: 'Fuzz', plan: 'basic' }),
     'PATCH /api/v1/accounts/:accountId': body(
@@ -222,6 +278,7 @@ export async function validExamples(
         from: '2026-11-01T00:00:00Z',
         to: '2026-12-01T00:00:00Z',
         userId: 'u4',
+        viewAs: 'u4',
         direction: 'inbound',
         limit: '10',
       },
@@ -296,6 +353,19 @@ export async function validExamples(
       query: { type: 'account.created', actor: 'operator', limit: '10' },
     },
     'GET /api/v1/audit-log/export': { ...none(), query: { actor: 'operator', format: 'csv' } },
+    'GET /api/v1/me/webhooks': none(),
+    'POST /api/v1/me/webhooks': body({ scopes: ['telephony', 'call'] }),
+    'DELETE /api/v1/me/webhooks/:id': { ...none(), params: { id: webhook.id } },
+    'POST /api/v1/accounts/:accountId/webhooks': body(
+      { userId: 'u4', scopes: ['telephony'] },
+      { params: { accountId: 'acme' } },
+    ),
+    'GET /rest/:userNumber/:secret/:method': bitrixWebhook,
+    'POST /rest/:userNumber/:secret/:method': bitrixWebhook,
+    'GET /rest/:method': bitrixToken,
+    'POST /rest/:method': bitrixToken,
+    'GET /rest/*': bitrixOther,
+    'POST /rest/*': bitrixOther,
     'GET /docs/static/*': { ...none(), params: { '*': 'index.html' } },
     // The built web app's files (when dist/web exists, as under `npm test`).
     'GET /*': { ...none(), params: { '*': 'index.html' } },
@@ -391,11 +461,27 @@ export function assertCatalogueError(
 ): string | undefined {
   assert.ok(response.statusCode >= 400, what);
   if (method === 'HEAD') return undefined;
-  let parsed: { error?: { code?: unknown; message?: unknown } };
+  let parsed: {
+    error?: { code?: unknown; message?: unknown } | string;
+    error_description?: unknown;
+  };
   try {
     parsed = JSON.parse(response.body) as typeof parsed;
   } catch {
     assert.fail(`${what}: the error body is not JSON: ${response.body.slice(0, 200)}`);
+  }
+  if (typeof parsed.error === 'string') {
+    // The Bitrix24-compatible surface answers in Bitrix24's shape, from its own mapping.
+    assert.equal(
+      typeof parsed.error_description,
+      'string',
+      `${what}: ${response.body.slice(0, 300)}`,
+    );
+    assert.ok(
+      BITRIX_ERRORS.get(parsed.error)?.has(response.statusCode),
+      `${what}: Bitrix24 error ${parsed.error} answered with ${response.statusCode}`,
+    );
+    return undefined;
   }
   const code = parsed.error?.code;
   assert.equal(typeof parsed.error?.message, 'string', `${what}: ${response.body.slice(0, 300)}`);

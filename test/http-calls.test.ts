@@ -119,6 +119,94 @@ describeHttp('calls, statistics, outbound calls and the audit log', (h) => {
     );
   });
 
+  test("seeing as another user or asking about a call never shows more than the asker's own callStats.view scope (issue 10.1)", async () => {
+    // u4 (Manager: callStats.view own) also gets telephonySettings.modify = any: they may
+    // administer permissions, but they are no account administrator.
+    const original = await exportPermissions(h().store.db, 'acme');
+    const save = (document: unknown) =>
+      h()
+        .store.db.transaction()
+        .execute((trx) =>
+          importPermissions(trx, 'acme', document, {
+            dryRun: false,
+            actor: 'cli',
+            now: h().clock.now,
+          }),
+        );
+    const manager = original.roles.find((r) => r.id === 'manager')!;
+    await save({
+      roles: [
+        ...original.roles,
+        {
+          id: 'settings-editor',
+          name: 'Settings editor',
+          permissions: { ...manager.permissions, 'telephonySettings.modify': 'any' },
+        },
+      ],
+      assignments: [
+        ...original.assignments,
+        { roleId: 'settings-editor', accessCode: 'user:u4', expiresAt: null },
+      ],
+    });
+    try {
+      const own = new Set(await allIds('u4'));
+      assert.deepEqual([...own], ['call-u4']);
+      const everyone = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8', 'u9', 'u10', 'u11'];
+      for (const user of everyone) {
+        for (const path of ['/api/v1/calls', '/api/v1/calls/stats']) {
+          const response = await h().request('u4', 'GET', `${path}?viewAs=${user}`);
+          if (user === 'u4') {
+            assert.equal(response.statusCode, 200, response.body);
+            continue;
+          }
+          assert.equal(response.statusCode, 403, `${path} as ${user}: ${response.body}`);
+          assert.equal(json<Error>(response).error.code, 'permission_denied');
+        }
+      }
+      // Account administrators may: their own scope is any, so nobody's is wider.
+      const asU2 = json<Page>(await h().request('u0', 'GET', '/api/v1/calls?viewAs=u2&limit=50'));
+      assert.equal(asU2.items.length, 6);
+      const statsAsU2 = json<Stats>(
+        await h().request('u0', 'GET', '/api/v1/calls/stats?viewAs=u2'),
+      );
+      assert.equal(statsAsU2.totals.count, 6);
+
+      // The check route: a call the asker does not see is 404 whoever the check is about.
+      const check = (body: Record<string, unknown>) =>
+        h().request('u4', 'POST', '/api/v1/permissions/check', body);
+      for (const callId of ['call-u0', 'call-u6', 'call-u10', 'call-none', 'call-nope']) {
+        for (const userId of [undefined, 'u0', 'u1', 'u4']) {
+          const response = await check({
+            ...(userId !== undefined && { userId }),
+            permission: 'callStats.view',
+            callId,
+          });
+          assert.equal(response.statusCode, 404, `${callId} about ${userId}: ${response.body}`);
+          assert.ok(!response.body.includes('belongs to'), response.body);
+        }
+      }
+      const aboutOwnCall = await check({
+        userId: 'u6',
+        permission: 'recording.listen',
+        callId: 'call-u4',
+      });
+      assert.equal(aboutOwnCall.statusCode, 200, aboutOwnCall.body);
+      assert.equal(json<{ allowed: boolean }>(aboutOwnCall).allowed, false);
+      // Another user's levels, with no call named, are what "administer permissions" is for.
+      const aboutUser = await check({ userId: 'u1', permission: 'callStats.view' });
+      assert.equal(aboutUser.statusCode, 200, aboutUser.body);
+      // An account administrator reaches every call, so every existing call answers.
+      const byAdmin = await h().request('u0', 'POST', '/api/v1/permissions/check', {
+        userId: 'u4',
+        permission: 'callStats.view',
+        callId: 'call-u6',
+      });
+      assert.equal(byAdmin.statusCode, 200, byAdmin.body);
+    } finally {
+      await save(original);
+    }
+  });
+
   test('bad query strings are refused: wrong types, unknown fields, bad cursors, bad dates', async () => {
     for (const query of [
       'limit=abc',

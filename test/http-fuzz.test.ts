@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import qs from 'qs';
+import { METHODS } from '../src/bitrix/methods.js';
+import { PERMISSION_KEYS } from '../src/engine/catalogue.js';
+import { decide, mayAdministerPermissions } from '../src/engine/decide.js';
 import { listAudit } from '../src/store/audit.js';
 import {
   DIAL_SUFFIXES,
   INJECTIONS,
+  RANGE_HEADERS,
   RawBody,
   type RequestParts,
   type RouteInfo,
@@ -19,7 +24,8 @@ import {
   validExamples,
   wellFormed,
 } from './hostile.js';
-import { describeHttp, json } from './http.js';
+import { COMPANY, assign } from './fixtures.js';
+import { describeHttp, grant, json } from './http.js';
 
 /**
  * Property-based fuzzing of every registered route (issue 6.4). Three parts per database:
@@ -40,6 +46,8 @@ const FUZZ_RUNS = 5_000;
 const RANGE_RUNS = 300;
 const TOP_UP_RUNS = 60;
 const WRITE_RUNS = 500;
+const BITRIX_RUNS = 1_500;
+const PROBE_RUNS = 1_000;
 const DIAL_RUNS = 150;
 
 /**
@@ -240,23 +248,7 @@ const CONTENT_TYPES = [
   '',
 ];
 
-const RANGES = [
-  'bytes=0-',
-  'bytes=-0',
-  'bytes=9-1',
-  'bytes=abc',
-  'bytes=0-1,2-3',
-  'items=0-1',
-  'bytes=',
-  'bytes=-',
-  `bytes=${'9'.repeat(30)}-`,
-  'bytes=-1-2',
-  'bytes=0x10-20',
-  'bytes=1e3-',
-  'BYTES=0-1',
-  'bytes= 0-1',
-  'bytes=0-0',
-];
+const RANGES = RANGE_HEADERS;
 
 const EXTRA_HEADERS: readonly [string, string][] = [
   ['cookie', `cg_session=${'A'.repeat(43)}`],
@@ -589,7 +581,150 @@ describeHttp('hostile input', (h) => {
     );
   });
 
-  test(`Range fuzz: ${RANGE_RUNS} plays of a real recording per database — bytes, Content-Range and 416 as RFC 9110 says; the audit log gains exactly one entry per play from byte 0, nothing else changes`, async () => {
+  test(`Bitrix24 surface: ${BITRIX_RUNS.toLocaleString('en')} generated calls per database — methods, FILTER/SORT/ORDER/start, batch, as a query, a form or JSON, by any caller — no 5xx, Bitrix24's errors, no data changed`, async () => {
+    const pathOf = async (userId: string) => {
+      const made = await h().request(userId, 'POST', '/api/v1/me/webhooks', {
+        scopes: ['telephony', 'user'],
+      });
+      return new URL(json<{ url: string }>(made).url).pathname;
+    };
+    const bases = [
+      await pathOf('u0'),
+      await pathOf('u4'),
+      await pathOf('u9'),
+      `/rest/1/${'A'.repeat(55)}/`,
+      '/rest/',
+    ];
+    const fields = [
+      'ID',
+      'CALL_ID',
+      'PORTAL_USER_ID',
+      'PHONE_NUMBER',
+      'CALL_TYPE',
+      'CALL_DURATION',
+      'CALL_START_DATE',
+      'CALL_FAILED_CODE',
+      'COST',
+      'COST_CURRENCY',
+      'CRM_ENTITY_TYPE',
+      'CRM_ENTITY_ID',
+      'PORTAL_NUMBER',
+      'NOPE',
+      'id',
+      '__proto__',
+      '',
+    ];
+    const operators = ['', '=', '!', '!=', '>', '>=', '<', '<=', '%', '!%', '><', '!><', '?', '>>'];
+    // Text as a client can send it: lone surrogates do not survive URL encoding.
+    const text = hostileText.map(wellFormed);
+    const scalar = fc.oneof(
+      text,
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom<unknown>(
+        '2026-11-02T10:00:00Z',
+        '1e999',
+        '-1',
+        '9'.repeat(40),
+        '',
+        null,
+        true,
+      ),
+    );
+    const value = fc.oneof(
+      scalar,
+      fc.array(scalar, { maxLength: 4 }),
+      fc.dictionary(fc.string({ maxLength: 3 }), scalar, { maxKeys: 3 }),
+    );
+    const filter = fc.dictionary(
+      fc.tuple(fc.constantFrom(...operators), fc.constantFrom(...fields)).map(([op, f]) => op + f),
+      value,
+      { maxKeys: 4 },
+    );
+    const method = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(...Object.keys(METHODS), 'VOXIMPLANT.STATISTIC.GET.json'),
+      },
+      { weight: 1, arbitrary: text.map((t) => encodeURIComponent(t).slice(0, 60) || 'x') },
+    );
+    const command = fc
+      .tuple(fc.constantFrom(...Object.keys(METHODS), 'nope'), filter)
+      .map(([m, f]) => `${m}?${qs.stringify({ FILTER: f })}`);
+    const params = fc.record(
+      {
+        FILTER: filter,
+        filter: filter,
+        SORT: fc.oneof(fc.constantFrom(...fields), text),
+        ORDER: fc.oneof(
+          fc.constantFrom('ASC', 'desc', 'up'),
+          fc.dictionary(fc.constantFrom(...fields), fc.constantFrom('ASC', 'DESC', 'x'), {
+            maxKeys: 2,
+          }),
+        ),
+        start: fc.oneof(
+          fc.integer(),
+          fc.constantFrom('-1', '50', '1e9', 'x', '99999999999999999999'),
+        ),
+        USER_ID: value,
+        full: fc.constantFrom('true', 'Y', '0'),
+        halt: fc.constantFrom(0, 1, 'x'),
+        cmd: fc.oneof(
+          fc.dictionary(fc.string({ maxLength: 6 }), command, { maxKeys: 5 }),
+          fc.array(command, { maxLength: 60 }),
+          value,
+        ),
+        auth: fc.constantFrom(h().appToken, FORGED, '', 'x'),
+      },
+      { requiredKeys: [] },
+    );
+    const before = await digestData(h());
+    const tally = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bases),
+        method,
+        params,
+        fc.constantFrom('query', 'form', 'json'),
+        async (base, name, given, transport) => {
+          const encoded = qs.stringify(given, { allowDots: false });
+          const path = `${base}${name}`;
+          const response =
+            transport === 'query'
+              ? await h().app.inject({ method: 'GET', url: `${path}?${encoded}` })
+              : await h().app.inject({
+                  method: 'POST',
+                  url: path,
+                  headers: {
+                    'content-type':
+                      transport === 'form'
+                        ? 'application/x-www-form-urlencoded'
+                        : 'application/json',
+                  },
+                  payload: transport === 'form' ? encoded : JSON.stringify(given),
+                });
+          const what = `${transport} ${path.slice(0, 120)} ${encoded.slice(0, 300)}`;
+          const key = `${response.statusCode}`;
+          tally.set(key, (tally.get(key) ?? 0) + 1);
+          assert.ok(
+            response.statusCode < 500 || response.statusCode === 503,
+            `${what} → ${response.statusCode} ${response.body.slice(0, 300)}`,
+          );
+          assert.notEqual(response.statusCode, 503, `${what}: ${response.body.slice(0, 300)}`);
+          if (response.statusCode >= 400) assertCatalogueError(response, 'POST', what);
+          else {
+            const body = json<{ result?: unknown; time?: unknown }>(response);
+            assert.ok('result' in body && typeof body.time === 'object', what);
+          }
+        },
+      ),
+      { numRuns: BITRIX_RUNS, includeErrorInReport: true },
+    );
+    assert.deepEqual(changedParts(before, await digestData(h())), [], 'data changed');
+    assert.ok((tally.get('200') ?? 0) > 0, JSON.stringify([...tally]));
+  });
+
+  test(`Range fuzz: ${RANGE_RUNS} plays of a real recording per database — bytes, Content-Range and 416 as RFC 9110 says; the audit log gains exactly one entry per playback session, whatever the ranges, nothing else changes`, async () => {
     const upload = await send(h(), 'app', 'PUT', '/api/v1/calls/call-u4/recording', {
       body: WAV,
       headers: { 'content-type': 'audio/wav' },
@@ -651,12 +786,15 @@ describeHttp('hostile input', (h) => {
           assert.equal(response.headers['content-length'], String(end - start + 1), what);
           if (expected.status === 206)
             assert.equal(response.headers['content-range'], `bytes ${start}-${end}/${size}`, what);
+          // Any bytes served count, from byte 0 or not; the clock stands still, so each
+          // (user, play or download) is one playback session, audited at its first read.
           const downloaded = download === '1' || download === 'true';
-          if (start === 0)
-            expectedAudit.push([
-              downloaded ? 'recording.downloaded' : 'recording.played',
-              `user:${actor}`,
-            ]);
+          const entry: [string, string] = [
+            downloaded ? 'recording.downloaded' : 'recording.played',
+            `user:${actor}`,
+          ];
+          if (!expectedAudit.some(([type, who]) => type === entry[0] && who === entry[1]))
+            expectedAudit.push(entry);
         },
       ),
       { numRuns: RANGE_RUNS, includeErrorInReport: true },
@@ -675,8 +813,191 @@ describeHttp('hostile input', (h) => {
         ? []
         : [
             `audit_log (${before.audit_log!.rows} → ${before.audit_log!.rows + expectedAudit.length} rows)`,
+            `playback_sessions (${before.playback_sessions!.rows} → ${before.playback_sessions!.rows + expectedAudit.length} rows)`,
           ],
     );
+  });
+
+  test(`scope probing: ${PROBE_RUNS} viewAs, callId and ranged-read requests per database by users of every scope — no 5xx, no call outside the asker's own scope, no data change but one audit entry per playback session`, async () => {
+    // u7 may administer permissions (telephonySettings.modify = any) but is no account
+    // administrator; u2 heads Sales (department), u1 sees any call, the rest are Managers.
+    await grant(
+      h(),
+      { 'telephonySettings.modify': 'any' },
+      ['user:u7'],
+      [assign('head-of-department', 'user:u2'), assign('chief-executive', 'user:u1')],
+    );
+    for (const callId of ['call-u4', 'call-u6', 'call-u10', 'call-u2', 'call-none']) {
+      const stored = await send(h(), 'app', 'PUT', `/api/v1/calls/${callId}/recording`, {
+        body: WAV,
+        headers: { 'content-type': 'audio/wav' },
+      });
+      assert.equal(stored.statusCode, 204, stored.body);
+    }
+    const { db } = h().store;
+    const { policy } = await h().services.policies.get(db, 'acme', h().clock.now);
+    const calls = await db
+      .selectFrom('calls')
+      .select(['id', 'user_id'])
+      .where('account_id', '=', 'acme')
+      .execute();
+    const owners = new Map(calls.map((c) => [c.id, c.user_id]));
+    const reaches = (user: string, permission: 'callStats.view' | 'recording.listen', id: string) =>
+      owners.has(id) &&
+      decide(policy, { userId: user, permission, targetUserId: owners.get(id)! }).allowed;
+    const userIds = COMPANY.users.map((u) => u.id);
+    const callIds = [...owners.keys()];
+    const PROBERS = ['u0', 'u1', 'u2', 'u4', 'u7', 'u9', 'u10', 'app'] as const;
+    const userOfActor = (actor: string) => (actor === 'app' ? 'u0' : actor);
+
+    const before = await digestData(h());
+    const sessionsBefore = new Set(
+      (await db.selectFrom('playback_sessions').selectAll().execute()).map(
+        (r) => `${r.user_id} ${r.call_id} ${r.kind}`,
+      ),
+    );
+    const mark = (await listAudit(db, 'acme', 1))[0]!.id;
+    const served = new Set<string>();
+    const probeText = fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...userIds, ...callIds) },
+      { weight: 1, arbitrary: hostileText },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...PROBERS),
+        fc.constantFrom('list', 'stats', 'check', 'details', 'play', 'url'),
+        probeText,
+        probeText,
+        fc.constantFrom(...PERMISSION_KEYS),
+        fc.option(
+          fc.oneof(
+            fc.constantFrom(...RANGE_HEADERS),
+            fc.nat(20_000).map((n) => `bytes=${n}-`),
+            fc.nat(20_000).map((n) => `bytes=-${n}`),
+          ),
+          { freq: 4 },
+        ),
+        fc.boolean(),
+        async (actor, shape, subject, target, permission, range, download) => {
+          const asker = userOfActor(actor);
+          const admin = asker === 'u0';
+          let response;
+          switch (shape) {
+            case 'list':
+            case 'stats':
+              response = await send(
+                h(),
+                actor,
+                'GET',
+                `/api/v1/calls${shape === 'stats' ? '/stats?groupBy=user&' : '?limit=500&'}${queryOf({ viewAs: wellFormed(subject) }).slice(1)}`,
+                { headers: {} },
+              );
+              if (response.statusCode === 200 && subject !== asker)
+                assert.ok(
+                  admin,
+                  `${actor} saw through ${subject}'s eyes: ${response.body.slice(0, 200)}`,
+                );
+              break;
+            case 'check':
+              response = await send(h(), actor, 'POST', '/api/v1/permissions/check', {
+                body: { userId: subject, permission, callId: target },
+                headers: {},
+              });
+              if (response.statusCode === 200)
+                assert.ok(
+                  reaches(asker, 'callStats.view', target),
+                  `${actor} learned of ${target}: ${response.body}`,
+                );
+              break;
+            case 'details':
+              response = await send(
+                h(),
+                actor,
+                'GET',
+                `/api/v1/calls/${encodeURIComponent(wellFormed(subject))}`,
+                { headers: {} },
+              );
+              if (response.statusCode === 200)
+                assert.ok(reaches(asker, 'callStats.view', subject), `${actor} read ${subject}`);
+              break;
+            case 'play':
+            case 'url': {
+              const path = `/api/v1/calls/${encodeURIComponent(wellFormed(subject))}/recording`;
+              response =
+                shape === 'play'
+                  ? await send(h(), actor, 'GET', `${path}${download ? '?download=1' : ''}`, {
+                      headers: range === null ? {} : { range },
+                    })
+                  : await send(h(), actor, 'POST', `${path}/url`, { headers: {} });
+              if (response.statusCode < 300) {
+                assert.ok(
+                  reaches(asker, 'recording.listen', subject),
+                  `${actor} got ${subject}'s recording`,
+                );
+                if (shape === 'play')
+                  served.add(`${asker} ${subject} ${download ? 'downloaded' : 'played'}`);
+              }
+              break;
+            }
+          }
+          const what = `${actor} ${shape} ${JSON.stringify([subject, target, permission, range, download])} → ${response.statusCode} ${response.body.slice(0, 200)}`;
+          assert.ok(response.statusCode < 500, what);
+          if (response.statusCode >= 400) {
+            assertCatalogueError(response, 'GET', what);
+            if (
+              shape === 'check' &&
+              response.statusCode !== 400 &&
+              !reaches(asker, 'callStats.view', target) &&
+              (subject === asker || mayAdministerPermissions(policy, asker))
+            )
+              assert.equal(response.statusCode, 404, what);
+          }
+          // Any call named in an answer is one the asker sees, or text the request itself
+          // sent echoed back (a check about user "call-u3" names that unknown user): an echo
+          // tells nothing. Whether a 200 reveals the call asked about is asserted above.
+          const audio = String(response.headers['content-type'] ?? '').startsWith('audio/');
+          if (!audio)
+            for (const id of response.body.match(/call-[A-Za-z0-9]+/g) ?? [])
+              assert.ok(
+                reaches(asker, 'callStats.view', id) || subject.includes(id) || target.includes(id),
+                `${what}: ${id} is out of scope`,
+              );
+          if (shape === 'stats' && response.statusCode === 200) {
+            const stats = json<{ totals: { count: number }; groups: { key: string | null }[] }>(
+              response,
+            );
+            const visible = callIds.filter((id) => reaches(asker, 'callStats.view', id));
+            assert.ok(stats.totals.count <= visible.length, what);
+            for (const group of stats.groups)
+              assert.ok(
+                visible.some((id) => owners.get(id) === group.key),
+                `${what}: group ${group.key}`,
+              );
+          }
+        },
+      ),
+      { numRuns: PROBE_RUNS, includeErrorInReport: true },
+    );
+    const added = (await listAudit(db, 'acme', PROBE_RUNS + 10)).filter((e) => e.id > mark);
+    const audited = added.map(
+      (e) => `${e.actor.replace(/^user:/, '')} ${e.subject} ${e.type.replace(/^recording\./, '')}`,
+    );
+    const expected = [...served].filter((key) => !sessionsBefore.has(key));
+    assert.deepEqual(
+      [...audited].sort(),
+      expected.sort(),
+      'one audit entry per new playback session, nothing else',
+    );
+    assert.deepEqual(
+      changedParts(before, await digestData(h())),
+      expected.length === 0
+        ? []
+        : [
+            `audit_log (${before.audit_log!.rows} → ${before.audit_log!.rows + expected.length} rows)`,
+            `playback_sessions (${before.playback_sessions!.rows} → ${before.playback_sessions!.rows + expected.length} rows)`,
+          ],
+    );
+    await grant(h(), null);
   });
 
   test(`valid top-ups: ${TOP_UP_RUNS} random amounts per database — exactly that many ledger entries and audit events, the balance moves by their sum, nothing else changes`, async () => {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/api/app.js';
+import { createServices } from '../src/api/services.js';
 import { DEFAULT_RECORDINGS_FOLDER, type FolderAccessEntry } from '../src/engine/policy.js';
 import type { Role } from '../src/engine/roles.js';
 import { bumpVersions } from '../src/store/accounts.js';
@@ -15,7 +17,7 @@ import { importCalls } from '../src/telephony/calls.js';
 import { generateDemoWav, seedDemoRecordings } from '../src/telephony/demo-audio.js';
 import { seedDemo } from '../src/telephony/demo.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
-import { sniffAudioFormat } from '../src/telephony/recordings.js';
+import { PLAYBACK_SESSION_MS, sniffAudioFormat } from '../src/telephony/recordings.js';
 import { mintToken } from '../src/telephony/tokens.js';
 import { role } from './fixtures.js';
 import { type Harness, START, describeHttp, json, seedAccount } from './http.js';
@@ -82,6 +84,29 @@ async function setFolder(h: Harness, entries: readonly FolderAccessEntry[]): Pro
     await replaceRecordingsFolder(trx, 'acme', entries);
     await bumpVersions(trx, 'acme');
   });
+}
+
+/**
+ * Moves the clock past every playback session begun so far, so the next read of each
+ * recording begins one. Tests put the clock back to START when done, so the clock this
+ * moves to only grows, staying past sessions begun by earlier tests.
+ */
+let latest = START;
+function startNewSessions(h: Harness): void {
+  // Whole seconds: signed URLs expire on a second.
+  latest = Math.max(latest, h.clock.now) + PLAYBACK_SESSION_MS + 1000;
+  h.clock.now = latest;
+}
+
+/** Puts the clock back to START, remembering how far it went for startNewSessions. */
+function resetClock(h: Harness): void {
+  latest = Math.max(latest, h.clock.now);
+  h.clock.now = START;
+}
+
+/** The audit entries written since `lastId`, oldest first. */
+async function auditInOrder(h: Harness, lastId: number): Promise<AuditEntry[]> {
+  return (await auditSince(h, lastId)).reverse();
 }
 
 async function auditSince(h: Harness, lastId: number): Promise<AuditEntry[]> {
@@ -227,39 +252,122 @@ describeHttp('recordings', (h) => {
     assert.equal(current.statusCode, 206);
   });
 
-  test('plays and downloads are audited apart; seeking (a range not from 0) is not audited', async () => {
-    let mark = await lastAuditId(h());
-    const played = await h().request('u4', 'GET', recordingUrl('call-u4'));
-    assert.equal(played.statusCode, 200);
-    let events = await auditSince(h(), mark);
-    assert.deepEqual(
-      events.map((e) => [e.type, e.actor, e.subject]),
-      [['recording.played', 'user:u4', 'call-u4']],
-    );
+  test('plays and downloads are audited apart, once per playback session whatever the ranges: bytes=1- and bytes=-N included (issue 10.3)', async () => {
+    try {
+      startNewSessions(h());
+      let mark = await lastAuditId(h());
+      const whole = AUDIO['call-u4'];
+      const get = (as: string, range?: string, download = false) =>
+        h().request(
+          as,
+          'GET',
+          recordingUrl('call-u4') + (download ? '?download=1' : ''),
+          undefined,
+          range === undefined ? {} : { range },
+        );
+      // A whole file taken in two ranges, neither from byte 0, is still a play.
+      const tail = await get('u4', 'bytes=1-');
+      assert.equal(tail.statusCode, 206);
+      const last = await get('u4', `bytes=-${whole.length}`);
+      assert.equal(last.statusCode, 206);
+      assert.ok(last.rawPayload.equals(whole), 'bytes=-N served the whole recording');
+      assert.equal((await get('u4')).statusCode, 200);
+      assert.equal((await get('u4', 'bytes=0-99')).statusCode, 206);
+      const downloaded = await get('u4', 'bytes=-10', true);
+      assert.equal(downloaded.statusCode, 206);
+      assert.equal(
+        downloaded.headers['content-disposition'],
+        'attachment; filename="recording-call-u4.wav"',
+      );
+      assert.equal((await get('u4', undefined, true)).statusCode, 200);
+      assert.equal((await get('u0', 'bytes=5-')).statusCode, 206);
+      let events = await auditInOrder(h(), mark);
+      assert.deepEqual(
+        events.map((e) => [e.type, e.actor, e.subject]),
+        [
+          ['recording.played', 'user:u4', 'call-u4'],
+          ['recording.downloaded', 'user:u4', 'call-u4'],
+          ['recording.played', 'user:u0', 'call-u4'],
+        ],
+      );
 
-    mark = await lastAuditId(h());
-    const downloaded = await h().request('u4', 'GET', recordingUrl('call-u4') + '?download=1');
-    assert.equal(downloaded.statusCode, 200);
-    assert.equal(
-      downloaded.headers['content-disposition'],
-      'attachment; filename="recording-call-u4.wav"',
-    );
-    assert.ok(downloaded.rawPayload.equals(AUDIO['call-u4']));
-    events = await auditSince(h(), mark);
-    assert.deepEqual(
-      events.map((e) => e.type),
-      ['recording.downloaded'],
-    );
+      // A refused read serves nothing and audits nothing, even in a new window.
+      startNewSessions(h());
+      mark = await lastAuditId(h());
+      assert.equal((await get('u4', `bytes=${whole.length}-`)).statusCode, 416);
+      assert.equal((await get('u10', 'bytes=1-')).statusCode, 404);
+      assert.deepEqual(await auditInOrder(h(), mark), []);
+      // The session ends with its window: the next read begins another.
+      assert.equal((await get('u4', 'bytes=-1')).statusCode, 206);
+      h().clock.now += PLAYBACK_SESSION_MS - 1;
+      assert.equal((await get('u4', 'bytes=2-3')).statusCode, 206);
+      h().clock.now += 1;
+      assert.equal((await get('u4', 'bytes=2-3')).statusCode, 206);
+      events = await auditInOrder(h(), mark);
+      assert.deepEqual(
+        events.map((e) => [e.type, e.actor]),
+        [
+          ['recording.played', 'user:u4'],
+          ['recording.played', 'user:u4'],
+        ],
+      );
 
-    mark = await lastAuditId(h());
-    await h().request('u4', 'GET', recordingUrl('call-u4'), undefined, { range: 'bytes=0-99' });
-    await h().request('u4', 'GET', recordingUrl('call-u4'), undefined, { range: 'bytes=100-' });
-    await h().request('u4', 'GET', recordingUrl('call-u4'), undefined, { range: 'bytes=-100' });
-    events = await auditSince(h(), mark);
-    assert.deepEqual(
-      events.map((e) => e.type),
-      ['recording.played'],
+      // A replaced recording is another recording: its first read begins a session.
+      mark = await lastAuditId(h());
+      const play6 = () =>
+        h().request('u6', 'GET', recordingUrl('call-u6'), undefined, { range: 'bytes=10-' });
+      assert.equal((await play6()).statusCode, 206);
+      const replacement = generateDemoWav(40);
+      assert.equal((await upload(h(), 'call-u6', replacement)).statusCode, 204);
+      AUDIO['call-u6'] = replacement;
+      assert.equal((await play6()).statusCode, 206);
+      assert.equal((await play6()).statusCode, 206);
+      assert.deepEqual(
+        (await auditInOrder(h(), mark)).map((e) => [e.type, e.actor]),
+        [
+          ['recording.played', 'user:u6'],
+          ['recording.uploaded', 'user:u0'],
+          ['recording.played', 'user:u6'],
+        ],
+      );
+    } finally {
+      resetClock(h());
+    }
+  });
+
+  test('a playback session is claimed in the database: reads racing on two servers audit it once (issue 10.3)', async () => {
+    // A second server over the same database: its own policy cache, token cache and limits.
+    const other = await buildApp(
+      createServices(h().store, {
+        operatorToken: 'another-operator-token',
+        dataDir: h().services.config.dataDir,
+        secretKey: Buffer.alloc(32, 7),
+        maxRecordingBytes: h().services.config.maxRecordingBytes,
+        now: () => h().clock.now,
+      }),
     );
+    try {
+      startNewSessions(h());
+      const mark = await lastAuditId(h());
+      const size = AUDIO['call-u4'].length;
+      const reads = Array.from({ length: 12 }, (_, i) => {
+        const app = i % 2 === 0 ? h().app : other;
+        const start = 1 + ((i * 97) % (size - 1));
+        return app.inject({
+          method: 'GET',
+          url: recordingUrl('call-u4'),
+          headers: { authorization: `Bearer ${h().tokens.u4!}`, range: `bytes=${start}-` },
+        });
+      });
+      for (const response of await Promise.all(reads)) assert.equal(response.statusCode, 206);
+      assert.deepEqual(
+        (await auditInOrder(h(), mark)).map((e) => [e.type, e.actor]),
+        [['recording.played', 'user:u4']],
+      );
+    } finally {
+      resetClock(h());
+      await other.close();
+    }
   });
 
   test('a head of department plays the calls of their sub-departments, not those of others', async () => {
@@ -333,6 +441,7 @@ describeHttp('recordings', (h) => {
   });
 
   test('a signed URL plays for its user only, until it expires, and refuses any change to it', async () => {
+    startNewSessions(h());
     const issued = await h().request('u4', 'POST', recordingUrl('call-u4', '/url'));
     assert.equal(issued.statusCode, 200);
     const { url, expiresAt } = json<{ url: string; expiresAt: string }>(issued);
@@ -342,20 +451,19 @@ describeHttp('recordings', (h) => {
       h().clock.now + h().services.config.signedUrlTtlSeconds * 1000,
     );
 
+    // Following the URL is a play like any other: its first read begins a session, whatever
+    // the range; the reads after it within the session are not audited again.
     const mark = await lastAuditId(h());
+    const ranged = await h().request(null, 'GET', url, undefined, { range: 'bytes=10-19' });
+    assert.equal(ranged.statusCode, 206);
+    assert.equal(ranged.headers['content-range'], `bytes 10-19/${AUDIO['call-u4'].length}`);
     const played = await h().request(null, 'GET', url);
     assert.equal(played.statusCode, 200, played.body);
     assert.ok(played.rawPayload.equals(AUDIO['call-u4']));
-    const ranged = await h().request(null, 'GET', url, undefined, { range: 'bytes=0-9' });
-    assert.equal(ranged.statusCode, 206);
-    assert.equal(ranged.headers['content-range'], `bytes 0-9/${AUDIO['call-u4'].length}`);
     const events = await auditSince(h(), mark);
     assert.deepEqual(
       events.map((e) => [e.type, e.actor, e.detail]),
-      [
-        ['recording.played', 'user:u4', { via: 'signedUrl', appId: null }],
-        ['recording.played', 'user:u4', { via: 'signedUrl', appId: null }],
-      ],
+      [['recording.played', 'user:u4', { via: 'signedUrl', appId: null }]],
     );
 
     const parsed = new URL(url, 'http://x');
@@ -398,7 +506,7 @@ describeHttp('recordings', (h) => {
       assert.equal(expired.statusCode, 401);
       assert.match(errorOf(expired).message, /expired/);
     } finally {
-      h().clock.now = START;
+      resetClock(h());
     }
   });
 
@@ -644,6 +752,96 @@ describeHttp('recordings', (h) => {
       await h().request('u0', 'GET', recordingUrl('call-u9', '/meta')),
     );
     assert.deepEqual([meta.contentType, meta.sha256], ['audio/wav', sha256(small)]);
+  });
+
+  test('replacing a recording deletes it: the user behind an ingest token needs recording.delete reaching the owner; a first upload needs calls.write only (issue 10.2)', async () => {
+    const { db } = h().store;
+    await db.transaction().execute((trx) =>
+      importCalls(
+        trx,
+        'acme',
+        ['u6', 'u4'].map((userId, i) => ({
+          where: `[${i}]`,
+          record: {
+            id: `call-replace-${userId}`,
+            userId,
+            direction: 'inbound',
+            phoneNumber: '+14155550101',
+            startedAt: new Date(START).toISOString(),
+            durationSec: 5,
+            status: 'answered',
+          },
+        })),
+        'operator',
+        START,
+      ),
+    );
+    // The ingest application, acting for u4 (a Manager: recording.delete none, and
+    // callStats.view own, so call-replace-u6 is not even visible to u4).
+    const forU4 = await db
+      .transaction()
+      .execute(
+        async (trx) =>
+          (await mintToken(trx, 'acme', { userId: 'u4', appId: 'pbx-app' }, 'operator', START))
+            .token,
+      );
+    const first = generateDemoWav(70);
+    const second = generateDemoWav(71);
+    const heard = async (callId: string) =>
+      sha256((await h().request('u0', 'GET', recordingUrl(callId))).rawPayload);
+
+    for (const callId of ['call-replace-u6', 'call-replace-u4']) {
+      const added = await upload(h(), callId, first, 'audio/wav', forU4);
+      assert.equal(added.statusCode, 204, `first upload of ${callId}: ${added.body}`);
+    }
+    const files = filesUnder(recordingsDir(h()));
+    const mark = await lastAuditId(h());
+    for (const [callId, requiredLevel] of [
+      ['call-replace-u6', 'any'],
+      ['call-replace-u4', 'own'],
+    ] as const) {
+      const replaced = await upload(h(), callId, second, 'audio/wav', forU4);
+      assert.equal(replaced.statusCode, 403, `${callId}: ${replaced.body}`);
+      assert.deepEqual(
+        { ...errorOf(replaced), message: undefined },
+        {
+          code: 'permission_denied',
+          message: undefined,
+          permission: 'recording.delete',
+          requiredLevel,
+        },
+      );
+      assert.equal(await heard(callId), sha256(first), `${callId} kept its recording`);
+    }
+    assert.deepEqual(
+      (await auditSince(h(), mark)).filter((e) => e.type !== 'recording.played'),
+      [],
+      'a refused replacement writes nothing (the checks above played the recordings)',
+    );
+    assert.deepEqual(filesUnder(recordingsDir(h())), files, 'and leaves no file');
+
+    // recording.delete = own: u4 may now replace the recording of their own call only.
+    const deleter = role('deleter', { 'recording.delete': 'own' });
+    await withPermissions(
+      h(),
+      { roles: [deleter], assignments: [{ roleId: 'deleter', accessCode: 'user:u4' }] },
+      async () => {
+        const own = await upload(h(), 'call-replace-u4', second, 'audio/wav', forU4);
+        assert.equal(own.statusCode, 204, own.body);
+        assert.equal(await heard('call-replace-u4'), sha256(second));
+        const other = await upload(h(), 'call-replace-u6', second, 'audio/wav', forU4);
+        assert.equal(other.statusCode, 403, other.body);
+        assert.equal(await heard('call-replace-u6'), sha256(first));
+      },
+    );
+    // The administrator's application replaces any recording; the audit entry keeps the one replaced.
+    const byAdmin = await upload(h(), 'call-replace-u6', second, 'audio/wav');
+    assert.equal(byAdmin.statusCode, 204, byAdmin.body);
+    const entry = (await auditSince(h(), mark)).find(
+      (e) => e.type === 'recording.uploaded' && e.subject === 'call-replace-u6',
+    );
+    assert.equal((entry?.before as { sha256?: string } | null)?.sha256, sha256(first));
+    assert.equal(await heard('call-replace-u6'), sha256(second));
   });
 
   test("accounts are apart: another account's application cannot reach acme's calls", async () => {

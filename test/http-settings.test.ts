@@ -509,6 +509,56 @@ describeHttp('account telephony settings', (h) => {
     assert.equal(await listenAllowed(h(), 'u4', 'u4'), true);
   });
 
+  test('the recordings folder falls under SPEC §8: a non-administrator editor may narrow it, never open it to anyone it shuts out, themselves included (issue 10.4)', async () => {
+    const url = '/api/v1/settings/recordings-folder';
+    // u4: a Manager (recording.listen own) who may also administer permissions.
+    await grant(h(), { 'telephonySettings.modify': 'any' }, ['user:u4']);
+    const save = async (as: string, entries: { accessCode: string; access: string }[]) => {
+      const { version } = await readSection(h(), 'recordings-folder');
+      return h().request(as, 'PUT', url, { entries }, ifMatch(version));
+    };
+    const shut = [
+      { accessCode: 'everyone', access: 'read' },
+      { accessCode: 'user:u4', access: 'none' },
+      { accessCode: 'department:4', access: 'none' },
+    ];
+    assert.equal((await save('u0', shut)).statusCode, 200);
+    assert.equal(await listenAllowed(h(), 'u4', 'u4'), false);
+    assert.equal(await listenAllowed(h(), 'u6', 'u6'), false);
+
+    for (const [entries, gained] of [
+      [[shut[0]!, shut[2]!], ['u4']],
+      [
+        [shut[0]!, shut[1]!],
+        ['u11', 'u5', 'u6'],
+      ],
+      [[{ accessCode: 'user:u4', access: 'read' }], ['u4']],
+    ] as const) {
+      const response = await save('u4', [...entries]);
+      assert.equal(response.statusCode, 403, `${JSON.stringify(entries)}: ${response.body}`);
+      assert.equal(errorOf(response).code, 'escalation');
+      const { users } = errorOf(response) as unknown as { users: string[] };
+      assert.deepEqual([...users].sort(), gained);
+    }
+    assert.deepEqual((await readSection(h(), 'recordings-folder')).value, { entries: shut });
+    assert.equal(await listenAllowed(h(), 'u4', 'u4'), false, 'still shut out');
+
+    // Narrowing is always allowed; so is a list that opens nothing (an extra read where a none wins).
+    const narrower = [...shut, { accessCode: 'user:u10', access: 'none' }];
+    assert.equal((await save('u4', narrower)).statusCode, 200);
+    assert.equal(await listenAllowed(h(), 'u10', 'u10'), false);
+    const same = [...narrower, { accessCode: 'user:u6', access: 'read' }];
+    const sameResponse = await save('u4', same);
+    assert.equal(sameResponse.statusCode, 200, sameResponse.body);
+    assert.equal(await listenAllowed(h(), 'u6', 'u6'), false);
+
+    // An account administrator may open it again.
+    const restored = await save('u0', [{ accessCode: 'everyone', access: 'read' }]);
+    assert.equal(restored.statusCode, 200, restored.body);
+    assert.equal(await listenAllowed(h(), 'u4', 'u4'), true);
+    await grant(h(), null);
+  });
+
   test('queues name existing users; voice menus name existing queues, users and menus', async () => {
     const queues = '/api/v1/settings/queues';
     const ivr = '/api/v1/settings/ivr';

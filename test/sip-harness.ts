@@ -460,7 +460,7 @@ export async function seedSipCompany(
         value: { premiumRate: 'block', international: { mode: 'listed', countries: ['GB'] } },
       },
       0,
-      'operator',
+      { actor: 'operator', userId: null },
       now,
     );
     await saveSettingsSection(
@@ -468,7 +468,7 @@ export async function seedSipCompany(
       c.accountId,
       { section: 'emergency-numbers', value: { numbers: [c.ownEmergency] } },
       0,
-      'operator',
+      { actor: 'operator', userId: null },
       now,
     );
     await createApp(trx, c.accountId, { id: 'pbx', name: 'PBX', scopes: ['pbx'] }, now);

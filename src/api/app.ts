@@ -34,6 +34,8 @@ import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
 import { userSettingsRoutes } from './routes/user-settings.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { bitrixRoutes } from '../bitrix/routes.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -61,6 +63,8 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   numberRoutes,
   balanceRoutes,
   auditRoutes,
+  webhookRoutes,
+  bitrixRoutes,
 ];
 
 /** JSON bodies are small; recordings have their own limit (ServiceConfig.maxRecordingBytes). */
@@ -74,6 +78,8 @@ export function registeredRoutes(app: App): readonly RouteOptions[] {
 
 export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with this certificate and key (PEM) instead of HTTP. */
+  readonly https?: { readonly cert: Buffer | string; readonly key: Buffer | string };
 }
 
 const NUL_REFUSED = 'text may not contain the NUL character (U+0000)';
@@ -111,6 +117,39 @@ function refuseNulCharacters(app: App): void {
   });
 }
 
+/** Unsafe-method routes that only ask a question and write nothing a replica serves. */
+const QUESTIONS = new Set(['/api/v1/permissions/check']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Read-your-writes across servers (issue 15): before a user's successful write is answered,
+ * the primary's WAL position is kept as that user's last write, so whichever server takes
+ * their next read sends it to the primary until the replica has replayed past the write
+ * (store/read-replica.ts). It runs before the answer is sent, so no read can overtake it.
+ * Operator writes are nobody's own action; the directory they change is guarded by the
+ * policy version instead.
+ * The check route is a question, not a write: it is the hot path and keeps its one query.
+ */
+function recordWritesForReplicaReads(app: App, services: Services): void {
+  app.addHook('onSend', async (request, reply) => {
+    const principal = request.principal;
+    if (
+      principal?.kind !== 'user' ||
+      SAFE_METHODS.has(request.method) ||
+      reply.statusCode >= 400 ||
+      QUESTIONS.has(request.routeOptions.url ?? '')
+    )
+      return;
+    try {
+      await services.reads.recordWrite(principal.identity.accountId, principal.identity.userId);
+    } catch (error) {
+      // The write is committed: answering an error would have it retried. The primary that
+      // just took the write rarely fails the next statement; say so where it is seen.
+      request.log.warn({ err: error }, 'could not record the write for read replicas');
+    }
+  });
+}
+
 /**
  * The service as a Fastify app that does not listen (server.ts does): schema-first routes,
  * one access hook, one error handler. Bodies are validated strictly (no type coercion, no
@@ -118,6 +157,8 @@ function refuseNulCharacters(app: App): void {
  */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<App> {
   const app = Fastify({
+    // An HTTPS server answers requests as an HTTP one does; the app's type stays the same.
+    ...((options.https !== undefined && { https: options.https }) as object),
     logger: options.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,
@@ -159,6 +200,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
   });
+  if (services.reads.replicated) recordWritesForReplicaReads(app, services);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
     isAppPage(request)

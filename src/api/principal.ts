@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { CATALOGUE, type PermissionKey } from '../engine/catalogue.js';
 import { CallgateError } from '../errors.js';
+import type { Reader } from '../store/read-replica.js';
 import type { PolicyState } from '../telephony/policy.js';
 import type { TokenIdentity } from '../telephony/tokens.js';
 
@@ -23,6 +24,18 @@ export function userOf(request: FastifyRequest): UserPrincipal {
   if (principal?.kind !== 'user')
     throw new CallgateError('unauthenticated', 'a user or application token is required');
   return principal;
+}
+
+/**
+ * Who a replica read is for (issue 15): the user whose own writes it must see, and the
+ * policy version their request was decided on, which the replica must hold too.
+ */
+export function readerOf(principal: UserPrincipal): Reader {
+  return {
+    accountId: principal.identity.accountId,
+    userId: principal.identity.userId,
+    policyVersion: principal.state.account.policyVersion,
+  };
 }
 
 /** The 403 of SPEC §10 for an item the actor can see but may not act on. */

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyServerOptions } from 'fastify';
 import { openStore } from '../store/database.js';
+import { type ReadRouter, replicaRouter } from '../store/read-replica.js';
 import { localRecordingStorage } from '../telephony/recording-storage.js';
 import { sweepRecordingStorage } from '../telephony/recordings.js';
 import { parseSecretKey } from '../telephony/secrets.js';
@@ -8,6 +10,13 @@ import { type ServiceConfig, createServices, type Services } from './services.js
 
 export interface ServerOptions {
   readonly db: string;
+  /**
+   * A PostgreSQL hot standby of `db` that serves call lists, details, statistics and the
+   * audit log (CALLGATE_READ_DATABASE_URL, --read-db); none when absent.
+   */
+  readonly readDb?: string;
+  /** The replica's lag beyond which its reads go to the primary (CALLGATE_READ_MAX_LAG_SECONDS). */
+  readonly readMaxLagSeconds?: number;
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
@@ -22,11 +31,13 @@ export interface ServerOptions {
    * absent. A load test on loopback sends everything from one address, so it lifts them.
    */
   readonly rateLimits?: ServiceConfig['rateLimits'];
+  /** Serve HTTPS (Bitrix24 clients require it) with this certificate and key, PEM files. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export interface RunningServer {
   readonly app: App;
-  /** Where it listens, as `http://host:port`. */
+  /** Where it listens, as `http://host:port` (`https://` with TLS). */
   readonly url: string;
   /** Stops listening (in-flight requests finish) and closes the store. */
   close(): Promise<void>;
@@ -36,12 +47,12 @@ export interface RunningServer {
  * Signed URLs carry their signature in the query, and a client may put a token or a
  * password there by mistake: the value of any parameter whose name looks like a secret's is
  * left out of the logs. The names are matched loosely (`access_token`, `apiKey`, `sig`…).
+ * An incoming webhook carries its secret in the path (`/rest/<userNumber>/<secret>/…`).
  */
 export function redactQuery(url: string): string {
-  return url.replace(
-    /([?&][^=&]*(?:sig|token|passw|secret|key|csrf|auth)[^=&]*=)[^&]*/gi,
-    '$1[redacted]',
-  );
+  return url
+    .replace(/^(\/rest\/\d+\/)[^/?]+/, '$1[redacted]')
+    .replace(/([?&][^=&]*(?:sig|token|passw|secret|key|csrf|auth)[^=&]*=)[^&]*/gi, '$1[redacted]');
 }
 
 /** Logs as JSON lines; the secrets a request can carry are never written. */
@@ -70,12 +81,28 @@ const SWEEP_GRACE_SECONDS = 15 * 60;
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const startedAt = Date.now();
   const store = await openStore(options.db);
+  let reads: ReadRouter | undefined;
+  // The app's logger once there is one; before, the first poll's warning goes to stderr.
+  let warn = (message: string): void => void process.stderr.write(`${message}\n`);
+  if (options.readDb !== undefined) {
+    try {
+      // An unreachable replica does not stop the server: its reads go to the primary.
+      reads = await replicaRouter(store, await openStore(options.readDb, { readOnly: true }), {
+        maxLagMs: (options.readMaxLagSeconds ?? 5) * 1000,
+        warn: (message) => warn(message),
+      });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   const key = process.env.CALLGATE_SECRET_KEY;
   const services = createServices(store, {
     operatorToken: process.env.CALLGATE_OPERATOR_TOKEN || undefined,
     dataDir: options.dataDir,
     ...(key ? { secretKey: parseSecretKey(key) } : {}),
     ...(options.rateLimits !== undefined && { rateLimits: options.rateLimits }),
+    ...(reads !== undefined && { reads }),
   });
   const logger =
     options.logs === false
@@ -83,7 +110,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : options.logStream === undefined
         ? LOGGER
         : { ...(LOGGER as object), stream: options.logStream };
-  const app = await buildApp(services, { logger });
+  const app = await buildApp(services, {
+    logger,
+    ...(options.tls !== undefined && {
+      https: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+    }),
+  });
+  warn = (message) => app.log.warn(message);
   // What a crash (a kill, a power cut) left in the recordings folder goes before we listen.
   // Only files untouched for the grace period: on a volume several servers share, a file
   // written moments ago may be another server's upload still on its way to its commit.
@@ -96,6 +129,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await options.prepare?.(services, app);
   const close = async () => {
     await app.close();
+    await services.reads.close();
     await store.close();
   };
   const shutdown = (signal: string) => {
@@ -114,7 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const url =
     typeof address === 'object' && address !== null
-      ? `http://${address.address}:${address.port}`
+      ? `${options.tls === undefined ? 'http' : 'https'}://${address.address}:${address.port}`
       : String(address);
   return { app, url, close };
 }

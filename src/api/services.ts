@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { insertCalls } from '../store/calls.js';
 import type { Store } from '../store/database.js';
+import { type ReadRouter, type ReadRoutingCounters, primaryOnly } from '../store/read-replica.js';
 import type { Dialer } from '../telephony/outbound.js';
 
 export type { Dialer };
@@ -35,6 +36,19 @@ export interface Services {
   readonly config: ServiceConfig;
   /** Places allowed outbound calls; the default records the call as placed. */
   readonly dialer: Dialer;
+  /**
+   * Where the reads a replica may serve go (call lists, details, statistics, the audit
+   * log); without a replica configured, the primary serves them all.
+   */
+  readonly reads: ReadRouter;
+  /**
+   * The read-routing metric: how many of those reads the replica served, and how many went
+   * to the primary because the replica was unreachable (`primaryFallback`), lagged beyond
+   * the bound (`lagged`) or had not yet replayed the reader's own last write or the policy
+   * version their request was decided on (`notYetReplayed`).
+   * Plain monotonic counters until the metrics registry (prom-client) exports them.
+   */
+  readonly readRouting: Readonly<ReadRoutingCounters>;
   /** The clock: epoch milliseconds. Tests pass their own. */
   now(): number;
 }
@@ -73,12 +87,15 @@ export interface ServiceOptions extends Partial<ServiceConfig> {
   readonly secretKey?: Buffer;
   readonly now?: () => number;
   readonly dialer?: Dialer;
+  /** Routes reads to a replica (store/read-replica.ts); all reads are the primary's when absent. */
+  readonly reads?: ReadRouter;
 }
 
 /** Wires the services for one store. */
 export function createServices(store: Store, options: ServiceOptions = {}): Services {
   const dataDir = options.dataDir ?? './data';
   const now = options.now ?? Date.now;
+  const reads = options.reads ?? primaryOnly(store);
   return {
     store,
     policies: new PolicyCache(),
@@ -95,6 +112,8 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       },
     },
     dialer: options.dialer ?? recordingDialer(store, now),
+    reads,
+    readRouting: reads.counters,
     now,
   };
 }

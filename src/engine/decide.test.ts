@@ -7,7 +7,9 @@ import {
   decide,
   effectivePermissions,
   explain,
+  isAccountAdministrator,
   levelOf,
+  mayAdministerPermissions,
   reachableUsers,
   scopeFilter,
 } from './decide.js';
@@ -241,6 +243,35 @@ describe('SPEC §4: account administrators always hold the highest level', () =>
       { rule: 'inactiveUser' },
     ]);
   });
+});
+
+describe('SPEC §4 and §8: "account administrator" and "may administer permissions" are two things', () => {
+  // u7 gets telephonySettings.modify = any through a role; u0 is the directory's administrator.
+  const editor = role('editor', { 'telephonySettings.modify': 'any' });
+  const policy = policyFor({
+    roles: [...DEFAULT_ROLES, editor],
+    assignments: [assign('administrator', 'admins'), assign('editor', 'user:u7')],
+  });
+  const inactive = policyFor({
+    directory: {
+      ...COMPANY,
+      users: COMPANY.users.map((u) => (u.id === 'u0' ? { ...u, active: false } : u)),
+    },
+  });
+  const table: [who: string, p: typeof policy, administrator: boolean, administers: boolean][] = [
+    ['u0, the account administrator', policy, true, true],
+    ['u7, given telephonySettings.modify = any by a role', policy, false, true],
+    ['u4, a Manager', policy, false, false],
+    ['u0 made inactive', inactive, false, false],
+    ['an unknown user', policy, false, false],
+  ];
+  for (const [who, p, administrator, administers] of table) {
+    test(`${who} → account administrator ${administrator}, may administer permissions ${administers}`, () => {
+      const id = who.startsWith('an unknown') ? 'ghost' : who.split(/[ ,]/)[0]!;
+      assert.equal(isAccountAdministrator(p, id), administrator);
+      assert.equal(mayAdministerPermissions(p, id), administers);
+    });
+  }
 });
 
 describe('SPEC §4: scopes decide which owners are reached', () => {

@@ -775,6 +775,32 @@ export function levelOf<K extends PermissionKey>(
 }
 
 /**
+ * SPEC §4: the account administrator — an active user the directory flags as `admin`, who
+ * holds the top level of everything whatever the roles say. Not the same as holding
+ * `telephonySettings.modify` = `any` ({@link mayAdministerPermissions}): a role can give
+ * that to anyone, and it says nothing about whose calls they may see. Rules that widen what
+ * a user sees beyond their own scopes (viewing as another user, legal holds, the
+ * no-escalation exemption) rest on this one.
+ *
+ * @example isAccountAdministrator(policy, 'u0') // true
+ */
+export function isAccountAdministrator(policy: Policy, userId: string): boolean {
+  return policy.users.get(userId)?.isAdministrator === true;
+}
+
+/**
+ * SPEC §8: may administer permissions — edit roles, assignments and the recordings folder,
+ * read others' effective permissions, ask checks about other users: `telephonySettings.modify`
+ * = `any` (account administrators always have it). It grants no view of calls: what such a
+ * user sees stays within their own `callStats.view` scope.
+ *
+ * @example mayAdministerPermissions(policy, 'u7') // true when a role gives u7 telephonySettings.modify = any
+ */
+export function mayAdministerPermissions(policy: Policy, userId: string): boolean {
+  return levelOf(policy, userId, 'telephonySettings.modify') === 'any';
+}
+
+/**
  * How a list query must be narrowed for this actor (STYLE rule 3): the store turns it into
  * a `where` (an owner id, or a join on the department closure from these roots).
  */

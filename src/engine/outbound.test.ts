@@ -357,7 +357,8 @@ describe('the classification cache (issue 11, 6b)', () => {
   test('is bounded, and answers the same after forgetting', () => {
     const policy = policyFor();
     const first = explain(policy, ask('u2', '+14155550101'));
-    for (let i = 0; i < DIALLED_CACHE_SIZE + 10; i++) {
+    assert.ok(policy.outbound.bound >= 256 && policy.outbound.bound <= DIALLED_CACHE_SIZE);
+    for (let i = 0; i < policy.outbound.bound + 10; i++) {
       decide(policy, ask('u2', `+1415556${String(i).padStart(4, '0')}`));
     }
     assert.deepEqual(explain(policy, ask('u2', '+14155550101')), first);

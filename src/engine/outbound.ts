@@ -111,8 +111,20 @@ export interface CompiledLine {
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
-/** How many dialled texts a policy remembers; past it, the oldest are forgotten. */
+/** The most dialled texts a policy remembers; past its bound, the oldest are forgotten. */
 export const DIALLED_CACHE_SIZE = 50_000;
+
+/**
+ * How many dialled texts a policy remembers: room for every number of its phone book twice
+ * over (people dial the numbers they know, and numbers that are no one's), at least 256,
+ * at most {@link DIALLED_CACHE_SIZE}. A 50-person account keeps a few hundred, so a server
+ * holding thousands of small accounts (telephony/policy.ts, PolicyCache) stays small; the
+ * policy's estimated size counts this bound.
+ */
+export function dialledCacheBound(book: PhoneBook): number {
+  const known = book.extensions.size + book.employees.size + book.crmClients.size;
+  return Math.min(DIALLED_CACHE_SIZE, 256 + 2 * known);
+}
 
 /**
  * The outbound half of a compiled policy: the account-wide facts of every number dialled
@@ -131,6 +143,8 @@ export class CompiledOutbound {
   readonly #emergencyByRegion = new Map<string, Map<string, boolean>>();
   readonly #lineCountries = new Map<string, string | undefined>();
 
+  /** How many dialled texts this policy remembers ({@link dialledCacheBound}). */
+  readonly bound: number;
   /** Per user row, the caller-ID line of their settings, or null. */
   readonly callerLines: readonly (string | null)[];
 
@@ -144,6 +158,7 @@ export class CompiledOutbound {
     this.source = source;
     this.#country = country;
     this.#book = book;
+    this.bound = dialledCacheBound(book);
     this.#index = index;
     this.#emergencyList = new Set(source.emergencyNumbers);
     this.#international = new Set(source.destinationPolicy.international.countries);
@@ -171,7 +186,7 @@ export class CompiledOutbound {
     const known = this.#dialled.get(text);
     if (known !== undefined) return known;
     const facts = this.#describe(text);
-    if (this.#dialled.size >= DIALLED_CACHE_SIZE) {
+    if (this.#dialled.size >= this.bound) {
       // Maps iterate in insertion order: the first key is the oldest.
       this.#dialled.delete(this.#dialled.keys().next().value!);
     }
@@ -196,7 +211,7 @@ export class CompiledOutbound {
     let known = byText.get(facts.text);
     if (known === undefined) {
       known = isEmergencyNumberIn(facts.dial.digits, country);
-      if (byText.size >= DIALLED_CACHE_SIZE) byText.clear();
+      if (byText.size >= this.bound) byText.clear();
       byText.set(facts.text, known);
     }
     return known ? country : undefined;
@@ -208,7 +223,7 @@ export class CompiledOutbound {
     if (line !== undefined) return line.country;
     if (this.#lineCountries.has(lineNumber)) return this.#lineCountries.get(lineNumber);
     const country = E164.test(lineNumber) ? regionOfNumber(lineNumber) : undefined;
-    if (this.#lineCountries.size >= DIALLED_CACHE_SIZE) this.#lineCountries.clear();
+    if (this.#lineCountries.size >= this.bound) this.#lineCountries.clear();
     this.#lineCountries.set(lineNumber, country);
     return country;
   }

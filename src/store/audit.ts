@@ -32,6 +32,8 @@ export const AUDIT_EVENT_TYPES = [
   'balance.toppedUp',
   'token.created',
   'token.revoked',
+  'webhook.created',
+  'webhook.revoked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -40,15 +40,20 @@ const pgTypes = {
  * `postgresql://…`; an optional `?schema=name` selects a schema, created if missing) or a
  * file path for the embedded SQLite database (`:memory:` for a throwaway one).
  *
+ * `readOnly` opens a PostgreSQL hot standby (a read replica): nothing is created or
+ * migrated there, since a standby refuses every write; its primary is migrated instead.
+ *
  * @example const store = await openStore(process.env.DATABASE_URL ?? './callgate.db')
  */
 export async function openStore(
   url: string,
-  options: { readonly migrate?: boolean } = {},
+  options: { readonly migrate?: boolean; readonly readOnly?: boolean } = {},
 ): Promise<Store> {
-  const store = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url) : openSqlite(url);
+  const store = /^postgres(ql)?:\/\//.test(url)
+    ? await openPostgres(url, options.readOnly === true)
+    : openSqlite(url);
   // A restore leaves the schema alone until it knows which migration the backup was taken at.
-  if (options.migrate === false) return store;
+  if (options.migrate === false || options.readOnly === true) return store;
   try {
     await migrateStore(store);
   } catch (error) {
@@ -105,7 +110,7 @@ function reusingStatements(database: SQLite.Database): SqliteDatabase {
   };
 }
 
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres(url: string, readOnly: boolean): Promise<Store> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
@@ -128,7 +133,8 @@ async function openPostgres(url: string): Promise<Store> {
   pool.on('error', ignore);
   pool.on('connect', (client) => void client.on('error', ignore));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  if (schema !== null) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  if (schema !== null && !readOnly)
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
 }
 

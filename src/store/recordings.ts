@@ -196,3 +196,55 @@ async function setRecordingRef(
     .where('id', '=', callId)
     .execute();
 }
+
+/** A playback session: who reads which call's recording, played or downloaded. */
+export interface PlaybackSession {
+  readonly userId: string;
+  readonly callId: string;
+  readonly kind: 'played' | 'downloaded';
+  /** The recording read: a replaced recording starts a new session. */
+  readonly recordingSha256: string;
+}
+
+/**
+ * Claims the audit of a playback session: true when this read begins one — the user has no
+ * session of this kind on this call, or theirs began at or before `staleBefore`, or was of
+ * a recording since replaced. One statement (an upsert whose update is conditional), so of
+ * two reads racing on two servers exactly one claims it. Run inside the transaction that
+ * writes the audit entry, so a failed append leaves the session unclaimed.
+ */
+export async function claimPlaybackSession(
+  db: Executor,
+  accountId: string,
+  session: PlaybackSession,
+  now: number,
+  staleBefore: number,
+): Promise<boolean> {
+  const claimed = await db
+    .insertInto('playback_sessions')
+    .values({
+      account_id: accountId,
+      user_id: session.userId,
+      call_id: session.callId,
+      kind: session.kind,
+      recording_sha256: session.recordingSha256,
+      started_at: now,
+    })
+    .onConflict((conflict) =>
+      conflict
+        .columns(['account_id', 'user_id', 'call_id', 'kind'])
+        .doUpdateSet((eb) => ({
+          recording_sha256: eb.ref('excluded.recording_sha256'),
+          started_at: eb.ref('excluded.started_at'),
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('playback_sessions.started_at', '<=', staleBefore),
+            eb('playback_sessions.recording_sha256', '<>', eb.ref('excluded.recording_sha256')),
+          ]),
+        ),
+    )
+    .returning('call_id')
+    .executeTakeFirst();
+  return claimed !== undefined;
+}

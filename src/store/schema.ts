@@ -31,6 +31,7 @@ export interface Database {
   apps: AppsTable;
   tokens: TokensTable;
   recordings: RecordingsTable;
+  playback_sessions: PlaybackSessionsTable;
   user_telephony_settings: UserTelephonySettingsTable;
   settings: SettingsTable;
   number_inventory: NumberInventoryTable;
@@ -38,6 +39,9 @@ export interface Database {
   balance_ledger: BalanceLedgerTable;
   user_credentials: UserCredentialsTable;
   sessions: SessionsTable;
+  write_positions: WritePositionsTable;
+  user_numbers: UserNumbersTable;
+  webhooks: WebhooksTable;
 }
 
 export interface AccountsTable {
@@ -51,6 +55,8 @@ export interface AccountsTable {
   policy_version: number;
   assignments_version: number;
   directory_version: number;
+  /** The last call number (`calls.seq`) given out. */
+  call_seq: Generated<number>;
 }
 
 export interface UsersTable {
@@ -198,6 +204,8 @@ export interface CallsTable {
   crm_type: string | null;
   crm_id: string | null;
   recording_ref: string | null;
+  /** The call's number in its account, increasing as calls are recorded (Bitrix24's ID). */
+  seq: number | null;
 }
 
 export interface AuditLogTable {
@@ -241,6 +249,17 @@ export interface TokensTable {
   expires_at: number | null;
   revoked_at: number | null;
   label: string | null;
+}
+
+/** One audited playback session per (user, call, kind): see migration 2026-12-06-1. */
+export interface PlaybackSessionsTable {
+  account_id: string;
+  user_id: string;
+  call_id: string;
+  /** `played` or `downloaded`: the two are audited apart (SPEC §11). */
+  kind: string;
+  recording_sha256: string;
+  started_at: number;
 }
 
 export interface RecordingsTable {
@@ -325,6 +344,34 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+}
+
+/** Each user's last write on the primary, for read replicas (store/read-replica.ts). */
+export interface WritePositionsTable {
+  account_id: string;
+  user_id: string;
+  /** The primary's WAL insert position after the write, in bytes. */
+  lsn: number;
+}
+
+/** A user's stable numeric id (SPEC §12); rows outlive the user, so no number is reused. */
+export interface UserNumbersTable {
+  account_id: string;
+  user_id: string;
+  number: number;
+}
+
+/** An incoming webhook (SPEC §12): acts as its user; only a hash of its secret is kept. */
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  /** JSON array of Bitrix24 scopes. */
+  scopes: string;
+  secret_hash: string;
+  created_at: number;
+  created_by: string;
+  revoked_at: number | null;
 }
 
 export type CallRow = Selectable<CallsTable>;

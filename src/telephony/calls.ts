@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Id } from '../directory/schema.js';
+import { isAccountAdministrator } from '../engine/decide.js';
 import { type CountryCode, normalizePhoneNumber } from '../engine/phone-number.js';
+import type { Policy } from '../engine/policy.js';
 import { isIsoInstant } from '../engine/roles.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
@@ -246,4 +248,25 @@ function checkCallRecord(
     crm: input.crm ?? null,
     recordingRef: null,
   };
+}
+
+/**
+ * Whose eyes a call list or its statistics are seen through: the asker's own, or with
+ * `viewAs` another user's. Seeing as someone else must never show more than the asker's
+ * own `callStats.view` scope, so only account administrators may (their scope is `any`, so
+ * the other user's scope is always within it). Holding `telephonySettings.modify` = `any`
+ * is not enough: a role can give that to a user whose own scope is `own`.
+ *
+ * @example resolveViewer(policy, 'u0', 'u4') // 'u4'; resolveViewer(policy, 'u7', 'u0') throws permission_denied
+ */
+export function resolveViewer(policy: Policy, askerId: string, viewAs: string | undefined): string {
+  if (viewAs === undefined || viewAs === askerId) return askerId;
+  if (!isAccountAdministrator(policy, askerId)) {
+    throw new CallgateError(
+      'permission_denied',
+      "only account administrators may see calls as another user: it would show calls outside the asker's own callStats.view scope",
+    );
+  }
+  if (!policy.users.has(viewAs)) throw new CallgateError('not_found', `user ${viewAs} not found`);
+  return viewAs;
 }

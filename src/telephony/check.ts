@@ -5,7 +5,13 @@ import {
   isPermissionKey,
   isScopedPermission,
 } from '../engine/catalogue.js';
-import { type Explanation, type Question, explain } from '../engine/decide.js';
+import {
+  type Explanation,
+  type Question,
+  decide,
+  explain,
+  mayAdministerPermissions,
+} from '../engine/decide.js';
 import type { Policy } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
@@ -155,4 +161,46 @@ function toQuestion(request: CheckRequest): Question {
     ...(request.phoneNumber !== undefined && { phoneNumber: request.phoneNumber }),
     ...(request.line !== undefined && { line: request.line }),
   };
+}
+
+/**
+ * The check route's use case (API.md "Check"): `askerId` asks `request` about
+ * `request.userId`. Asking about another user needs "may administer permissions"
+ * (telephonySettings.modify = any, SPEC §8) — which tells how roles combine, not what calls
+ * exist. So a check naming a call answers 404 unless the asker's own `callStats.view` reaches
+ * it, whoever the check is about and whatever the asker administers (SPEC §10): otherwise
+ * the answer's detail would name the owner of any call id.
+ *
+ * @example await checkForAsker(db, 'acme', policy, 'u7', { userId: 'u0', permission: 'recording.listen', callId: 'call-u6' }) // not_found unless u7 sees call-u6
+ */
+export async function checkForAsker(
+  db: Executor,
+  accountId: string,
+  policy: Policy,
+  askerId: string,
+  request: CheckRequest,
+): Promise<CheckAnswer> {
+  if (request.userId !== askerId && !mayAdministerPermissions(policy, askerId)) {
+    throw new CallgateError(
+      'permission_denied',
+      'checking another user needs telephonySettings.modify',
+      { permission: 'telephonySettings.modify', requiredLevel: 'any' },
+    );
+  }
+  if (request.callId !== undefined) {
+    const owner = (await findCallOwners(db, accountId, [request.callId])).get(request.callId);
+    const seen =
+      owner !== undefined &&
+      decide(policy, { userId: askerId, permission: 'callStats.view', targetUserId: owner })
+        .allowed;
+    if (!seen) throw new CallgateError('not_found', `call ${request.callId} not found`);
+  }
+  if (
+    request.targetUserId !== undefined &&
+    isScopedPermission(request.permission) &&
+    !policy.users.has(request.targetUserId)
+  ) {
+    throw new CallgateError('not_found', `user ${request.targetUserId} not found`);
+  }
+  return checkOne(db, accountId, policy, request);
 }

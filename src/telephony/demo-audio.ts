@@ -163,6 +163,7 @@ export async function seedDemoRecordings(options: DemoRecordingOptions): Promise
       maxBytes: wav.length,
       actor: 'system',
       appId: null,
+      replacingAs: null,
       now,
     });
     added++;

@@ -5,6 +5,7 @@ import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 import { loadDirectory, replaceDirectory } from '../store/directory.js';
 import { loadAssignments, replaceAssignments } from '../store/permissions.js';
+import { assignUserNumbers } from '../store/user-numbers.js';
 import { requireAccount } from './accounts.js';
 
 export interface DirectoryCounts {
@@ -33,6 +34,8 @@ export function countDirectory(directory: Directory): DirectoryCounts {
  * Replaces an account's directory with a document, after checking all of it (ValidationError
  * names every failing item). Run inside a transaction: nothing is written unless all is.
  *
+ * Users new to the account get their user number (SPEC §12), kept for good.
+ *
  * The first directory brings the root department, and with it the default Manager
  * assignment (SPEC §2) — unless the assignments were already edited.
  */
@@ -47,6 +50,12 @@ export async function importDirectory(
   const directory = parseDirectory(document, account);
   const before = countDirectory(await loadDirectory(db, accountId));
   await replaceDirectory(db, accountId, directory);
+  // Users who appear for the first time get their stable number (SPEC §12) with them.
+  await assignUserNumbers(
+    db,
+    accountId,
+    directory.users.map((u) => u.id),
+  );
   const root = directory.departments.find((d) => d.parentId === null);
   const isFirstWithRoot = account.assignmentsVersion === 0 && root !== undefined;
   if (isFirstWithRoot) {

@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Readable } from 'node:stream';
 import type { ScopeLevel } from '../engine/catalogue.js';
-import { decide, explain, lowestScopeReaching } from '../engine/decide.js';
+import {
+  type Question,
+  decide,
+  explain,
+  isAccountAdministrator,
+  lowestScopeReaching,
+} from '../engine/decide.js';
 import type { Policy } from '../engine/policy.js';
 import { CallgateError, notFound } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
@@ -9,6 +15,7 @@ import { type CallRecord, findCall } from '../store/calls.js';
 import type { Executor } from '../store/database.js';
 import {
   type Recording,
+  claimPlaybackSession,
   deleteRecording,
   findRecording,
   lockCallForRecording,
@@ -218,14 +225,52 @@ export interface RecordingUpload {
   readonly maxBytes: number;
   readonly actor: Actor;
   readonly appId: string | null;
+  /**
+   * Who would replace a recording the call already has: the user behind the token, with the
+   * policy to decide by. Null (the demo seeding) may only add recordings, never replace.
+   */
+  readonly replacingAs: { readonly policy: Policy; readonly userId: string } | null;
   readonly now: number;
+}
+
+/**
+ * Replacing a recording destroys the one it had, so it is a delete as much as an upload:
+ * the user behind the token needs `recording.delete` reaching the call's owner (SPEC §7),
+ * on top of the application's `calls.write` (SPEC §10: scope and user both). Otherwise
+ * ingest would let any application delete any recording. Refused as 403 naming the
+ * permission, not 404: whoever holds calls.write can already learn that a call id exists
+ * (ingesting it again answers 409), so hiding it here would hide nothing.
+ */
+function requireMayReplace(upload: RecordingUpload, call: CallRecord): void {
+  const as = upload.replacingAs;
+  if (as === null) {
+    throw new CallgateError(
+      'conflict',
+      `call ${call.id} already has a recording; delete it first to store another`,
+    );
+  }
+  const question: Question = {
+    userId: as.userId,
+    permission: 'recording.delete',
+    targetUserId: call.userId,
+  };
+  if (decide(as.policy, question).allowed) return;
+  throw new CallgateError(
+    'permission_denied',
+    `call ${call.id} already has a recording, and replacing it deletes it: recording.delete must reach its owner (${explain(as.policy, question).detail})`,
+    {
+      permission: 'recording.delete',
+      requiredLevel: lowestScopeReaching(as.policy, as.userId, call.userId),
+    },
+  );
 }
 
 /**
  * Stores a call's recording (SPEC §7, API.md `PUT /calls/{id}/recording`): the body is
  * streamed to a temporary file (never held in memory), counted, hashed and sniffed; then one
  * transaction stores the row, points the call at it and moves the file into place. Any
- * failure leaves no file behind. A recording under legal hold is not replaced.
+ * failure leaves no file behind. Replacing a recording needs `recording.delete` reaching the
+ * call's owner (see requireMayReplace); one under legal hold is not replaced at all.
  *
  * Opens its own transactions: the file and the row must succeed or fail together.
  *
@@ -246,8 +291,10 @@ export async function uploadRecording(
   }
   // Checked before reading the body too, so a refused upload is not streamed for nothing;
   // the transaction below checks again.
-  if ((await findCall(db, accountId, callId)) === undefined) throw notFound(`call ${callId}`);
+  const call = await findCall(db, accountId, callId);
+  if (call === undefined) throw notFound(`call ${callId}`);
   const existing = await findRecording(db, accountId, callId);
+  if (existing !== undefined) requireMayReplace(upload, call);
   if (existing?.legalHold) throw legalHoldError(callId, existing);
   if (upload.declaredBytes !== undefined && upload.declaredBytes > upload.maxBytes) {
     throw new CallgateError(
@@ -274,6 +321,8 @@ export async function uploadRecording(
     previous = await db.transaction().execute(async (trx) => {
       if (!(await lockCallForRecording(trx, accountId, callId))) throw notFound(`call ${callId}`);
       const before = await findRecording(trx, accountId, callId);
+      // Again under the lock: another upload may have stored one since the check above.
+      if (before !== undefined) requireMayReplace(upload, call);
       if (before?.legalHold) throw legalHoldError(callId, before);
       placedKey = await storage.place(staged, callId, AUDIO_FORMATS[format].extension);
       const row = {
@@ -418,17 +467,45 @@ export function recordingFileName(callId: string, contentType: string): string {
   return `recording-${safe}.${format?.extension ?? 'audio'}`;
 }
 
-/** Writes "recording played" or, kept apart, "recording downloaded" (SPEC §11). */
+/**
+ * How long one playback session lasts for the audit log: reads of the same recording by the
+ * same user, as plays (or as downloads), within this long of the session's first read are
+ * that session. A player asks for a range per seek, so auditing every read would flood the
+ * log; auditing only reads from byte 0 let `Range: bytes=1-` or `bytes=-N` take the whole
+ * file unaudited.
+ */
+export const PLAYBACK_SESSION_MS = 30 * 60 * 1000;
+
+/**
+ * Writes "recording played" or, kept apart, "recording downloaded" (SPEC §11) once per
+ * playback session, whatever bytes the read asks for: the first read (whole file or any
+ * range) of a recording by a user, as a play or as a download, begins a session; reads
+ * within {@link PLAYBACK_SESSION_MS} of its start belong to it; a replaced recording begins a
+ * new one. The session is claimed in the database in the same transaction as the entry, so
+ * it holds across servers. Returns whether this read was audited.
+ */
 export async function auditRecordingAccess(
   db: Executor,
   actor: RecordingActor,
   access: {
     readonly callId: string;
+    readonly recording: Recording;
     readonly download: boolean;
     readonly via: 'token' | 'signedUrl';
   },
   now: number,
-): Promise<void> {
+): Promise<boolean> {
+  if (!db.isTransaction)
+    return db.transaction().execute((trx) => auditRecordingAccess(trx, actor, access, now));
+  const kind = access.download ? 'downloaded' : 'played';
+  const session = {
+    userId: actor.userId,
+    callId: access.callId,
+    kind,
+    recordingSha256: access.recording.sha256,
+  } as const;
+  if (!(await claimPlaybackSession(db, actor.accountId, session, now, now - PLAYBACK_SESSION_MS)))
+    return false;
   await appendAudit(
     db,
     actor.accountId,
@@ -440,6 +517,7 @@ export async function auditRecordingAccess(
     },
     now,
   );
+  return true;
 }
 
 // ——— Deleting and legal holds ——————————————————————————————————————————————————————————
@@ -487,7 +565,7 @@ export async function deleteCallRecording(
 }
 
 function requireAdministrator(policy: Policy, userId: string): void {
-  if (policy.users.get(userId)?.isAdministrator !== true) {
+  if (!isAccountAdministrator(policy, userId)) {
     throw new CallgateError(
       'permission_denied',
       'only account administrators may set or lift a legal hold',

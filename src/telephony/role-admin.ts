@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
 import { CATALOGUE, PERMISSION_INDEX, PERMISSION_KEYS, levelRank } from '../engine/catalogue.js';
+import { isAccountAdministrator } from '../engine/decide.js';
 import {
   type Assignment,
   type Role,
@@ -8,6 +9,7 @@ import {
   isSameRole,
   parseRole,
 } from '../engine/roles.js';
+import type { FolderAccessEntry } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import { bumpVersions } from '../store/accounts.js';
@@ -51,8 +53,8 @@ export function assertNoEscalation(
   roles: readonly Role[],
 ): void {
   if (editor.userId === null) return;
+  if (isAccountAdministrator(state.policy, editor.userId)) return;
   const actor = state.policy.users.get(editor.userId);
-  if (actor?.isAdministrator) return;
   for (const role of roles) {
     for (const key of PERMISSION_KEYS) {
       const own = actor?.ranks[PERMISSION_INDEX[key]] ?? 0;
@@ -66,6 +68,35 @@ export function assertNoEscalation(
       }
     }
   }
+}
+
+/**
+ * SPEC §8's no-escalation rule, applied to the "Recorded calls" folder's access list: a
+ * non-administrator may not save a list that lets anyone — themselves included — read the
+ * folder when the list in force refuses them. Otherwise whoever an explicit `none` shuts
+ * out (SPEC §7) could hold telephonySettings.modify, remove that entry and listen. Narrowing
+ * is always allowed; account administrators (and the operator) may open the folder too.
+ */
+export function assertNoFolderEscalation(
+  state: PolicyState,
+  editor: Editor,
+  entries: readonly FolderAccessEntry[],
+  now: number,
+): void {
+  if (editor.userId === null || isAccountAdministrator(state.policy, editor.userId)) return;
+  const after = compileInputs({ ...state, recordingsFolder: entries }, now, state.description);
+  const gained: string[] = [];
+  for (const [userId, user] of after.users) {
+    if (user.canReadRecordingsFolder && !state.policy.users.get(userId)?.canReadRecordingsFolder)
+      gained.push(userId);
+  }
+  if (gained.length === 0) return;
+  const self = gained.includes(editor.userId);
+  throw new CallgateError(
+    'escalation',
+    `this list would let ${self ? 'you' : gained.slice(0, 5).join(', ')}${gained.length > 5 ? ' and others' : ''} read the recordings folder, which the list in force refuses; only account administrators may open the folder to someone it shuts out`,
+    { users: gained.slice(0, 100), access: 'read' },
+  );
 }
 
 function changesOf(state: PolicyState, after: Partial<PolicyInputs>, now: number): LevelChange[] {

@@ -22,6 +22,8 @@ import {
 } from '../store/settings.js';
 import { requireAccount } from './accounts.js';
 import { E164_PATTERN } from './numbers.js';
+import { type PolicyState, loadPolicyState } from './policy.js';
+import { type Editor, assertNoFolderEscalation } from './role-admin.js';
 
 /**
  * The account's telephony settings, in sections (SPEC §2, telephonySettings.modify). Each
@@ -262,20 +264,24 @@ async function readAny(
  * what its schema cannot: phone numbers (normalised to E.164 in the account's default
  * country), references to users, queues, menus and rented numbers, access codes that name
  * directory items, duplicate ids. Changes that alter decisions (blocked numbers, the
- * recordings folder) bump the policy version, so the next decision sees them. Audited with
- * before and after. Run inside a transaction.
+ * recordings folder) bump the policy version, so the next decision sees them. The recordings
+ * folder falls under SPEC §8's no-escalation rule (assertNoFolderEscalation); `previous`, the
+ * request's own policy state, spares reloading the directory for it. Audited with before and
+ * after. Run inside a transaction.
  *
- * @example await saveSettingsSection(trx, 'acme', { section: 'general', value }, 0, 'user:u0', now)
+ * @example await saveSettingsSection(trx, 'acme', { section: 'general', value }, 0, { actor: 'user:u0', userId: 'u0' }, now)
  */
 export async function saveSettingsSection(
   db: Executor,
   accountId: string,
   input: SectionDocument,
   expectedVersion: number,
-  actor: Actor,
+  editor: Editor,
   now: number,
+  previous?: PolicyState,
 ): Promise<SectionView> {
   let document = input;
+  const { actor } = editor;
   const before = await readAny(db, accountId, document.section);
   if (before.version !== expectedVersion) throw versionMismatch(before.version, expectedVersion);
   const issues = new IssueList();
@@ -321,6 +327,12 @@ export async function saveSettingsSection(
         return { accessCode: entry.accessCode, access: entry.access };
       });
       issues.throwIfAny();
+      assertNoFolderEscalation(
+        await loadPolicyState(db, accountId, now, previous),
+        editor,
+        entries,
+        now,
+      );
       if (!(await writeSection(db, accountId, document.section, { entries }, expectedVersion, now)))
         throw await staleSection(db, accountId, document.section, expectedVersion);
       await replaceRecordingsFolder(db, accountId, entries);

@@ -9,7 +9,7 @@ import {
 } from '../../store/audit.js';
 import { needs } from '../access.js';
 import type { RouteModule } from '../app.js';
-import { userOf } from '../principal.js';
+import { readerOf, userOf } from '../principal.js';
 import { Nullable, errors } from '../schemas.js';
 
 const Filters = {
@@ -85,7 +85,6 @@ const csvLine = (e: AuditEntry): string =>
 
 /** The audit log (SPEC §11): read and exported by holders of telephonySettings.modify. */
 export const auditRoutes: RouteModule = (app, services) => {
-  const { db } = services.store;
   const tags = ['audit'];
 
   app.get(
@@ -102,12 +101,11 @@ export const auditRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { identity } = userOf(request);
+      const principal = userOf(request);
       const { limit = 100, cursor, ...filters } = request.query;
-      const items = await queryAudit(
-        db,
-        identity.accountId,
-        toQuery(filters, limit + 1, cursor === undefined ? undefined : Number(cursor)),
+      const query = toQuery(filters, limit + 1, cursor === undefined ? undefined : Number(cursor));
+      const items = await services.reads.run(readerOf(principal), (reader) =>
+        queryAudit(reader, principal.identity.accountId, query),
       );
       const page = items.slice(0, limit);
       return { items: page, nextCursor: items.length > limit ? String(page.at(-1)!.id) : null };
@@ -126,18 +124,28 @@ export const auditRoutes: RouteModule = (app, services) => {
       },
     },
     async (request, reply) => {
-      const { identity } = userOf(request);
+      const principal = userOf(request);
+      const { identity } = principal;
       const { format = 'jsonl', ...filters } = request.query;
-      const lines: string[] = format === 'csv' ? [CSV_HEADER] : [];
-      // Page through in the database rather than loading the whole log at once.
-      let beforeId: number | undefined;
-      for (;;) {
-        const page = await queryAudit(db, identity.accountId, toQuery(filters, 1000, beforeId));
-        for (const entry of page)
-          lines.push(format === 'csv' ? csvLine(entry) : JSON.stringify(entry));
-        if (page.length < 1000) break;
-        beforeId = page.at(-1)!.id;
-      }
+      // The whole export from one database: a replica failing half-way starts it again on
+      // the primary rather than joining two sources.
+      const lines = await services.reads.run(readerOf(principal), async (reader) => {
+        const found: string[] = format === 'csv' ? [CSV_HEADER] : [];
+        // Page through in the database rather than loading the whole log at once.
+        let beforeId: number | undefined;
+        for (;;) {
+          const page = await queryAudit(
+            reader,
+            identity.accountId,
+            toQuery(filters, 1000, beforeId),
+          );
+          for (const entry of page)
+            found.push(format === 'csv' ? csvLine(entry) : JSON.stringify(entry));
+          if (page.length < 1000) break;
+          beforeId = page.at(-1)!.id;
+        }
+        return found;
+      });
       const stamp = new Date(services.now()).toISOString().slice(0, 10);
       return reply
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')

@@ -1,21 +1,20 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { decide, levelOf, scopeFilter } from '../../engine/decide.js';
+import { decide, scopeFilter } from '../../engine/decide.js';
 import { isIsoInstant } from '../../engine/roles.js';
 import { CallgateError } from '../../errors.js';
 import {
   CALL_DIRECTIONS,
   type CallDirection,
   type CallRecord,
-  InvalidCursorError,
   STATS_GROUPS,
   callStats,
   findCall,
-  listCalls,
 } from '../../store/calls.js';
-import { CallRecordSchema, importCalls } from '../../telephony/calls.js';
+import { listVisibleCalls } from '../../telephony/call-list.js';
+import { CallRecordSchema, importCalls, resolveViewer } from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
-import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
+import { readerOf, userOf } from '../principal.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -45,6 +44,13 @@ export function presentCall(call: CallRecord): Static<typeof CallSchema> {
   };
 }
 
+/** Only account administrators may see as another user: see resolveViewer. */
+const ViewAsParam = Type.String({
+  pattern: IdParam.pattern,
+  description:
+    "another user's id, to see the calls as they would (account administrators only; anyone else naming another user gets 403)",
+});
+
 const Instant = Type.String({ maxLength: 40, description: 'ISO 8601 date-time with a zone' });
 const Range = { from: Type.Optional(Instant), to: Type.Optional(Instant) };
 
@@ -63,24 +69,6 @@ function checkRange(query: { from?: string; to?: string }): void {
       );
     }
   }
-}
-
-/**
- * Whose eyes a list is seen through: the user's own, or with `viewAs` another user's, for
- * administrators checking what someone would see (telephonySettings.modify = any).
- */
-function viewerOf(principal: UserPrincipal, viewAs: string | undefined): string {
-  const self = principal.identity.userId;
-  if (viewAs === undefined || viewAs === self) return self;
-  if (levelOf(principal.state.policy, self, 'telephonySettings.modify') !== 'any') {
-    throw permissionDenied(
-      'telephonySettings.modify',
-      'viewing as another user needs telephonySettings.modify',
-    );
-  }
-  if (!principal.state.policy.users.has(viewAs))
-    throw new CallgateError('not_found', `user ${viewAs} not found`);
-  return viewAs;
 }
 
 /** Call ingest, the call list, statistics and call details (API.md, SPEC §4, §7). */
@@ -141,7 +129,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             userId: Type.Optional(IdParam),
-            viewAs: Type.Optional(IdParam),
+            viewAs: Type.Optional(ViewAsParam),
             direction: Type.Optional(literals(CALL_DIRECTIONS)),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -156,31 +144,27 @@ export const callRoutes: RouteModule = (app, services) => {
     },
     async (request) => {
       const principal = userOf(request);
-      const { identity } = principal;
-      const { from, to, userId, direction, limit = 50, cursor } = request.query;
+      const { identity, state } = principal;
+      const { from, to, userId, direction, limit = 50, cursor, viewAs } = request.query;
       checkRange(request.query);
-      const scope = scopeFilter(
-        principal.state.policy,
-        viewerOf(principal, request.query.viewAs),
-        'callStats.view',
-      );
-      try {
-        const page = await listCalls(db, identity.accountId, scope, {
+      const viewer = {
+        accountId: identity.accountId,
+        userId: identity.userId,
+        policy: state.policy,
+        ...(viewAs !== undefined && { viewAs }),
+      };
+      const page = await services.reads.run(readerOf(principal), (reader) =>
+        listVisibleCalls(reader, viewer, {
+          kind: 'page',
           limit,
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),
           ...(userId !== undefined && { userId }),
           ...(direction !== undefined && { direction: direction as CallDirection }),
           ...(cursor !== undefined && { cursor }),
-        });
-        return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw new CallgateError('invalid_request', error.message, {
-            fields: [{ path: 'querystring.cursor', message: error.message }],
-          });
-        throw error;
-      }
+        }),
+      );
+      return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
     },
   );
 
@@ -203,7 +187,7 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             groupBy: Type.Optional(literals(STATS_GROUPS)),
-            viewAs: Type.Optional(IdParam),
+            viewAs: Type.Optional(ViewAsParam),
           },
           { additionalProperties: false },
         ),
@@ -222,15 +206,17 @@ export const callRoutes: RouteModule = (app, services) => {
       const principal = userOf(request);
       checkRange(request.query);
       const { from, to, groupBy, viewAs } = request.query;
-      return callStats(
-        db,
-        principal.identity.accountId,
-        scopeFilter(principal.state.policy, viewerOf(principal, viewAs), 'callStats.view'),
-        {
+      const scope = scopeFilter(
+        principal.state.policy,
+        resolveViewer(principal.state.policy, principal.identity.userId, viewAs),
+        'callStats.view',
+      );
+      return services.reads.run(readerOf(principal), (reader) =>
+        callStats(reader, principal.identity.accountId, scope, {
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),
           ...(groupBy !== undefined && { groupBy: groupBy as (typeof STATS_GROUPS)[number] }),
-        },
+        }),
       );
     },
   );
@@ -246,8 +232,11 @@ export const callRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { identity, state } = userOf(request);
-      const call = await findCall(db, identity.accountId, request.params.id);
+      const principal = userOf(request);
+      const { identity, state } = principal;
+      const call = await services.reads.run(readerOf(principal), (reader) =>
+        findCall(reader, identity.accountId, request.params.id),
+      );
       // Out of scope reads as not found, so nobody learns another's call exists (SPEC §10).
       if (
         !call ||

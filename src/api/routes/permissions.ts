@@ -1,10 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { PERMISSION_KEYS, isScopedPermission } from '../../engine/catalogue.js';
-import { decide, levelOf } from '../../engine/decide.js';
-import { CallgateError } from '../../errors.js';
-import { findCallOwners } from '../../store/calls.js';
+import { PERMISSION_KEYS } from '../../engine/catalogue.js';
+import { mayAdministerPermissions } from '../../engine/decide.js';
 import { loadRoles } from '../../store/permissions.js';
-import { checkOne, parseCheckRequest } from '../../telephony/check.js';
+import { checkForAsker, parseCheckRequest } from '../../telephony/check.js';
 import { describeEffective } from '../../telephony/permissions.js';
 import {
   type Editor,
@@ -78,13 +76,6 @@ const editorOf = (principal: UserPrincipal): Editor => ({
   actor: `user:${principal.identity.userId}`,
   userId: principal.identity.userId,
 });
-
-/** True when the user may administer permissions: telephonySettings.modify = any (SPEC §8). */
-function administersPermissions(principal: UserPrincipal): boolean {
-  return (
-    levelOf(principal.state.policy, principal.identity.userId, 'telephonySettings.modify') === 'any'
-  );
-}
 
 /** Roles, the assignment set, effective permissions and checks (API.md, SPEC §4, §8, §9). */
 export const permissionRoutes: RouteModule = (app, services) => {
@@ -272,7 +263,10 @@ export const permissionRoutes: RouteModule = (app, services) => {
     (request) => {
       const principal = userOf(request);
       const target = request.params.id;
-      if (target !== principal.identity.userId && !administersPermissions(principal)) {
+      if (
+        target !== principal.identity.userId &&
+        !mayAdministerPermissions(principal.state.policy, principal.identity.userId)
+      ) {
         throw permissionDenied(
           'telephonySettings.modify',
           "reading another user's permissions needs telephonySettings.modify",
@@ -320,42 +314,12 @@ export const permissionRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const principal = userOf(request);
-      const { identity, state } = principal;
+      const { identity, state } = userOf(request);
       const check = parseCheckRequest(
         { ...request.body, userId: request.body.userId ?? identity.userId },
         'body',
       );
-      const isAdministrator = administersPermissions(principal);
-      if (check.userId !== identity.userId && !isAdministrator) {
-        throw permissionDenied(
-          'telephonySettings.modify',
-          'checking another user needs telephonySettings.modify',
-        );
-      }
-      if (check.callId !== undefined && !isAdministrator) {
-        // A call the asker cannot see does not exist for them (SPEC §10): no owner is revealed.
-        const owners = await findCallOwners(db, identity.accountId, [check.callId]);
-        const owner = owners.get(check.callId);
-        if (
-          owner === undefined ||
-          !decide(state.policy, {
-            userId: identity.userId,
-            permission: 'callStats.view',
-            targetUserId: owner,
-          }).allowed
-        ) {
-          throw new CallgateError('not_found', `call ${check.callId} not found`);
-        }
-      }
-      if (
-        check.targetUserId !== undefined &&
-        !state.policy.users.has(check.targetUserId) &&
-        isScopedPermission(check.permission)
-      ) {
-        throw new CallgateError('not_found', `user ${check.targetUserId} not found`);
-      }
-      return checkOne(db, identity.accountId, state.policy, check);
+      return checkForAsker(db, identity.accountId, state.policy, identity.userId, check);
     },
   );
 };

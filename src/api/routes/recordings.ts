@@ -143,16 +143,19 @@ export const recordingRoutes: RouteModule = (app, services) => {
           { sizeBytes: size },
         );
       }
-      // Seeking in a player sends a range per jump: only the whole file, or the first range
-      // from byte 0, counts as one play (or download), so the audit log is not flooded.
-      if (range.kind === 'whole' || range.start === 0) {
-        await auditRecordingAccess(
-          db,
-          listener,
-          { callId: listener.callId, download: options.download, via: options.via },
-          services.now(),
-        );
-      }
+      // Any bytes served count, whatever the range: the use case audits the first read of
+      // a playback session and lets a player's seeks within it pass (issue 10.3).
+      await auditRecordingAccess(
+        db,
+        listener,
+        {
+          callId: listener.callId,
+          recording,
+          download: options.download,
+          via: options.via,
+        },
+        services.now(),
+      );
     } catch (error) {
       // No stream took the file over, so nothing else will close it.
       await file.close();
@@ -191,20 +194,20 @@ export const recordingRoutes: RouteModule = (app, services) => {
     {
       config: signedIn(
         'calls.write',
-        'applications ingest recordings with the calls.write scope; the call must exist in the account',
+        'applications ingest recordings with the calls.write scope; replacing one needs recording.delete for the user, checked in the use case',
       ),
       bodyLimit: services.config.maxRecordingBytes,
       schema: {
         tags,
         description:
-          'Stores the audio of a call (body: audio/*, checked against its first bytes), replacing any recording it had unless that one is under legal hold.',
+          "Stores the audio of a call (body: audio/*, checked against its first bytes). Replacing a recording the call already has deletes it, so it needs recording.delete reaching the call's owner for the user behind the token (403 otherwise); one under legal hold is not replaced (409).",
         consumes: Object.values(AUDIO_FORMATS).map((format) => format.contentType),
         params: CallParams,
         response: errors(400, 401, 403, 404, 409, 413, 415),
       },
     },
     async (request, reply) => {
-      const { identity } = userOf(request);
+      const { identity, state } = userOf(request);
       const body: unknown = request.body;
       const contentType = request.headers['content-type'] ?? '';
       if (!(body instanceof Readable) || !AUDIO_CONTENT_TYPE.test(contentType.toLowerCase())) {
@@ -224,6 +227,7 @@ export const recordingRoutes: RouteModule = (app, services) => {
           maxBytes: services.config.maxRecordingBytes,
           actor: `user:${identity.userId}`,
           appId: identity.appId,
+          replacingAs: { policy: state.policy, userId: identity.userId },
           now: services.now(),
         });
       } catch (error) {

@@ -82,7 +82,7 @@ export const settingsRoutes: RouteModule = (app, services) => {
         },
       },
       async (request, reply) => {
-        const { identity } = userOf(request);
+        const { identity, state } = userOf(request);
         const expectedVersion = parseIfMatch(request.headers['if-match']);
         // The body was validated against this section's schema.
         const document = { section, value: request.body } as SectionDocument;
@@ -94,8 +94,9 @@ export const settingsRoutes: RouteModule = (app, services) => {
               identity.accountId,
               document,
               expectedVersion,
-              `user:${identity.userId}`,
+              { actor: `user:${identity.userId}`, userId: identity.userId },
               services.now(),
+              state,
             ),
           );
         return reply.header('etag', `"${view.version}"`).send(view);

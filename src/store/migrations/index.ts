@@ -6,7 +6,10 @@ import * as callIndexes from './2026-11-22-4-call-indexes.js';
 import * as callListWindows from './2026-11-22-5-call-list-windows.js';
 import * as departmentReach from './2026-11-22-6-department-reach.js';
 import * as auditChain from './2026-11-22-7-audit-chain.js';
+import * as playbackSessions from './2026-12-06-1-playback-sessions.js';
+import * as writePositions from './2026-12-06-2-write-positions.js';
 import * as lineAccess from './2026-12-06-20-line-access.js';
+import * as bitrix from './2026-12-06-40-bitrix.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -20,7 +23,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-5-call-list-windows': callListWindows,
   '2026-11-22-6-department-reach': departmentReach,
   '2026-11-22-7-audit-chain': auditChain,
+  '2026-12-06-1-playback-sessions': playbackSessions,
+  '2026-12-06-2-write-positions': writePositions,
   '2026-12-06-20-line-access': lineAccess,
+  '2026-12-06-40-bitrix': bitrix,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -33,6 +33,8 @@ const EVENT_TYPES: Readonly<Record<string, string>> = {
   'balance.toppedUp': 'Balance topped up',
   'token.created': 'Token created',
   'token.revoked': 'Token revoked',
+  'webhook.created': 'Webhook created',
+  'webhook.revoked': 'Webhook revoked',
   'account.created': 'Account created',
   'account.changed': 'Account changed',
   'directory.replaced': 'Directory imported',

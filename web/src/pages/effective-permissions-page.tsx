@@ -58,7 +58,7 @@ export function EffectivePermissionsPage() {
 }
 
 function UserPermissions({ userId }: { readonly userId: string }) {
-  const { directory } = useSession();
+  const { directory, me } = useSession();
   const id = useId();
   const [view, setView] = useState<'calls' | 'statistics' | null>(null);
   const name = userName(directory, userId);
@@ -121,35 +121,39 @@ function UserPermissions({ userId }: { readonly userId: string }) {
         </tbody>
       </table>
 
-      <section className="card view-as" aria-labelledby={`${id}-view-as`}>
-        <h2 id={`${id}-view-as`}>View as {name}</h2>
-        <p>See the call list and statistics exactly as {name} sees them.</p>
-        <div className="button-row">
-          <button
-            type="button"
-            className="button-secondary"
-            aria-pressed={view === 'calls'}
-            onClick={() => setView('calls')}
-          >
-            Calls as {name}
-          </button>
-          <button
-            type="button"
-            className="button-secondary"
-            aria-pressed={view === 'statistics'}
-            onClick={() => setView('statistics')}
-          >
-            Statistics as {name}
-          </button>
-        </div>
-        {view !== null && callLevel === 'none' && (
-          <p className="empty">{name} may not see any calls.</p>
-        )}
-        {view === 'calls' && callLevel !== 'none' && (
-          <CallList actorId={userId} level={callLevel} viewAs={userId} />
-        )}
-        {view === 'statistics' && callLevel !== 'none' && <CallStatistics viewAs={userId} />}
-      </section>
+      {/* Seeing as another user is for account administrators only: the server refuses it to
+          anyone else, whose own call scope may be narrower than the other user's. */}
+      {me.user.admin && (
+        <section className="card view-as" aria-labelledby={`${id}-view-as`}>
+          <h2 id={`${id}-view-as`}>View as {name}</h2>
+          <p>See the call list and statistics exactly as {name} sees them.</p>
+          <div className="button-row">
+            <button
+              type="button"
+              className="button-secondary"
+              aria-pressed={view === 'calls'}
+              onClick={() => setView('calls')}
+            >
+              Calls as {name}
+            </button>
+            <button
+              type="button"
+              className="button-secondary"
+              aria-pressed={view === 'statistics'}
+              onClick={() => setView('statistics')}
+            >
+              Statistics as {name}
+            </button>
+          </div>
+          {view !== null && callLevel === 'none' && (
+            <p className="empty">{name} may not see any calls.</p>
+          )}
+          {view === 'calls' && callLevel !== 'none' && (
+            <CallList actorId={userId} level={callLevel} viewAs={userId} />
+          )}
+          {view === 'statistics' && callLevel !== 'none' && <CallStatistics viewAs={userId} />}
+        </section>
+      )}
     </>
   );
 }
