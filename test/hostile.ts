@@ -12,6 +12,7 @@ import { ERROR_STATUS } from '../src/errors.js';
 import { BALANCE_CURRENCY } from '../src/telephony/balance.js';
 import { generateDemoWav } from '../src/telephony/demo-audio.js';
 import { COMPANY } from './fixtures.js';
+import type { DirectoryDocument } from '../src/directory/schema.js';
 import { type Harness, OPERATOR_TOKEN, json } from './http.js';
 
 /**
@@ -312,6 +313,7 @@ export async function validExamples(
       },
     },
     'DELETE /api/v1/calls/:id/recording': { ...none(), ...call },
+    'POST /api/v1/recordings/bulk-delete': body({ callIds: [call.params.id] }),
     'PUT /api/v1/calls/:id/recording/legal-hold': body({ reason: 'litigation' }, call),
     'DELETE /api/v1/calls/:id/recording/legal-hold': { ...none(), ...call },
     'POST /api/v1/calls/outbound': body({ to: '+14155550101' }),
@@ -646,3 +648,29 @@ export const INJECTIONS: readonly string[] = [
   'a'.repeat(101),
   'x'.repeat(5000),
 ];
+
+/**
+ * The test company (test/fixtures.ts) with only the `present` ones of `churned` users, each
+ * with an email to sign in with and, for an id that came back, a name that says which
+ * return it is: the directory documents of "removed, then the id re-used" runs.
+ */
+export function companyWith(
+  churned: readonly string[],
+  present: ReadonlySet<string>,
+  returns: ReadonlyMap<string, number> = new Map(),
+): DirectoryDocument {
+  return {
+    ...COMPANY,
+    users: COMPANY.users
+      .filter((u) => !churned.includes(u.id) || present.has(u.id))
+      .map((u) =>
+        churned.includes(u.id)
+          ? {
+              ...u,
+              email: `${u.id}@example.com`,
+              name: `${u.name} (return ${returns.get(u.id) ?? 0})`,
+            }
+          : u,
+      ),
+  };
+}

@@ -16,6 +16,7 @@ import {
   WAV,
   assertCatalogueError,
   changedParts,
+  companyWith,
   digestData,
   pathOf,
   queryOf,
@@ -25,7 +26,7 @@ import {
   wellFormed,
 } from './hostile.js';
 import { COMPANY, assign } from './fixtures.js';
-import { describeHttp, grant, json } from './http.js';
+import { type Harness, describeHttp, grant, json } from './http.js';
 
 /**
  * Property-based fuzzing of every registered route (issue 6.4). Three parts per database:
@@ -1130,3 +1131,136 @@ function model(
   if (start >= size || (last !== '' && Number(last) < start)) return { status: 416 };
   return { status: 206, start, end };
 }
+
+const CHURN_RUNS = 25;
+/** Users the churn removes and brings back: referenced by no department head or workgroup. */
+const CHURNED = ['u9', 'u10', 'u11'] as const;
+
+type ChurnStep =
+  | { readonly kind: 'issue'; readonly user: string; readonly personal: boolean }
+  | { readonly kind: 'remove' | 'reuse'; readonly user: string };
+
+/** A credential the run issued, to whom, and to which of the id's holders. */
+interface Issued {
+  readonly user: string;
+  readonly holder: number;
+  readonly what: string;
+  readonly present: (h: Harness) => Promise<number>;
+}
+
+describeHttp('directory churn', (h) => {
+  test(`directory removals followed by re-use of the id: ${CHURN_RUNS} runs per database — every token, session and password of an earlier holder stays dead; the current holder's work`, async () => {
+    const PASSWORD = 'churned user password';
+    let addresses = 0;
+    const step: fc.Arbitrary<ChurnStep> = fc.oneof(
+      fc.record({
+        kind: fc.constant('issue' as const),
+        user: fc.constantFrom(...CHURNED),
+        personal: fc.boolean(),
+      }),
+      fc.record({
+        kind: fc.constantFrom('remove' as const, 'reuse' as const),
+        user: fc.constantFrom(...CHURNED),
+      }),
+    );
+    const importDirectory = async (present: Set<string>, returns: Map<string, number>) => {
+      const response = await h().request(
+        'operator',
+        'PUT',
+        '/api/v1/accounts/acme/directory',
+        companyWith(CHURNED, present, returns),
+      );
+      assert.equal(response.statusCode, 200, response.body);
+    };
+    const signIn = (user: string) =>
+      h().app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { accountId: 'acme', email: `${user}@example.com`, password: PASSWORD },
+        // One address each: the sign-in limits count failures, and these are meant to fail.
+        remoteAddress: `10.77.${++addresses >> 8}.${addresses & 255}`,
+      });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
+        const present = new Set<string>(CHURNED);
+        // Which holder of each id this is: a re-use makes the next one.
+        const holder = new Map<string, number>(CHURNED.map((u) => [u, 0]));
+        await importDirectory(present, holder);
+        const issued: Issued[] = [];
+        // Setting a password ends the sessions the old one opened: once per holder, then.
+        const withPassword = new Set<string>();
+        for (const s of steps) {
+          if (s.kind === 'remove' && present.has(s.user)) {
+            present.delete(s.user);
+            await importDirectory(present, holder);
+          } else if (s.kind === 'reuse' && !present.has(s.user)) {
+            present.add(s.user);
+            holder.set(s.user, holder.get(s.user)! + 1);
+            await importDirectory(present, holder);
+            // The earlier holder's password is gone with them: it opens nothing now.
+            const stale = await signIn(s.user);
+            assert.ok([401, 429].includes(stale.statusCode), `${s.user}: ${stale.statusCode}`);
+          } else if (s.kind === 'issue' && present.has(s.user)) {
+            const minted = await h().request('operator', 'POST', '/api/v1/accounts/acme/tokens', {
+              userId: s.user,
+            });
+            assert.equal(minted.statusCode, 201, minted.body);
+            let token = json<{ token: string }>(minted).token;
+            if (s.personal) {
+              const personal = await h().request(token, 'POST', '/api/v1/me/tokens', {});
+              assert.equal(personal.statusCode, 201, personal.body);
+              token = json<{ token: string }>(personal).token;
+            }
+            const key = `${s.user}#${holder.get(s.user)}`;
+            if (!withPassword.has(key)) {
+              const password = await h().request(
+                'operator',
+                'PUT',
+                `/api/v1/accounts/acme/users/${s.user}/password`,
+                { password: PASSWORD },
+              );
+              assert.equal(password.statusCode, 204, password.body);
+              withPassword.add(key);
+            }
+            const session = await signIn(s.user);
+            assert.equal(session.statusCode, 200, session.body);
+            const cookie = String(session.headers['set-cookie']).split(';')[0]!;
+            const now = holder.get(s.user)!;
+            issued.push(
+              {
+                user: s.user,
+                holder: now,
+                what: s.personal ? 'personal token' : 'token',
+                present: async (hh) => (await hh.request(token, 'GET', '/api/v1/me')).statusCode,
+              },
+              {
+                user: s.user,
+                holder: now,
+                what: 'session',
+                present: async (hh) =>
+                  (
+                    await hh.app.inject({
+                      method: 'GET',
+                      url: '/api/v1/me',
+                      headers: { cookie },
+                    })
+                  ).statusCode,
+              },
+            );
+          }
+          for (const credential of issued) {
+            const live =
+              present.has(credential.user) && holder.get(credential.user) === credential.holder;
+            const status = await credential.present(h());
+            assert.equal(
+              status,
+              live ? 200 : 401,
+              `${credential.what} of ${credential.user} (holder ${credential.holder}, now ${present.has(credential.user) ? `holder ${holder.get(credential.user)}` : 'removed'}) after ${JSON.stringify(steps)}`,
+            );
+          }
+        }
+      }),
+      { numRuns: CHURN_RUNS, includeErrorInReport: true },
+    );
+  });
+});

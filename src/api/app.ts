@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyServerOptions,
@@ -16,7 +17,9 @@ import Fastify, {
 import { CallgateError } from '../errors.js';
 import type { RouteAccess } from './access.js';
 import { accessHook } from './auth.js';
-import { sendError } from './errors.js';
+import type { Duplex } from 'node:stream';
+import { errorBody, sendError } from './errors.js';
+import { type Limiter, registerRateLimits } from './rate-limits.js';
 import { ErrorSchema } from './schemas.js';
 import { hasWebApp, isAppPage, registerWebApp, sendAppPage } from './web.js';
 import type { Services } from './services.js';
@@ -46,7 +49,11 @@ export type App = FastifyInstance<
 >;
 
 /** One route module: registers its routes on the app, with the services they use. */
-export type RouteModule = (app: App, services: Services) => void | Promise<void>;
+/**
+ * A feature's routes. Most routes are limited by the access hook; a surface that
+ * authenticates its own calls (the Bitrix24 REST API) counts them with `limiter` itself.
+ */
+export type RouteModule = (app: App, services: Services, limiter: Limiter) => void | Promise<void>;
 
 const ROUTE_MODULES: readonly RouteModule[] = [
   systemRoutes,
@@ -76,11 +83,39 @@ export function registeredRoutes(app: App): readonly RouteOptions[] {
   return ROUTES.get(app) ?? [];
 }
 
+/** What Node's HTTP parser refused, in words a client can act on. */
+const CLIENT_ERROR_MESSAGES: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: 'the request headers are too large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'the request did not arrive in time',
+};
+
+/**
+ * Requests Node's HTTP parser refuses (malformed request lines or headers, headers too
+ * large, too slow) never reach Fastify's routes or error handler: answer them here, in the
+ * catalogue's shape like every other error, rather than Node's or Fastify's own bodies.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  // A reset or closed connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const message = CLIENT_ERROR_MESSAGES[error.code ?? ''] ?? 'the request is not valid HTTP';
+    const body = JSON.stringify(errorBody(new CallgateError('invalid_request', message)));
+    socket.write(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
 export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Serve HTTPS with this certificate and key (PEM) instead of HTTP. */
   readonly https?: { readonly cert: Buffer | string; readonly key: Buffer | string };
 }
+
+/** The REST API's paths (ours and the Bitrix24-compatible one), as opposed to pages and assets. */
+const isApiPath = (url: string): boolean => url.startsWith('/api/') || url.startsWith('/rest/');
 
 const NUL_REFUSED = 'text may not contain the NUL character (U+0000)';
 
@@ -156,14 +191,21 @@ function recordWritesForReplicaReads(app: App, services: Services): void {
  * unknown fields); query strings and path parameters are coerced from text.
  */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<App> {
+  const { trustProxy } = services.config;
   const app = Fastify({
     // An HTTPS server answers requests as an HTTP one does; the app's type stays the same.
     ...((options.https !== undefined && { https: options.https }) as object),
     logger: options.logger ?? false,
+    // One line per request, written when it is answered (below), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Only the proxies named: trusting every address would let any client pick its own
+    // address in X-Forwarded-For, and with it its own rate limit.
+    trustProxy: trustProxy.length === 0 ? false : [...trustProxy],
     bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,
     // The router's own refusals (bad URL encoding, overlong ids) answer in our error shape too.
     frameworkErrors: (error, request, reply) => void sendError(request, reply, error),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const strict = new Ajv({
@@ -195,10 +237,32 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   await app.register(cookie);
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', accessHook(services));
+  const { metrics } = services;
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequests.inc({ method: request.method, route, status });
+    metrics.httpDuration.observe({ method: request.method, route }, seconds);
+    request.log.info(
+      { req: request, route, status, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request',
+    );
+  });
+  const limiter = await registerRateLimits(
+    app,
+    services.config.rateLimits,
+    metrics,
+    services.redis,
+  );
+  app.addHook('onRequest', accessHook(services, limiter));
   // Hooks apply to the scopes registered after them: these come before any route.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+    // API answers are one person's (their calls, their session's CSRF token, a fresh token):
+    // no browser or proxy cache may keep them. A route that knows better sets its own.
+    if (isApiPath(request.url) && !reply.hasHeader('cache-control'))
+      void reply.header('cache-control', 'no-store');
   });
   if (services.reads.replicated) recordWritesForReplicaReads(app, services);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
@@ -234,11 +298,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         access: { kind: 'public', reason: 'API documentation' } satisfies RouteAccess,
       };
     });
+    // Nobody may frame the documentation: its page runs requests with what a user types.
+    docs.addHook('onSend', async (_request, reply) => {
+      void reply
+        .header('content-security-policy', "frame-ancestors 'none'")
+        .header('x-frame-options', 'DENY');
+    });
     await docs.register(swaggerUi, { routePrefix: '/docs' });
   });
 
   for (const register of ROUTE_MODULES)
-    await app.register(async (scope) => register(scope as App, services));
+    await app.register(async (scope) => register(scope as App, services, limiter));
   if (hasWebApp()) await registerWebApp(app);
   return app;
 }

@@ -70,6 +70,11 @@ export interface UsersTable {
   phone_work: string | null;
   phone_mobile: string | null;
   phone_extension: string | null;
+  /**
+   * This person under this id: drawn when the id enters the directory, kept while it stays.
+   * Tokens and sessions record it, so a later holder of a re-used id inherits none of them.
+   */
+  incarnation: string;
 }
 
 export interface DepartmentsTable {
@@ -249,6 +254,8 @@ export interface TokensTable {
   expires_at: number | null;
   revoked_at: number | null;
   label: string | null;
+  /** `users.incarnation` of the user it was issued to. */
+  user_incarnation: string;
 }
 
 /** One audited playback session per (user, call, kind): see migration 2026-12-06-1. */
@@ -344,6 +351,8 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** `users.incarnation` of the user who signed in. */
+  user_incarnation: string;
 }
 
 /** Each user's last write on the primary, for read replicas (store/read-replica.ts). */

@@ -52,12 +52,15 @@ export interface OutboundCall {
  * see it at once), a refusal always. The same decision whether a user asks through the API
  * or a PBX asks before dialling; a caller the PBX names who is nobody is still asked
  * about, since emergency numbers are allowed to anyone.
+ * `appId` is the application whose token asked, named in the entry: a PBX asks for every
+ * caller, and the log must say which PBX it was.
  */
 export async function decideOutbound(
   db: Executor,
   state: PolicyState,
   call: OutboundCall,
   now: number,
+  appId: string | null = null,
 ): Promise<OutboundDecision> {
   const explanation = explain(state.policy, {
     // An unknown caller is asked about under the name the PBX gave: no user has it.
@@ -83,6 +86,7 @@ export async function decideOutbound(
         subject: explanation.destination ?? call.to,
         detail: {
           source: call.source,
+          ...(appId !== null && { appId }),
           caller,
           line: explanation.line ?? null,
           number: explanation.destination ?? call.to,
@@ -104,6 +108,7 @@ export async function decideOutbound(
         subject: call.to,
         detail: {
           source: call.source,
+          ...(appId !== null && { appId }),
           classification,
           rule,
           level: explanation.level,
@@ -176,3 +181,13 @@ export function resolvePbxCaller(state: PolicyState, from: string): string | und
   if (byExtension !== undefined) return byExtension;
   return state.policy.users.has(from) ? from : undefined;
 }
+
+/** What the PBX hook is asked: the caller, the dialled number, the line it goes out from. */
+export interface HookQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly line?: string;
+}
+
+/** Whether a PBX hook request is a call to an emergency number (SPEC §5, rule 1). */
+export type EmergencyCallPredicate = (state: PolicyState, query: HookQuery) => boolean;

@@ -84,31 +84,10 @@ export function compileInputs(
   });
 }
 
-/**
- * What the outbound rules read besides the directory (SPEC §5): the `outbound-policy` and
- * `emergency-numbers` settings sections, the rented lines with their access lists, users'
- * caller IDs and the account's default caller ID. Every change to any of them bumps the
- * policy version.
- */
-export async function loadOutboundSource(db: Executor, accountId: string): Promise<OutboundSource> {
-  const [policy, emergency, general, lines, callerIds] = await Promise.all([
-    findSection(db, accountId, 'outbound-policy'),
-    findSection(db, accountId, 'emergency-numbers'),
-    findSection(db, accountId, 'general'),
-    loadLines(db, accountId),
-    loadCallerIds(db, accountId),
-  ]);
-  // Stored values were checked against their schemas when saved (telephony/settings.ts).
-  return {
-    destinationPolicy:
-      (policy?.value as DestinationPolicy | undefined) ?? DEFAULT_DESTINATION_POLICY,
-    emergencyNumbers: (emergency?.value as { numbers: string[] } | undefined)?.numbers ?? [],
-    lines,
-    callerIds,
-    defaultLine:
-      (general?.value as { defaultCallerIdNumber?: string | null } | undefined)
-        ?.defaultCallerIdNumber ?? null,
-  };
+/** What the metrics learn from the policy cache. */
+export interface PolicyCacheObserver {
+  hit(): void;
+  miss(compileSeconds: number): void;
 }
 
 /**
@@ -156,6 +135,33 @@ export interface PolicyCacheStats {
 }
 
 /**
+ * What the outbound rules read besides the directory (SPEC §5): the `outbound-policy` and
+ * `emergency-numbers` settings sections, the rented lines with their access lists, users'
+ * caller IDs and the account's default caller ID. Every change to any of them bumps the
+ * policy version.
+ */
+export async function loadOutboundSource(db: Executor, accountId: string): Promise<OutboundSource> {
+  const [policy, emergency, general, lines, callerIds] = await Promise.all([
+    findSection(db, accountId, 'outbound-policy'),
+    findSection(db, accountId, 'emergency-numbers'),
+    findSection(db, accountId, 'general'),
+    loadLines(db, accountId),
+    loadCallerIds(db, accountId),
+  ]);
+  // Stored values were checked against their schemas when saved (telephony/settings.ts).
+  return {
+    destinationPolicy:
+      (policy?.value as DestinationPolicy | undefined) ?? DEFAULT_DESTINATION_POLICY,
+    emergencyNumbers: (emergency?.value as { numbers: string[] } | undefined)?.numbers ?? [],
+    lines,
+    callerIds,
+    defaultLine:
+      (general?.value as { defaultCallerIdNumber?: string | null } | undefined)
+        ?.defaultCallerIdNumber ?? null,
+  };
+}
+
+/**
  * Compiled policies per account, reused until something they depend on changes: every
  * such change bumps `accounts.policy_version` in the same transaction, so one indexed read
  * tells whether the cached policy is current. A policy is also recompiled once the next
@@ -171,7 +177,16 @@ export class PolicyCache {
   #misses = 0;
   #loadMilliseconds = 0;
 
-  constructor(readonly maxBytes = 256 * 1024 * 1024) {
+  readonly maxBytes: number;
+  /** Hears of every look-up: a hit, or a miss with the seconds its load and compile took. */
+  readonly observer: PolicyCacheObserver | undefined;
+
+  constructor(
+    options: { readonly maxBytes?: number; readonly observer?: PolicyCacheObserver } = {},
+  ) {
+    const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.maxBytes = maxBytes;
+    this.observer = options.observer;
     this.#entries = new LRUCache({
       maxSize: maxBytes,
       // An account larger than the whole budget is still compiled, just not kept.
@@ -209,12 +224,15 @@ export class PolicyCache {
       now < cached.state.policy.validUntil
     ) {
       this.#hits++;
+      this.observer?.hit();
       return cached.state;
     }
     this.#misses++;
     const started = performance.now();
     const state = await loadPolicyState(db, accountId, now, cached?.state);
-    this.#loadMilliseconds += performance.now() - started;
+    const elapsed = performance.now() - started;
+    this.#loadMilliseconds += elapsed;
+    this.observer?.miss(elapsed / 1000);
     this.#entries.set(accountId, { version: state.account.policyVersion, state });
     return state;
   }

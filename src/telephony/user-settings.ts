@@ -10,7 +10,9 @@ import {
   type Device,
   type StoredUserSettings,
   defaultUserSettings,
+  findSipLoginHolder,
   findUserSettings,
+  isSipLoginTaken,
   writeUserSettings,
 } from '../store/user-settings.js';
 import type { Secrets } from './secrets.js';
@@ -191,6 +193,22 @@ export async function changeUserSettings(
     );
   }
   issues.throwIfAny();
+  // One device registration, one user: a login another user holds is a conflict. The
+  // unique index decides between two saves racing for the same login.
+  const sipLoginTaken = () =>
+    new CallgateError(
+      'conflict',
+      `the SIP login ${input.sipLogin} is already in use in this account`,
+      {
+        fields: [{ path: 'body.sipLogin', message: 'already in use' }],
+      },
+    );
+  if (
+    input.sipLogin !== null &&
+    input.sipLogin !== before.sipLogin &&
+    (await findSipLoginHolder(db, accountId, input.sipLogin, targetUserId)) !== undefined
+  )
+    throw sipLoginTaken();
 
   const sealedSipSecret =
     input.sipSecret === undefined
@@ -206,7 +224,12 @@ export async function changeUserSettings(
     callerIdNumber: input.callerIdNumber,
     version: expectedVersion + 1,
   };
-  if (!(await writeUserSettings(db, accountId, after, expectedVersion, now))) {
+  const written = await writeUserSettings(db, accountId, after, expectedVersion, now).catch(
+    (error: unknown) => {
+      throw isSipLoginTaken(error) ? sipLoginTaken() : error;
+    },
+  );
+  if (!written) {
     // Someone saved in between: tell the caller which version there is now.
     const current = await findUserSettings(db, accountId, targetUserId);
     throw versionMismatch(current?.version ?? 0, expectedVersion);

@@ -58,9 +58,14 @@ export const outboundRoutes: RouteModule = (app, services) => {
           source: 'api',
         },
         now,
+        identity.appId,
       );
       if (!decision.audited)
         request.log.error({ to: request.body.to }, 'an emergency call could not be audited');
+      services.metrics.decisions.inc({
+        permission: 'outboundCall.perform',
+        outcome: decision.allowed ? 'allowed' : 'denied',
+      });
       if (!decision.allowed) {
         throw new CallgateError('destination_not_allowed', decision.reason, {
           permission: 'outboundCall.perform',
@@ -97,10 +102,13 @@ export const outboundRoutes: RouteModule = (app, services) => {
     {
       // A refusal is audited (SPEC §11): a HEAD, which must change nothing, has no route.
       exposeHeadRoute: false,
-      config: signedIn(
-        'pbx',
-        'the PBX application asks for any caller of its account; the engine decides for that caller',
-      ),
+      config: {
+        ...signedIn(
+          'pbx',
+          'the PBX application asks for any caller of its account; the engine decides for that caller',
+        ),
+        pbxHook: true,
+      },
       schema: {
         tags,
         querystring: Type.Object(
@@ -126,7 +134,7 @@ export const outboundRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { state } = userOf(request);
+      const { identity, state } = userOf(request);
       const { from, to, line } = request.query;
       // A caller the PBX names who is nobody is still decided on: emergency numbers are
       // allowed to anyone, and everything else is refused (unknownUser), never waved through.
@@ -136,9 +144,17 @@ export const outboundRoutes: RouteModule = (app, services) => {
         state,
         { userId: caller, caller: from, to, ...(line !== undefined && { line }), source: 'pbx' },
         services.now(),
+        identity.appId,
       );
       if (!decision.audited)
         request.log.error({ from, to }, 'an emergency call could not be audited');
+      const { metrics } = services;
+      if (decision.rule === 'emergencyNumber') metrics.emergencyCalls.inc();
+      metrics.hookAnswers.inc({
+        classification: decision.classification,
+        rule: decision.rule,
+        outcome: decision.allowed ? 'allowed' : 'refused',
+      });
       return {
         allowed: decision.allowed,
         classification: decision.classification,
