@@ -7,7 +7,7 @@ import { type DialectName, type Store, openStore } from '../src/store/database.j
 import { createAccount } from '../src/telephony/accounts.js';
 import { importCalls } from '../src/telephony/calls.js';
 import { importDirectory } from '../src/telephony/directory.js';
-import { createApp, mintToken } from '../src/telephony/tokens.js';
+import { DEFAULT_TOKEN_LIFETIMES, createApp, mintToken } from '../src/telephony/tokens.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { COMPANY, assign, role } from './fixtures.js';
 import type { PermissionLevels } from '../src/engine/catalogue.js';
@@ -90,10 +90,13 @@ export async function seedAccount(
       now,
     );
     const tokens: Record<string, string> = {};
+    // The longest lifetime there is: suites that move the clock by weeks (retention) keep
+    // their tokens.
+    const ttlSeconds = DEFAULT_TOKEN_LIFETIMES.maxTtlSeconds;
     for (const user of COMPANY.users) {
       if (user.active === false) continue;
       tokens[user.id] = (
-        await mintToken(trx, accountId, { userId: user.id }, 'operator', now)
+        await mintToken(trx, accountId, { userId: user.id, ttlSeconds }, 'operator', now)
       ).token;
     }
     await createApp(
@@ -103,7 +106,13 @@ export async function seedAccount(
       now,
     );
     tokens.app = (
-      await mintToken(trx, accountId, { userId: 'u0', appId: 'pbx-app' }, 'operator', now)
+      await mintToken(
+        trx,
+        accountId,
+        { userId: 'u0', appId: 'pbx-app', ttlSeconds },
+        'operator',
+        now,
+      )
     ).token;
     return tokens;
   });
