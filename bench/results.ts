@@ -16,6 +16,13 @@ export interface Figure {
   readonly met: boolean;
   /** Anything a reader needs to trust the figure: sizes, rounds, the peer's name. */
   readonly note?: string;
+  /**
+   * Where it was measured, when not in this run: a figure kept from an earlier run
+   * (`npm run bench -- sip` keeps the others) keeps its own machine.
+   */
+  readonly machine?: string;
+  /** The command that measured it, likewise. */
+  readonly command?: string;
 }
 
 /** The machine the figures were measured on: the line every result carries. */
@@ -32,30 +39,54 @@ export function percentiles(samples: readonly number[]): { median: number; p99: 
   return { median: at(0.5), p99: at(0.99) };
 }
 
-/** Writes bench/results.json and the human summary bench/RESULTS.md. */
+/**
+ * Writes bench/results.json and the human summary bench/RESULTS.md. Figures that carry their
+ * own machine and command (kept from an earlier run) keep them, and the summary says which
+ * figures were measured where.
+ */
 export function writeResults(figures: readonly Figure[], command: string, dir = 'bench'): void {
   const machine = machineLine();
+  const placed = figures.map((f) => ({
+    ...f,
+    machine: f.machine ?? machine,
+    command: f.command ?? command,
+  }));
   writeFileSync(
     `${dir}/results.json`,
-    JSON.stringify(
-      { machine, command, figures: figures.map((f) => ({ ...f, machine })) },
-      null,
-      2,
-    ) + '\n',
+    JSON.stringify({ machine, command, figures: placed }, null, 2) + '\n',
   );
-  const row = (f: Figure) =>
-    `| ${f.name} | ${format(f.ours)} ${f.unit} | ${f.peer === null ? '—' : `${format(f.peer)} ${f.unit}`} | ${f.ratio === null ? '—' : `${format(f.ratio)}×`} | ${f.target} | ${f.met ? 'yes' : '**no**'} |`;
-  const notes = figures.filter((f) => f.note).map((f) => `- ${f.name}: ${f.note}`);
+  // One line per (command, machine), in the order the figures come.
+  const origins = [...new Set(placed.map((f) => `${f.command}\u0000${f.machine}`))].map((key) => {
+    const [by, on] = key.split('\u0000');
+    return {
+      by: by!,
+      on: on!,
+      count: placed.filter((f) => f.command === by && f.machine === on).length,
+    };
+  });
+  const marks = ['', '†', '‡', '§'];
+  const markOf = (f: { command: string; machine: string }) =>
+    marks[origins.findIndex((o) => o.by === f.command && o.on === f.machine)] ?? '*';
+  const row = (f: (typeof placed)[number]) =>
+    `| ${f.name}${markOf(f)} | ${format(f.ours)} ${f.unit} | ${f.peer === null ? '—' : `${format(f.peer)} ${f.unit}`} | ${f.ratio === null ? '—' : `${format(f.ratio)}×`} | ${f.target} | ${f.met ? 'yes' : '**no**'} |`;
+  const notes = placed.filter((f) => f.note).map((f) => `- ${f.name}: ${f.note}`);
+  const produced =
+    origins.length === 1
+      ? [`Produced by \`${command}\` on ${machine}.`]
+      : origins.map(
+          (o, i) =>
+            `${i === 0 ? 'Produced by' : `Figures marked ${marks[i] ?? '*'} by`} \`${o.by}\` on ${o.on} (${o.count} figures).`,
+        );
   writeFileSync(
     `${dir}/RESULTS.md`,
     [
       '# Benchmark results',
       '',
-      `Produced by \`${command}\` on ${machine}.`,
+      ...produced,
       '',
       '| figure | ours | peer | ratio | target | met |',
       '|---|---|---|---|---|---|',
-      ...figures.map(row),
+      ...placed.map(row),
       '',
       ...(notes.length > 0 ? ['Notes:', '', ...notes, ''] : []),
     ].join('\n'),

@@ -17,6 +17,22 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+/**
+ * A user or application token sent as HTTP Basic credentials: the password is the token,
+ * the user name is ignored. For clients that can keep a connection open only when the
+ * credentials are a user name and password: Kamailio's http_client reuses named connections,
+ * which carry no other header (integrations/kamailio). Operator endpoints take Bearer only.
+ */
+function basicToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Basic ([A-Za-z0-9+/]{1,700}={0,2})$/.exec(header);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('latin1');
+  const token = decoded.slice(decoded.indexOf(':') + 1);
+  return decoded.includes(':') && /^[\x21-\x7e]{1,512}$/.test(token) ? token : undefined;
+}
+
 /** The web app's session cookie. */
 export const SESSION_COOKIE = 'cg_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -44,11 +60,12 @@ function hookQueryOf(query: unknown): HookQuery {
  */
 export function accessHook(services: Services, limiter: Limiter) {
   /**
-   * A bearer token, or else the web app's session cookie. A cookie is sent by the browser
-   * on its own, so an unsafe request made with one must also carry the session's CSRF token.
+   * A bearer token (or the same token as Basic credentials), or else the web app's session
+   * cookie. A cookie is sent by the browser on its own, so an unsafe request made with one
+   * must also carry the session's CSRF token.
    */
   const identify = async (request: FastifyRequest): Promise<TokenIdentity | undefined> => {
-    const token = bearer(request);
+    const token = bearer(request) ?? basicToken(request);
     if (token !== undefined)
       return services.tokens.verify(services.store.db, token, services.now());
     const cookie = request.cookies[SESSION_COOKIE];

@@ -8,6 +8,7 @@ import { backup, restore } from './commands/backup.js';
 import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
+import { pbxKamailioConfig } from './commands/pbx-kamailio-config.js';
 import { secretsRotate } from './commands/secrets-rotate.js';
 import { recordingsSweep } from './commands/recordings-sweep.js';
 import { configPrint, serve } from './commands/serve.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   secretsRotate,
   backup,
   restore,
+  pbxKamailioConfig,
 ];
 
 const EXIT_FAILURE = 1;
