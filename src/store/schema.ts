@@ -40,6 +40,7 @@ export interface Database {
   user_credentials: UserCredentialsTable;
   sessions: SessionsTable;
   write_positions: WritePositionsTable;
+  directory_search: DirectorySearchTable;
 }
 
 export interface AccountsTable {
@@ -343,6 +344,20 @@ export interface WritePositionsTable {
   user_id: string;
   /** The primary's WAL insert position after the write, in bytes. */
   lsn: number;
+}
+
+/**
+ * One searchable term of a directory item (store/directory-search.ts): folded (lower case,
+ * no accents), with the field it came from, which decides who may match on it.
+ */
+export interface DirectorySearchTable {
+  account_id: string;
+  item_kind: 'user' | 'department' | 'workgroup' | 'group';
+  term: string;
+  item_id: string;
+  field: 'id' | 'name' | 'word' | 'email' | 'phone';
+  /** The folded name, for alphabetical order. */
+  sort_key: string;
 }
 
 export type CallRow = Selectable<CallsTable>;

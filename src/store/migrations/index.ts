@@ -8,6 +8,7 @@ import * as departmentReach from './2026-11-22-6-department-reach.js';
 import * as auditChain from './2026-11-22-7-audit-chain.js';
 import * as playbackSessions from './2026-12-06-1-playback-sessions.js';
 import * as writePositions from './2026-12-06-2-write-positions.js';
+import * as directorySearch from './2026-12-06-3-directory-search.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-7-audit-chain': auditChain,
   '2026-12-06-1-playback-sessions': playbackSessions,
   '2026-12-06-2-write-positions': writePositions,
+  '2026-12-06-3-directory-search': directorySearch,
 };
 
 export const migrationProvider: MigrationProvider = {

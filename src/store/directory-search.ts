@@ -1,0 +1,218 @@
+import { type Insertable, sql } from 'kysely';
+import type { Directory } from '../directory/directory.js';
+import type { Executor } from './database.js';
+import type { Database, DirectorySearchTable } from './schema.js';
+
+export type SearchKind = DirectorySearchTable['item_kind'];
+export type SearchField = DirectorySearchTable['field'];
+
+/** One item found, best first. `rank`: 0 exact, 1 id prefix, 2 name or email prefix, 3 word prefix. */
+export interface SearchHit {
+  readonly id: string;
+  readonly rank: number;
+}
+
+/**
+ * Lower case without accents, as terms are stored and queries compared.
+ *
+ * @example fold('  José Núñez ') // 'jose nunez'
+ */
+export function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
+}
+
+/** The searchable rows of a directory, written with it (store/directory.ts#replaceDirectory). */
+export function searchRows(
+  accountId: string,
+  directory: Directory,
+): Insertable<Database['directory_search']>[] {
+  const rows: Insertable<Database['directory_search']>[] = [];
+  const add = (
+    item_kind: SearchKind,
+    item_id: string,
+    name: string,
+    extra: readonly (readonly [SearchField, string | null])[] = [],
+  ): void => {
+    const sort_key = fold(name);
+    const seen = new Set<string>();
+    const put = (field: SearchField, term: string): void => {
+      if (term === '' || seen.has(`${field}\u0000${term}`)) return;
+      seen.add(`${field}\u0000${term}`);
+      rows.push({ account_id: accountId, item_kind, term, item_id, field, sort_key });
+    };
+    put('id', fold(item_id));
+    put('name', sort_key);
+    for (const word of sort_key.split(/[^\p{L}\p{N}]+/u)) put('word', word);
+    for (const [field, value] of extra) {
+      if (value !== null) put(field, field === 'phone' ? value.replace(/\D/g, '') : fold(value));
+    }
+  };
+  for (const u of directory.users) {
+    add('user', u.id, u.name, [
+      ['email', u.email],
+      ['phone', u.phones.work],
+      ['phone', u.phones.mobile],
+      ['phone', u.phones.extension],
+    ]);
+  }
+  for (const d of directory.departments) add('department', d.id, d.name);
+  for (const w of directory.workgroups) add('workgroup', w.id, w.name);
+  for (const g of directory.userGroups) add('group', g.id, g.name);
+  return rows;
+}
+
+/**
+ * The first text after every string that starts with `prefix`, in code-point (= UTF-8 byte)
+ * order: `term >= prefix and term < upper` is then one index range of prefixes.
+ */
+function upperBound(prefix: string): string {
+  const points = [...prefix];
+  const last = points.pop()!.codePointAt(0)!;
+  return points.join('') + String.fromCodePoint(last + 1);
+}
+
+/**
+ * Items of one kind whose terms start with every word of `query`, searching only `fields`:
+ * exact matches first, then id prefixes, then name or email prefixes, then word prefixes,
+ * each alphabetically. The first word is one range of the primary key; each further word
+ * narrows the candidates through the item index. A query that looks like a phone number
+ * is searched as its digits.
+ *
+ * @example searchDirectory(db, 'acme', { kind: 'user', query: 'mia', fields: ['id', 'name', 'word'], limit: 20 })
+ */
+export async function searchDirectory(
+  db: Executor,
+  accountId: string,
+  options: {
+    readonly kind: SearchKind;
+    readonly query: string;
+    readonly fields: readonly SearchField[];
+    readonly limit: number;
+  },
+): Promise<SearchHit[]> {
+  const folded = fold(options.query);
+  const phoneLike = /\d/.test(folded) && /^[+\d\s().-]+$/.test(folded);
+  const whole = phoneLike ? folded.replace(/\D/g, '') : folded.replace(/\s+/g, ' ');
+  const words = phoneLike ? [whole] : whole.split(' ').filter((w) => w !== '');
+  const [first, ...rest] = words;
+  if (first === undefined || options.fields.length === 0) return [];
+  const fields = [...options.fields];
+  let query = db
+    .selectFrom('directory_search as s')
+    .where('s.account_id', '=', accountId)
+    .where('s.item_kind', '=', options.kind)
+    .where('s.term', '>=', first)
+    .where('s.term', '<', upperBound(first))
+    .where('s.field', 'in', fields);
+  for (const word of rest) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('directory_search as t')
+          .select(sql.lit(1).as('one'))
+          .whereRef('t.account_id', '=', 's.account_id')
+          .whereRef('t.item_kind', '=', 's.item_kind')
+          .whereRef('t.item_id', '=', 's.item_id')
+          .where('t.term', '>=', word)
+          .where('t.term', '<', upperBound(word))
+          .where('t.field', 'in', fields),
+      ),
+    );
+  }
+  const upper = upperBound(whole);
+  const rows = await query
+    .select([
+      's.item_id',
+      sql<number>`min(case
+        when s.term = ${whole} then 0
+        when s.field = 'id' and s.term >= ${whole} and s.term < ${upper} then 1
+        when s.field in ('name', 'email') and s.term >= ${whole} and s.term < ${upper} then 2
+        else 3 end)`.as('rank'),
+    ])
+    .groupBy(['s.item_id', 's.sort_key'])
+    .orderBy('rank')
+    .orderBy('s.sort_key')
+    .orderBy('s.item_id')
+    .limit(options.limit)
+    .execute();
+  return rows.map((row) => ({ id: row.item_id, rank: Number(row.rank) }));
+}
+
+/** What a search answers about one item; `email` only when asked for. */
+export interface SearchItem {
+  readonly id: string;
+  readonly name: string;
+  /** Users: false for an inactive user (their calls stay visible, so they stay findable). */
+  readonly active?: boolean;
+  readonly email?: string | null;
+  /** Departments: the names from the root down, the department's own last. */
+  readonly path?: string[];
+}
+
+/** The items `ids` names, in that order (ids the directory no longer holds are left out). */
+export async function loadSearchItems(
+  db: Executor,
+  accountId: string,
+  kind: SearchKind,
+  ids: readonly string[],
+  withEmail: boolean,
+): Promise<SearchItem[]> {
+  if (ids.length === 0) return [];
+  const byId = new Map<string, SearchItem>();
+  switch (kind) {
+    case 'user': {
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'name', 'active', 'email'])
+        .where('account_id', '=', accountId)
+        .where('id', 'in', [...ids])
+        .execute();
+      for (const r of rows) {
+        byId.set(r.id, {
+          id: r.id,
+          name: r.name,
+          active: Number(r.active) === 1,
+          ...(withEmail && { email: r.email }),
+        });
+      }
+      break;
+    }
+    case 'department': {
+      // Each department's ancestors (itself at depth 0), the root first.
+      const rows = await db
+        .selectFrom('department_closure as c')
+        .innerJoin('departments as d', (join) =>
+          join.onRef('d.account_id', '=', 'c.account_id').onRef('d.id', '=', 'c.ancestor_id'),
+        )
+        .select(['c.descendant_id', 'c.depth', 'd.name'])
+        .where('c.account_id', '=', accountId)
+        .where('c.descendant_id', 'in', [...ids])
+        .orderBy('c.descendant_id')
+        .orderBy('c.depth', 'desc')
+        .execute();
+      const paths = new Map<string, string[]>();
+      for (const r of rows) {
+        const path = paths.get(r.descendant_id) ?? [];
+        path.push(r.name);
+        paths.set(r.descendant_id, path);
+      }
+      for (const [id, path] of paths) byId.set(id, { id, name: path.at(-1) ?? id, path });
+      break;
+    }
+    case 'workgroup':
+    case 'group': {
+      const rows = await db
+        .selectFrom(kind === 'workgroup' ? 'workgroups' : 'user_groups')
+        .select(['id', 'name'])
+        .where('account_id', '=', accountId)
+        .where('id', 'in', [...ids])
+        .execute();
+      for (const r of rows) byId.set(r.id, { id: r.id, name: r.name });
+      break;
+    }
+  }
+  return ids.flatMap((id) => {
+    const item = byId.get(id);
+    return item === undefined ? [] : [item];
+  });
+}
