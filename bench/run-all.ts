@@ -10,6 +10,7 @@ import { run as runDecisions } from './decisions.js';
 import { run as runHttp } from './http.js';
 import { run as runLists } from './lists.js';
 import { type Figure, writeResults } from './results.js';
+import { run as runSearch } from './search.js';
 import { run as runTenants } from './tenants.js';
 
 const SUITES: readonly [string, () => Promise<Figure[]>][] = [
@@ -18,6 +19,7 @@ const SUITES: readonly [string, () => Promise<Figure[]>][] = [
   ['lists', () => runLists()],
   ['HTTP', () => runHttp()],
   ['tenants', () => runTenants()],
+  ['directory search', () => runSearch()],
 ];
 
 const figures: Figure[] = [];

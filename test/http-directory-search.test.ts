@@ -27,8 +27,8 @@ describeHttp('directory search', (h) => {
     ]);
   });
 
-  test('an exact id comes first, then id prefixes, each alphabetically', async () => {
-    assert.deepEqual(ids(await search(h(), 'u4', 'kind=user&q=u1')), ['u1', 'u11', 'u10']);
+  test('an exact match comes first, then id prefixes in id order', async () => {
+    assert.deepEqual(ids(await search(h(), 'u4', 'kind=user&q=u1')), ['u1', 'u10', 'u11']);
   });
 
   test('every word of the query must start a word of the item', async () => {

@@ -6,7 +6,7 @@ import type { Database, DirectorySearchTable } from './schema.js';
 export type SearchKind = DirectorySearchTable['item_kind'];
 export type SearchField = DirectorySearchTable['field'];
 
-/** One item found, best first. `rank`: 0 exact, 1 id prefix, 2 name or email prefix, 3 word prefix. */
+/** One item found, best first. `rank`: the stage that found it (0 exact … 5 word prefixes). */
 export interface SearchHit {
   readonly id: string;
   readonly rank: number;
@@ -72,11 +72,18 @@ function upperBound(prefix: string): string {
 }
 
 /**
- * Items of one kind whose terms start with every word of `query`, searching only `fields`:
- * exact matches first, then id prefixes, then name or email prefixes, then word prefixes,
- * each alphabetically. The first word is one range of the primary key; each further word
- * narrows the candidates through the item index. A query that looks like a phone number
- * is searched as its digits.
+ * The stages of a search, best first: an exact term, then prefixes of the id, the whole
+ * name, the email and a phone number, then items each of whose query words starts a word
+ * of theirs. Each stage reads one range of the primary key in its order, so it stops after
+ * `limit` rows however many match: a one-letter query over 100,000 people costs what a
+ * precise one does (bench/search.ts). Within a stage, items come in the order of the
+ * matched term — for the name stage that is alphabetical by name — then by name.
+ */
+const PREFIX_STAGES = ['id', 'name', 'email', 'phone'] as const satisfies readonly SearchField[];
+
+/**
+ * Items of one kind that `query` finds in `fields`, best first (see the stages above). A
+ * query that looks like a phone number is searched as its digits.
  *
  * @example searchDirectory(db, 'acme', { kind: 'user', query: 'mia', fields: ['id', 'name', 'word'], limit: 20 })
  */
@@ -96,46 +103,77 @@ export async function searchDirectory(
   const words = phoneLike ? [whole] : whole.split(' ').filter((w) => w !== '');
   const [first, ...rest] = words;
   if (first === undefined || options.fields.length === 0) return [];
-  const fields = [...options.fields];
-  let query = db
+  const { kind, limit } = options;
+  const hits = new Map<string, number>();
+  const base = db
     .selectFrom('directory_search as s')
+    .select('s.item_id')
     .where('s.account_id', '=', accountId)
-    .where('s.item_kind', '=', options.kind)
-    .where('s.term', '>=', first)
-    .where('s.term', '<', upperBound(first))
-    .where('s.field', 'in', fields);
-  for (const word of rest) {
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('directory_search as t')
-          .select(sql.lit(1).as('one'))
-          .whereRef('t.account_id', '=', 's.account_id')
-          .whereRef('t.item_kind', '=', 's.item_kind')
-          .whereRef('t.item_id', '=', 's.item_id')
-          .where('t.term', '>=', word)
-          .where('t.term', '<', upperBound(word))
-          .where('t.field', 'in', fields),
-      ),
+    .where('s.item_kind', '=', kind);
+  const take = (rank: number, ids: readonly { item_id: string }[]): void => {
+    for (const { item_id } of ids) {
+      if (hits.size < limit && !hits.has(item_id)) hits.set(item_id, rank);
+    }
+  };
+  // Each stage asks for enough rows to fill the limit even if all it has seen come again.
+  take(
+    0,
+    await base
+      .where('s.field', 'in', [...options.fields])
+      .where('s.term', '=', whole)
+      .orderBy('s.sort_key')
+      .orderBy('s.item_id')
+      .limit(limit)
+      .execute(),
+  );
+  for (const field of PREFIX_STAGES) {
+    if (hits.size >= limit) break;
+    if (!options.fields.includes(field)) continue;
+    take(
+      PREFIX_STAGES.indexOf(field) + 1,
+      await base
+        .where('s.field', '=', field)
+        .where('s.term', '>=', whole)
+        .where('s.term', '<', upperBound(whole))
+        .orderBy('s.term')
+        .orderBy('s.sort_key')
+        .orderBy('s.item_id')
+        .limit(limit + hits.size)
+        .execute(),
     );
   }
-  const upper = upperBound(whole);
-  const rows = await query
-    .select([
-      's.item_id',
-      sql<number>`min(case
-        when s.term = ${whole} then 0
-        when s.field = 'id' and s.term >= ${whole} and s.term < ${upper} then 1
-        when s.field in ('name', 'email') and s.term >= ${whole} and s.term < ${upper} then 2
-        else 3 end)`.as('rank'),
-    ])
-    .groupBy(['s.item_id', 's.sort_key'])
-    .orderBy('rank')
-    .orderBy('s.sort_key')
-    .orderBy('s.item_id')
-    .limit(options.limit)
-    .execute();
-  return rows.map((row) => ({ id: row.item_id, rank: Number(row.rank) }));
+  if (hits.size < limit && options.fields.includes('word')) {
+    let query = base
+      .where('s.field', '=', 'word')
+      .where('s.term', '>=', first)
+      .where('s.term', '<', upperBound(first));
+    const fields = [...options.fields];
+    for (const word of rest) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('directory_search as t')
+            .select(sql.lit(1).as('one'))
+            .whereRef('t.account_id', '=', 's.account_id')
+            .whereRef('t.item_kind', '=', 's.item_kind')
+            .whereRef('t.item_id', '=', 's.item_id')
+            .where('t.term', '>=', word)
+            .where('t.term', '<', upperBound(word))
+            .where('t.field', 'in', fields),
+        ),
+      );
+    }
+    take(
+      PREFIX_STAGES.length + 1,
+      await query
+        .orderBy('s.term')
+        .orderBy('s.sort_key')
+        .orderBy('s.item_id')
+        .limit(limit + hits.size)
+        .execute(),
+    );
+  }
+  return [...hits].map(([id, rank]) => ({ id, rank }));
 }
 
 /** What a search answers about one item; `email` only when asked for. */

@@ -4,8 +4,9 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
  * `directory_search` (issue 13): one row per searchable term of a user, department,
  * workgroup or user group — the whole name, each word of it, the id, and for users the
  * email and the digits of each phone number — lower-cased and without accents, written with
- * the directory. A search is one range of the primary key (`term >= q and term < q || U+FFFF`),
- * so a prefix costs the same with 100,000 users as with ten. On PostgreSQL the term is
+ * the directory. A search reads ranges of the primary key (per field, `term >= q and
+ * term < q'`, in term and name order) and stops at its limit, so a prefix costs the same
+ * with 100,000 users as with ten. On PostgreSQL the term is
  * compared byte by byte (`collate "C"`): under a language collation a range of text is not
  * a range of prefixes, and names sort the same on both databases. Backfilled here with a frozen copy of the term rules. Frozen.
  */
@@ -29,9 +30,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('directory_search_pk', [
       'account_id',
       'item_kind',
-      'term',
-      'item_id',
       'field',
+      'term',
+      'sort_key',
+      'item_id',
     ])
     .execute();
   await db.schema
