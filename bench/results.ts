@@ -33,12 +33,24 @@ export function percentiles(samples: readonly number[]): { median: number; p99: 
 }
 
 /** Writes bench/results.json and the human summary bench/RESULTS.md. */
-export function writeResults(figures: readonly Figure[], command: string, dir = 'bench'): void {
-  const machine = machineLine();
+export function writeResults(
+  figures: readonly Figure[],
+  command: string,
+  dir = 'bench',
+  machine = machineLine(),
+): void {
   writeFileSync(
     `${dir}/results.json`,
     JSON.stringify(
-      { machine, command, figures: figures.map((f) => ({ ...f, machine })) },
+      {
+        machine,
+        command,
+        figures: figures.map((f) => ({
+          ...f,
+          // A figure merged in from another run keeps the machine it was measured on.
+          machine: (f as Figure & { machine?: string }).machine ?? machine,
+        })),
+      },
       null,
       2,
     ) + '\n',

@@ -26,7 +26,7 @@ import { createAccount } from '../src/telephony/accounts.js';
 import { importDirectory } from '../src/telephony/directory.js';
 import { searchForAsker } from '../src/telephony/directory-search.js';
 import { loadPolicyState } from '../src/telephony/policy.js';
-import { type Figure, percentiles, writeResults } from './results.js';
+import { type Figure, machineLine, percentiles, writeResults } from './results.js';
 
 const USERS = 100_000;
 const DEPARTMENTS = 1_000;
@@ -203,17 +203,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
   }
   if (values.merge === true) {
+    // The other figures keep the machine they were measured on; ours name theirs.
     const previous = JSON.parse(readFileSync('bench/results.json', 'utf8')) as {
+      machine: string;
       command: string;
-      figures: Figure[];
+      figures: (Figure & { machine?: string })[];
     };
     const names = new Set(figures.map((f) => f.name));
-    const kept = previous.figures
-      .filter((f) => !names.has(f.name))
-      .map(({ machine: _machine, ...f }: Figure & { machine?: string }) => f);
+    const kept = previous.figures.filter((f) => !names.has(f.name));
+    const ours = figures.map((f) => ({ ...f, machine: machineLine() }));
     writeResults(
-      [...kept, ...figures],
-      `${previous.command}; then node dist/bench/search.js --merge`,
+      [...kept, ...ours],
+      `${previous.command}; then node dist/bench/search.js --merge (on ${machineLine()})`,
+      'bench',
+      previous.machine,
     );
   }
 }
