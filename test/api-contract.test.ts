@@ -48,6 +48,23 @@ test('every endpoint API.md lists is served', async () => {
   const openapi = await app.inject({ method: 'GET', url: '/docs/json' });
   assert.equal(openapi.statusCode, 200);
   const paths = Object.keys((JSON.parse(openapi.body) as { paths: Record<string, unknown> }).paths);
+  // Line access (SPEC §5 rule 5) and each settings section API.md names, PUT and GET alike.
+  assert.ok(paths.includes('/api/v1/numbers/{number}/access'), paths.join(' '));
+  const sectionsRow = rows.find((row) => row.includes('`GET /api/v1/settings/{section}`'));
+  const sections = [
+    ...(/`section`: ([^|]+)/.exec(sectionsRow ?? '')?.[1] ?? '').matchAll(/`([a-z-]+)`/g),
+  ].map((m) => m[1]!);
+  assert.ok(
+    sections.includes('outbound-policy') && sections.includes('emergency-numbers'),
+    sectionsRow,
+  );
+  for (const section of sections) {
+    for (const method of ['GET', 'PUT'])
+      assert.ok(
+        served.has(`${method} /api/v1/settings/${section}`),
+        `${method} settings/${section}`,
+      );
+  }
   await app.close();
   await store.close();
   assert.deepEqual(

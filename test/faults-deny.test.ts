@@ -14,7 +14,12 @@ import type {
 import type { LightMyRequestResponse } from 'fastify';
 import { type App, buildApp } from '../src/api/app.js';
 import { type Services, createServices } from '../src/api/services.js';
-import { type Store, isStoreUnavailable, openStore } from '../src/store/database.js';
+import {
+  type Store,
+  isStoreUnavailable,
+  markStoreError,
+  openStore,
+} from '../src/store/database.js';
 import { PLAYBACK_SESSION_MS, signRecordingUrl } from '../src/telephony/recordings.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { wav } from './faults-harness.js';
@@ -69,13 +74,15 @@ class FaultInjector implements KyselyPlugin {
 const FAILURES = [
   {
     name: 'unreachable',
-    error: () => new Error('Connection terminated unexpectedly'),
+    // Marked as the driver marks what it raises: the injector throws before the driver.
+    error: () => markStoreError(new Error('Connection terminated unexpectedly')),
     status: 503,
     code: 'unavailable',
   },
   {
     name: 'locked',
-    error: () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }),
+    error: () =>
+      markStoreError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })),
     status: 503,
     code: 'unavailable',
   },
@@ -264,7 +271,9 @@ describeOnEachDialect('faults: every error path denies', (dialect) => {
 });
 
 describe('faults: which store errors mean "retry later"', () => {
-  const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
+  // As the store raises them: marked by its driver.
+  const coded = (code: string, message = code) =>
+    markStoreError(Object.assign(new Error(message), { code }));
   test('connection failures, shutdowns and locks are unavailable', () => {
     const unavailable = [
       coded('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
@@ -276,10 +285,10 @@ describe('faults: which store errors mean "retry later"', () => {
       coded('SQLITE_BUSY', 'database is locked'),
       coded('SQLITE_BUSY_SNAPSHOT'),
       coded('SQLITE_LOCKED'),
-      new Error('Connection terminated unexpectedly'),
-      new Error('timeout exceeded when trying to connect'),
-      new Error('Client has encountered a connection error and is not queryable'),
-      new AggregateError([coded('ECONNREFUSED')], 'connect failed'),
+      markStoreError(new Error('Connection terminated unexpectedly')),
+      markStoreError(new Error('timeout exceeded when trying to connect')),
+      markStoreError(new Error('Client has encountered a connection error and is not queryable')),
+      markStoreError(new AggregateError([coded('ECONNREFUSED')], 'connect failed')),
       new Error('wrapped', { cause: coded('ECONNREFUSED') }),
     ];
     for (const error of unavailable) assert.ok(isStoreUnavailable(error), error.message);
@@ -294,6 +303,10 @@ describe('faults: which store errors mean "retry later"', () => {
       new TypeError('Cannot read properties of undefined'),
       'ECONNREFUSED',
       undefined,
+      // The same codes from anything but the store: a client hanging up is no outage.
+      Object.assign(new Error('aborted'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      new Error('Connection terminated unexpectedly'),
     ];
     for (const error of others) assert.equal(isStoreUnavailable(error), false, String(error));
   });

@@ -9,6 +9,8 @@ import {
   type Policy,
   compilePolicy,
 } from '../src/engine/policy.js';
+import type { OutboundSource } from '../src/engine/outbound.js';
+import type { CountryCode } from '../src/engine/phone-number.js';
 import type { Assignment, Role } from '../src/engine/roles.js';
 
 /**
@@ -101,6 +103,9 @@ export interface PolicyOptions {
   readonly plan?: Plan;
   readonly edition?: Edition;
   readonly recordingsFolder?: readonly FolderAccessEntry[];
+  /** Lines, the destination policy, emergency numbers, caller IDs (SPEC §5). */
+  readonly outbound?: OutboundSource;
+  readonly defaultCountry?: CountryCode;
   readonly now?: number;
 }
 
@@ -117,11 +122,16 @@ export function policyFor(options: PolicyOptions = {}): Policy {
   const directory = directoryOf(options.directory ?? COMPANY, edition);
   const described = describeDirectoryForPolicy(directory, edition);
   return compilePolicy({
-    account: { plan: options.plan ?? 'basic', edition, defaultCountry: 'US' },
+    account: {
+      plan: options.plan ?? 'basic',
+      edition,
+      defaultCountry: options.defaultCountry ?? 'US',
+    },
     ...described,
     roles: options.roles ?? DEFAULT_ROLES,
     assignments: options.assignments ?? defaultAssignments(described.rootDepartmentId),
     recordingsFolder: options.recordingsFolder ?? DEFAULT_RECORDINGS_FOLDER,
+    ...(options.outbound !== undefined && { outbound: options.outbound }),
     now: options.now ?? Date.parse('2026-11-22T12:00:00Z'),
   });
 }

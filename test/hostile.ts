@@ -7,10 +7,12 @@ import { sql } from 'kysely';
 import { type App, registeredRoutes } from '../src/api/app.js';
 import type { RouteAccess } from '../src/api/access.js';
 import { DEFAULT_ROLES } from '../src/engine/defaults.js';
+import { BITRIX_ERRORS } from '../src/bitrix/errors.js';
 import { ERROR_STATUS } from '../src/errors.js';
 import { BALANCE_CURRENCY } from '../src/telephony/balance.js';
 import { generateDemoWav } from '../src/telephony/demo-audio.js';
 import { COMPANY } from './fixtures.js';
+import type { DirectoryDocument } from '../src/directory/schema.js';
 import { type Harness, OPERATOR_TOKEN, json } from './http.js';
 
 /**
@@ -73,7 +75,11 @@ export function routesOf(app: App): RouteInfo[] {
           bodyLimit: route.bodyLimit,
           ifMatch: keysOf(schema?.headers).includes('if-match'),
           read: method === 'GET' || method === 'HEAD',
-          writes: !(method === 'GET' || method === 'HEAD') || READS_THAT_WRITE.has(route.url),
+          // The Bitrix24 methods served today only read, whichever HTTP method carries them;
+          // when methods that write arrive, this must poison them like any other write.
+          writes:
+            route.config?.access?.kind !== 'bitrixRest' &&
+            (!(method === 'GET' || method === 'HEAD') || READS_THAT_WRITE.has(route.url)),
         };
       }),
   );
@@ -191,6 +197,21 @@ export async function validExamples(
     ...extra,
   });
   const call = { params: { id: 'call-u4' } };
+  const webhook = json<{ id: string; url: string }>(
+    await h.request('u0', 'POST', '/api/v1/me/webhooks', { scopes: ['telephony'] }),
+  );
+  const [, userNumber = '', secret = ''] = /\/rest\/(\d+)\/([^/]+)\/$/.exec(webhook.url) ?? [];
+  const bitrixWebhook: RequestParts = {
+    ...none(),
+    params: { userNumber, secret, method: 'voximplant.statistic.get.json' },
+    query: { 'FILTER[>ID]': '1', SORT: 'CALL_START_DATE', ORDER: 'DESC', start: '0' },
+  };
+  const bitrixToken: RequestParts = {
+    ...none(),
+    params: { method: 'voximplant.statistic.get' },
+    query: { auth: h.appToken, 'FILTER[CALL_TYPE]': '2' },
+  };
+  const bitrixOther: RequestParts = { ...none(), params: { '*': 'api/1/x/user.current' } };
   const examples: Record<string, RequestParts> = {
     'POST /api/v1/accounts': body({ id: 'fuzz-account', name: 'Fuzz', plan: 'basic' }),
     'PATCH /api/v1/accounts/:accountId': body(
@@ -295,7 +316,10 @@ export async function validExamples(
     'PUT /api/v1/calls/:id/recording/legal-hold': body({ reason: 'litigation' }, call),
     'DELETE /api/v1/calls/:id/recording/legal-hold': { ...none(), ...call },
     'POST /api/v1/calls/outbound': body({ to: '+14155550101' }),
-    'GET /api/v1/pbx/authorize': { ...none(), query: { from: '104', to: '+14155550101' } },
+    'GET /api/v1/pbx/authorize': {
+      ...none(),
+      query: { from: '104', to: '+14155550101', line: '+14155550123' },
+    },
     'GET /api/v1/users/:id/telephony-settings': { ...none(), params: { id: 'u4' } },
     'PUT /api/v1/users/:id/telephony-settings': body(
       { device: 'sip', sipLogin: 'u4-login', sipSecret: 'sip secret', callerIdNumber: null },
@@ -313,6 +337,11 @@ export async function validExamples(
       { host: 'sip.example.com:5060', username: 'acme', password: 'sip password' },
       { params: { number: '+14155550123' } },
     ),
+    'GET /api/v1/numbers/:number/access': { ...none(), params: { number: '+14155550123' } },
+    'PUT /api/v1/numbers/:number/access': body(
+      { accessCodes: ['user:u4', 'department:4'] },
+      { params: { number: '+14155550123' }, query: { dryRun: '1' }, headers: { 'if-match': '0' } },
+    ),
     'POST /api/v1/number-inventory': body({
       items: [
         { number: '+14155550199', country: 'US', monthlyFee: 1.5, currency: BALANCE_CURRENCY },
@@ -325,6 +354,19 @@ export async function validExamples(
       query: { type: 'account.created', actor: 'operator', limit: '10' },
     },
     'GET /api/v1/audit-log/export': { ...none(), query: { actor: 'operator', format: 'csv' } },
+    'GET /api/v1/me/webhooks': none(),
+    'POST /api/v1/me/webhooks': body({ scopes: ['telephony', 'call'] }),
+    'DELETE /api/v1/me/webhooks/:id': { ...none(), params: { id: webhook.id } },
+    'POST /api/v1/accounts/:accountId/webhooks': body(
+      { userId: 'u4', scopes: ['telephony'] },
+      { params: { accountId: 'acme' } },
+    ),
+    'GET /rest/:userNumber/:secret/:method': bitrixWebhook,
+    'POST /rest/:userNumber/:secret/:method': bitrixWebhook,
+    'GET /rest/:method': bitrixToken,
+    'POST /rest/:method': bitrixToken,
+    'GET /rest/*': bitrixOther,
+    'POST /rest/*': bitrixOther,
     'GET /docs/static/*': { ...none(), params: { '*': 'index.html' } },
     // The built web app's files (when dist/web exists, as under `npm test`).
     'GET /*': { ...none(), params: { '*': 'index.html' } },
@@ -420,11 +462,27 @@ export function assertCatalogueError(
 ): string | undefined {
   assert.ok(response.statusCode >= 400, what);
   if (method === 'HEAD') return undefined;
-  let parsed: { error?: { code?: unknown; message?: unknown } };
+  let parsed: {
+    error?: { code?: unknown; message?: unknown } | string;
+    error_description?: unknown;
+  };
   try {
     parsed = JSON.parse(response.body) as typeof parsed;
   } catch {
     assert.fail(`${what}: the error body is not JSON: ${response.body.slice(0, 200)}`);
+  }
+  if (typeof parsed.error === 'string') {
+    // The Bitrix24-compatible surface answers in Bitrix24's shape, from its own mapping.
+    assert.equal(
+      typeof parsed.error_description,
+      'string',
+      `${what}: ${response.body.slice(0, 300)}`,
+    );
+    assert.ok(
+      BITRIX_ERRORS.get(parsed.error)?.has(response.statusCode),
+      `${what}: Bitrix24 error ${parsed.error} answered with ${response.statusCode}`,
+    );
+    return undefined;
   }
   const code = parsed.error?.code;
   assert.equal(typeof parsed.error?.message, 'string', `${what}: ${response.body.slice(0, 300)}`);
@@ -508,7 +566,35 @@ export function send(
 }
 
 /** SQL injection, path traversal, encoding and unicode tricks, and sizes, for ids and filters. */
+/**
+ * What follows a number in a dial string, for a PBX to dial after the call connects: pauses,
+ * extensions, post-dial DTMF (issue 10, item 9). A number with any of them is refused,
+ * whatever the base number is.
+ */
+export const DIAL_SUFFIXES: readonly string[] = [
+  ',,,1900',
+  ',1900',
+  ',,#,1900',
+  ';ext=1900',
+  ';1900',
+  ';isub=12',
+  ' ext 1900',
+  ' ext. 1900',
+  'ext1900',
+  ' EXT 1900',
+  'x1900',
+  ' x 1900',
+  'X1900',
+  '#1900',
+  '*1900',
+  'p1900',
+  'P1900',
+  'w1900',
+  'W1900',
+];
+
 export const INJECTIONS: readonly string[] = [
+  ...DIAL_SUFFIXES.map((suffix) => `+14155550101${suffix}`),
   "' OR 1=1 --",
   "' OR '1'='1",
   '" OR ""="',
@@ -561,3 +647,29 @@ export const INJECTIONS: readonly string[] = [
   'a'.repeat(101),
   'x'.repeat(5000),
 ];
+
+/**
+ * The test company (test/fixtures.ts) with only the `present` ones of `churned` users, each
+ * with an email to sign in with and, for an id that came back, a name that says which
+ * return it is: the directory documents of "removed, then the id re-used" runs.
+ */
+export function companyWith(
+  churned: readonly string[],
+  present: ReadonlySet<string>,
+  returns: ReadonlyMap<string, number> = new Map(),
+): DirectoryDocument {
+  return {
+    ...COMPANY,
+    users: COMPANY.users
+      .filter((u) => !churned.includes(u.id) || present.has(u.id))
+      .map((u) =>
+        churned.includes(u.id)
+          ? {
+              ...u,
+              email: `${u.id}@example.com`,
+              name: `${u.name} (return ${returns.get(u.id) ?? 0})`,
+            }
+          : u,
+      ),
+  };
+}

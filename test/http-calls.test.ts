@@ -304,6 +304,7 @@ describeHttp('calls, statistics, outbound calls and the audit log', (h) => {
         permission: 'outboundCall.perform',
         level: 'any',
         classification: 'blocked',
+        rule: 'blockedNumber',
       },
     );
     const noRole = await h().request('u9', 'POST', '/api/v1/calls/outbound', {
@@ -338,6 +339,7 @@ describeHttp('calls, statistics, outbound calls and the audit log', (h) => {
     assert.deepEqual(json(await ask('104', '+14155550199')), {
       allowed: true,
       classification: 'other',
+      rule: 'level',
       reason:
         '+14155550199 is neither an employee nor a CRM client u4 may read; level any: allowed',
       userId: 'u4',
@@ -346,8 +348,9 @@ describeHttp('calls, statistics, outbound calls and the audit log', (h) => {
     assert.equal(json<{ allowed: boolean }>(await ask('u9', '106')).allowed, true);
     assert.deepEqual(json(await ask('999', '+14155550199')), {
       allowed: false,
-      classification: 'invalid',
-      reason: 'no user or extension "999" in this account',
+      classification: 'other',
+      rule: 'unknownUser',
+      reason: 'no user "999" in this account: refused',
       userId: null,
     });
     assert.equal(

@@ -242,6 +242,27 @@ describeOnEachDialect('no secret in the logs', (dialect) => {
     await call('GET', `/api/v1/calls?sig=${signature}&password=${PASSWORD}&secret=${SIP_SECRET}`, {
       token: minted.token,
     });
+    // A Bitrix24 webhook (its secret in the path) and a token in /rest/?auth=, used and refused.
+    const webhook = (await expectStatus(
+      await call('POST', '/api/v1/me/webhooks', {
+        token: minted.token,
+        body: { scopes: ['telephony'] },
+      }),
+      201,
+    )) as { id: string; url: string };
+    const webhookSecret = /\/rest\/\d+\/([^/]+)\/$/.exec(webhook.url)![1]!;
+    secrets.set('webhook secret', webhookSecret);
+    const restPath = new URL(webhook.url).pathname;
+    await expectStatus(await call('GET', `${restPath}voximplant.statistic.get?FILTER[>ID]=0`), 200);
+    await expectStatus(await call('POST', `${restPath}no.such.method`, { body: {} }), 404);
+    await expectStatus(await call('GET', `${restPath.slice(0, -5)}AAAA/user.current`), 401);
+    await expectStatus(await call('GET', `/rest/user.current?auth=${minted.token}`), 200);
+    await expectStatus(await call('POST', '/rest/user.current', { body: { auth: forged } }), 401);
+    await expectStatus(
+      await call('DELETE', `/api/v1/me/webhooks/${webhook.id}`, { token: minted.token }),
+      204,
+    );
+    await expectStatus(await call('GET', `${restPath}user.current`), 401);
     // Signing out ends the session.
     await expectStatus(
       await call('DELETE', '/api/v1/session', { headers: { cookie, 'x-csrf-token': csrfToken } }),

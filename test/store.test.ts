@@ -567,3 +567,11 @@ describeEachDatabase('store', (store, dialect) => {
       assert.deepEqual(streamed, all);
     });
 });
+
+test('migration names sort in the order they were written, so Kysely runs them in that order', async () => {
+  const { migrationProvider } = await import('../src/store/migrations/index.js');
+  const names = Object.keys(await migrationProvider.getMigrations());
+  // Text order, as Kysely sorts: "2026-12-06-10" before "2026-12-06-2" is why numbers are padded.
+  assert.deepEqual([...names].sort(), names);
+  assert.ok(names.length >= 12, names.join(' '));
+});

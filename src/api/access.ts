@@ -15,6 +15,11 @@ import type { AppScope } from '../telephony/tokens.js';
  * - `signedUrl`: no token: the URL's signature names the user and the recording, and the
  *   handler checks that user's permission again.
  * - `public`: no authentication, with the reason.
+ * - `bitrixRest`: the Bitrix24-compatible REST API (src/bitrix/). Its credentials travel in
+ *   the path, the query or the body, so the adapter authenticates each call itself and
+ *   guards each method by the permission and scope its method table declares (a test
+ *   enumerates that table); it also limits its own request rates, answering in Bitrix24's
+ *   error shape.
  */
 export type RouteAccess =
   | { readonly kind: 'account'; readonly scope: AppScope; readonly permission: PermissionKey }
@@ -26,7 +31,8 @@ export type RouteAccess =
     }
   | { readonly kind: 'operator' }
   | { readonly kind: 'signedUrl' }
-  | { readonly kind: 'public'; readonly reason: string };
+  | { readonly kind: 'public'; readonly reason: string }
+  | { readonly kind: 'bitrixRest' };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

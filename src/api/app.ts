@@ -16,7 +16,8 @@ import Fastify, {
 import { CallgateError } from '../errors.js';
 import type { RouteAccess } from './access.js';
 import { accessHook } from './auth.js';
-import { sendError } from './errors.js';
+import type { Duplex } from 'node:stream';
+import { errorBody, sendError } from './errors.js';
 import { ErrorSchema } from './schemas.js';
 import { hasWebApp, isAppPage, registerWebApp, sendAppPage } from './web.js';
 import type { Services } from './services.js';
@@ -34,6 +35,8 @@ import { sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
 import { systemRoutes } from './routes/system.js';
 import { userSettingsRoutes } from './routes/user-settings.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { bitrixRoutes } from '../bitrix/routes.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -61,6 +64,8 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   numberRoutes,
   balanceRoutes,
   auditRoutes,
+  webhookRoutes,
+  bitrixRoutes,
 ];
 
 /** JSON bodies are small; recordings have their own limit (ServiceConfig.maxRecordingBytes). */
@@ -72,9 +77,39 @@ export function registeredRoutes(app: App): readonly RouteOptions[] {
   return ROUTES.get(app) ?? [];
 }
 
+/** What Node's HTTP parser refused, in words a client can act on. */
+const CLIENT_ERROR_MESSAGES: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: 'the request headers are too large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'the request did not arrive in time',
+};
+
+/**
+ * Requests Node's HTTP parser refuses (malformed request lines or headers, headers too
+ * large, too slow) never reach Fastify's routes or error handler: answer them here, in the
+ * catalogue's shape like every other error, rather than Node's or Fastify's own bodies.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  // A reset or closed connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const message = CLIENT_ERROR_MESSAGES[error.code ?? ''] ?? 'the request is not valid HTTP';
+    const body = JSON.stringify(errorBody(new CallgateError('invalid_request', message)));
+    socket.write(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
 export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with this certificate and key (PEM) instead of HTTP. */
+  readonly https?: { readonly cert: Buffer | string; readonly key: Buffer | string };
 }
+
+/** The REST API's paths (ours and the Bitrix24-compatible one), as opposed to pages and assets. */
+const isApiPath = (url: string): boolean => url.startsWith('/api/') || url.startsWith('/rest/');
 
 const NUL_REFUSED = 'text may not contain the NUL character (U+0000)';
 
@@ -151,11 +186,14 @@ function recordWritesForReplicaReads(app: App, services: Services): void {
  */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<App> {
   const app = Fastify({
+    // An HTTPS server answers requests as an HTTP one does; the app's type stays the same.
+    ...((options.https !== undefined && { https: options.https }) as object),
     logger: options.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,
     // The router's own refusals (bad URL encoding, overlong ids) answer in our error shape too.
     frameworkErrors: (error, request, reply) => void sendError(request, reply, error),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const strict = new Ajv({
@@ -189,8 +227,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.decorateRequest('principal', null);
   app.addHook('onRequest', accessHook(services));
   // Hooks apply to the scopes registered after them: these come before any route.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+    // API answers are one person's (their calls, their session's CSRF token, a fresh token):
+    // no browser or proxy cache may keep them. A route that knows better sets its own.
+    if (isApiPath(request.url) && !reply.hasHeader('cache-control'))
+      void reply.header('cache-control', 'no-store');
   });
   if (services.reads.replicated) recordWritesForReplicaReads(app, services);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
@@ -225,6 +267,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         ...route.config,
         access: { kind: 'public', reason: 'API documentation' } satisfies RouteAccess,
       };
+    });
+    // Nobody may frame the documentation: its page runs requests with what a user types.
+    docs.addHook('onSend', async (_request, reply) => {
+      void reply
+        .header('content-security-policy', "frame-ancestors 'none'")
+        .header('x-frame-options', 'DENY');
     });
     await docs.register(swaggerUi, { routePrefix: '/docs' });
   });

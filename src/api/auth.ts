@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { levelOf } from '../engine/decide.js';
 import { CallgateError } from '../errors.js';
 import { verifySession } from '../telephony/credentials.js';
+import { PBX_HOOK_URL, isEmergencyHookCall } from '../telephony/outbound.js';
 import type { TokenIdentity } from '../telephony/tokens.js';
 import { sendError } from './errors.js';
 import { permissionDenied } from './principal.js';
@@ -15,6 +16,8 @@ function bearer(request: FastifyRequest): string | undefined {
   const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
   return match?.[1];
 }
+
+type HookQuery = Parameters<typeof isEmergencyHookCall>[1];
 
 /** The web app's session cookie. */
 export const SESSION_COOKIE = 'cg_session';
@@ -35,17 +38,15 @@ export function accessHook(services: Services) {
   const { perToken, perAddress } = services.config.rateLimits;
   const byToken = new RateLimiter(perToken.rate, perToken.burst);
   const byAddress = new RateLimiter(perAddress.rate, perAddress.burst);
-  const limit = (limiter: RateLimiter, key: string): void => {
+  /** A refusal for too many requests, or undefined when the limiter lets the request on. */
+  const limit = (limiter: RateLimiter, key: string): CallgateError | undefined => {
     const verdict = limiter.take(key, services.now());
-    if (!verdict.allowed) {
-      throw new CallgateError(
-        'rate_limited',
-        `too many requests; retry in ${verdict.retryAfterSeconds} s`,
-        {
-          retryAfterSeconds: verdict.retryAfterSeconds,
-        },
-      );
-    }
+    if (verdict.allowed) return undefined;
+    return new CallgateError(
+      'rate_limited',
+      `too many requests; retry in ${verdict.retryAfterSeconds} s`,
+      { retryAfterSeconds: verdict.retryAfterSeconds },
+    );
   };
   /**
    * A bearer token, or else the web app's session cookie. A cookie is sent by the browser
@@ -73,8 +74,14 @@ export function accessHook(services: Services) {
   return async function checkAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.principal = null;
     const access = request.routeOptions.config.access;
+    // The Bitrix24 surface authenticates, guards and limits each call itself (access.ts).
+    if (access?.kind === 'bitrixRest') return;
     try {
-      limit(byAddress, request.ip);
+      // The PBX hook's emergency calls pass every limit (SPEC §5 rule 1), so its refusal
+      // waits until the account is known and the call is found not to be one.
+      const isHook = request.routeOptions.url === PBX_HOOK_URL;
+      let limited = limit(byAddress, request.ip);
+      if (limited !== undefined && !isHook) throw limited;
       if (access === undefined) {
         // Unmatched URLs reach the not-found handler, which declares nothing either.
         if (request.routeOptions.url === undefined) return;
@@ -100,11 +107,12 @@ export function accessHook(services: Services) {
         case 'account': {
           const identity = await identify(request);
           if (identity === undefined)
-            throw new CallgateError(
-              'unauthenticated',
-              'a valid user or application token is required',
+            throw (
+              limited ??
+              new CallgateError('unauthenticated', 'a valid user or application token is required')
             );
-          limit(byToken, identity.tokenId);
+          limited ??= limit(byToken, identity.tokenId);
+          if (limited !== undefined && !isHook) throw limited;
           if (!identity.scopes.has(access.scope)) {
             throw new CallgateError(
               'scope_missing',
@@ -118,6 +126,8 @@ export function accessHook(services: Services) {
             services.now(),
             identity.policyVersion,
           );
+          if (limited !== undefined && !isEmergencyHookCall(state, request.query as HookQuery))
+            throw limited;
           if (
             access.permission !== null &&
             levelOf(state.policy, identity.userId, access.permission) === 'none'

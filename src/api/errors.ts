@@ -63,11 +63,31 @@ export function toHttpError(error: unknown): CallgateError {
   return new CallgateError('internal_error', 'internal error');
 }
 
+/**
+ * Whether the client hung up before its request was read to the end: whatever error that
+ * raised (an `aborted` ECONNRESET from the body parser, an upload stream cut off), it is the
+ * client's doing, not a fault of ours or of the database.
+ */
+function clientHungUp(request: FastifyRequest): boolean {
+  const raw = request.raw;
+  return !raw.complete && (raw.destroyed || raw.socket?.destroyed === true);
+}
+
 export function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
   error: unknown,
 ): FastifyReply {
+  if (clientHungUp(request)) {
+    // Nobody will read this answer; the log says what happened, at the level it deserves.
+    request.log.info({ code: 'client_closed' }, 'the client closed the connection mid-request');
+    return reply
+      .status(400)
+      .type('application/json')
+      .send(
+        errorBody(new CallgateError('invalid_request', 'the request was cut off before its end')),
+      );
+  }
   const httpError = toHttpError(error);
   if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: httpError.code }, httpError.message);

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyServerOptions } from 'fastify';
 import { openStore } from '../store/database.js';
 import { type ReadRouter, replicaRouter } from '../store/read-replica.js';
 import { localRecordingStorage } from '../telephony/recording-storage.js';
 import { sweepRecordingStorage } from '../telephony/recordings.js';
 import { parseSecretKey } from '../telephony/secrets.js';
+import { DEFAULT_TOKEN_LIFETIMES, type TokenLifetimes } from '../telephony/tokens.js';
 import { type App, buildApp } from './app.js';
 import { type ServiceConfig, createServices, type Services } from './services.js';
 
@@ -30,11 +32,13 @@ export interface ServerOptions {
    * absent. A load test on loopback sends everything from one address, so it lifts them.
    */
   readonly rateLimits?: ServiceConfig['rateLimits'];
+  /** Serve HTTPS (Bitrix24 clients require it) with this certificate and key, PEM files. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export interface RunningServer {
   readonly app: App;
-  /** Where it listens, as `http://host:port`. */
+  /** Where it listens, as `http://host:port` (`https://` with TLS). */
   readonly url: string;
   /** Stops listening (in-flight requests finish) and closes the store. */
   close(): Promise<void>;
@@ -44,12 +48,12 @@ export interface RunningServer {
  * Signed URLs carry their signature in the query, and a client may put a token or a
  * password there by mistake: the value of any parameter whose name looks like a secret's is
  * left out of the logs. The names are matched loosely (`access_token`, `apiKey`, `sig`…).
+ * An incoming webhook carries its secret in the path (`/rest/<userNumber>/<secret>/…`).
  */
 export function redactQuery(url: string): string {
-  return url.replace(
-    /([?&][^=&]*(?:sig|token|passw|secret|key|csrf|auth)[^=&]*=)[^&]*/gi,
-    '$1[redacted]',
-  );
+  return url
+    .replace(/^(\/rest\/\d+\/)[^/?]+/, '$1[redacted]')
+    .replace(/([?&][^=&]*(?:sig|token|passw|secret|key|csrf|auth)[^=&]*=)[^&]*/gi, '$1[redacted]');
 }
 
 /** Logs as JSON lines; the secrets a request can carry are never written. */
@@ -67,6 +71,28 @@ export const LOGGER: FastifyServerOptions['logger'] = {
     }),
   },
 };
+
+/**
+ * Token lifetimes from CALLGATE_TOKEN_DEFAULT_TTL_SECONDS and CALLGATE_TOKEN_MAX_TTL_SECONDS,
+ * each falling back to its default (telephony/tokens.ts); createServices refuses nonsense.
+ */
+export function tokenLifetimesFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): TokenLifetimes {
+  const seconds = (name: string, fallback: number): number => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallback;
+    if (!/^\d+$/.test(text)) throw new Error(`${name} must be a whole number of seconds`);
+    return Number(text);
+  };
+  return {
+    defaultTtlSeconds: seconds(
+      'CALLGATE_TOKEN_DEFAULT_TTL_SECONDS',
+      DEFAULT_TOKEN_LIFETIMES.defaultTtlSeconds,
+    ),
+    maxTtlSeconds: seconds('CALLGATE_TOKEN_MAX_TTL_SECONDS', DEFAULT_TOKEN_LIFETIMES.maxTtlSeconds),
+  };
+}
 
 /** How long a recording file must have been left alone before the start-up sweep removes it. */
 const SWEEP_GRACE_SECONDS = 15 * 60;
@@ -99,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dataDir: options.dataDir,
     ...(key ? { secretKey: parseSecretKey(key) } : {}),
     ...(options.rateLimits !== undefined && { rateLimits: options.rateLimits }),
+    tokenLifetimes: tokenLifetimesFromEnvironment(process.env),
     ...(reads !== undefined && { reads }),
   });
   const logger =
@@ -107,7 +134,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : options.logStream === undefined
         ? LOGGER
         : { ...(LOGGER as object), stream: options.logStream };
-  const app = await buildApp(services, { logger });
+  const app = await buildApp(services, {
+    logger,
+    ...(options.tls !== undefined && {
+      https: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+    }),
+  });
   warn = (message) => app.log.warn(message);
   // What a crash (a kill, a power cut) left in the recordings folder goes before we listen.
   // Only files untouched for the grace period: on a volume several servers share, a file
@@ -140,7 +172,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const url =
     typeof address === 'object' && address !== null
-      ? `http://${address.address}:${address.port}`
+      ? `${options.tls === undefined ? 'http' : 'https'}://${address.address}:${address.port}`
       : String(address);
   return { app, url, close };
 }

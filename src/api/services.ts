@@ -9,7 +9,17 @@ import type { Dialer } from '../telephony/outbound.js';
 export type { Dialer };
 import { PolicyCache } from '../telephony/policy.js';
 import { Secrets, parseSecretKey } from '../telephony/secrets.js';
-import { TokenVerifier } from '../telephony/tokens.js';
+import {
+  DEFAULT_SIGN_IN_LIMITS,
+  SignInLimits,
+  type SignInLimitsConfig,
+} from '../telephony/sign-in-limits.js';
+import {
+  DEFAULT_TOKEN_LIFETIMES,
+  type TokenLifetimes,
+  TokenVerifier,
+  checkTokenLifetimes,
+} from '../telephony/tokens.js';
 
 export interface ServiceConfig {
   /** CALLGATE_OPERATOR_TOKEN; operator endpoints are disabled without it. */
@@ -20,6 +30,13 @@ export interface ServiceConfig {
   readonly maxRecordingBytes: number;
   /** How long a signed recording URL lives. */
   readonly signedUrlTtlSeconds: number;
+  /**
+   * How long tokens live when minted without a lifetime, and at most (CALLGATE_TOKEN_DEFAULT_TTL_SECONDS,
+   * CALLGATE_TOKEN_MAX_TTL_SECONDS; defaults in telephony/tokens.ts).
+   */
+  readonly tokenLifetimes: TokenLifetimes;
+  /** Wrong passwords forgiven per account+email and per address, and the backoff after. */
+  readonly signInLimits: SignInLimitsConfig;
   /** Requests a second (and bursts) allowed per token and per client address. */
   readonly rateLimits: {
     readonly perToken: { readonly rate: number; readonly burst: number };
@@ -32,6 +49,8 @@ export interface Services {
   readonly store: Store;
   readonly policies: PolicyCache;
   readonly tokens: TokenVerifier;
+  /** Failed sign-ins, counted to slow down guessing. */
+  readonly signIns: SignInLimits;
   readonly secrets: Secrets;
   readonly config: ServiceConfig;
   /** Places allowed outbound calls; the default records the call as placed. */
@@ -95,17 +114,21 @@ export interface ServiceOptions extends Partial<ServiceConfig> {
 export function createServices(store: Store, options: ServiceOptions = {}): Services {
   const dataDir = options.dataDir ?? './data';
   const now = options.now ?? Date.now;
+  const signInLimits = options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
   const reads = options.reads ?? primaryOnly(store);
   return {
     store,
     policies: new PolicyCache(),
     tokens: new TokenVerifier(),
+    signIns: new SignInLimits(signInLimits),
     secrets: new Secrets(options.secretKey ?? loadOrCreateKey(dataDir)),
     config: {
       operatorToken: options.operatorToken,
       dataDir,
       maxRecordingBytes: options.maxRecordingBytes ?? 50 * 1024 * 1024,
       signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 300,
+      tokenLifetimes: checkTokenLifetimes(options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES),
+      signInLimits,
       rateLimits: options.rateLimits ?? {
         perToken: { rate: 50, burst: 200 },
         perAddress: { rate: 200, burst: 1000 },

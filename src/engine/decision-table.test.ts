@@ -44,7 +44,7 @@ function referenceDecide(policy: Policy, question: Question): Decision {
   const level = levelAt(question.permission, rank);
   if (question.phoneNumber !== undefined) {
     if (question.permission !== 'outboundCall.perform') throw new ValidationError([]);
-    const destination = classifyDestination(policy, actor, question.phoneNumber);
+    const destination = classifyDestination(policy, actor.subject.id, question.phoneNumber);
     const allows = [
       [],
       ['crmClient'],

@@ -11,6 +11,7 @@ import {
 } from './catalogue.js';
 import type { RoleReason } from './decide.js';
 import { DEFAULT_ROLES, defaultAssignments } from './defaults.js';
+import { CompiledOutbound, EMPTY_OUTBOUND_SOURCE, type OutboundSource } from './outbound.js';
 import type { CountryCode } from './phone-number.js';
 import type { Assignment, Role } from './roles.js';
 
@@ -80,6 +81,12 @@ export interface PolicySource {
   readonly assignments: readonly Assignment[];
   readonly recordingsFolder: readonly FolderAccessEntry[];
   readonly phoneBook: PhoneBook;
+  /**
+   * The outbound rules' own inputs (SPEC §5): the destination policy, the account's
+   * emergency numbers, the lines and who may use them, users' caller IDs. Omitted: the
+   * defaults (premium rate blocked, no lines).
+   */
+  readonly outbound?: OutboundSource;
   /** Epoch milliseconds: assignments that expired by then do not apply. */
   readonly now: number;
 }
@@ -173,8 +180,14 @@ export interface Policy {
   readonly users: ReadonlyMap<string, CompiledUser>;
   /** The same users, flat by index: what the decision path reads. */
   readonly table: DecisionTable;
+  /** The user at row `row` of the table, made on first use (as `users.get` does). */
+  readonly userAt: (row: number) => CompiledUser;
   readonly roles: readonly CompiledRole[];
   readonly phoneBook: PhoneBook;
+  /** Lines, the destination policy, emergency numbers, and the facts of numbers dialled. */
+  readonly outbound: CompiledOutbound;
+  /** Whether `group:` codes count (the on-premise edition, SPEC §9). */
+  readonly groupsAllowed: boolean;
   /** True when the free plan's fixed defaults apply instead of the stored roles (SPEC §9). */
   readonly usesPlanDefaults: boolean;
   /** Epoch ms when the next assignment expires and the policy must be compiled again. */
@@ -270,12 +283,22 @@ export function compilePolicy(source: PolicySource): Policy {
     pairRoles: Int32Array.from(pairRoles),
     pairReasons,
   };
+  const users = new CompiledUsers(subjects, decisionTable, compiledRoles);
   return {
     account: source.account,
-    users: new CompiledUsers(subjects, decisionTable, compiledRoles),
+    users,
+    userAt: (row) => users.at(row),
     table: decisionTable,
     roles: compiledRoles,
     phoneBook: source.phoneBook,
+    outbound: new CompiledOutbound(
+      source.outbound ?? EMPTY_OUTBOUND_SOURCE,
+      source.account.defaultCountry,
+      source.phoneBook,
+      decisionTable.index,
+      subjects.length,
+    ),
+    groupsAllowed,
     usesPlanDefaults,
     validUntil,
   };
@@ -420,7 +443,7 @@ class CompiledUsers implements ReadonlyMap<string, CompiledUser> {
 
   get(id: string): CompiledUser | undefined {
     const row = this.#table.index.get(id);
-    return row === undefined ? undefined : this.#at(row);
+    return row === undefined ? undefined : this.at(row);
   }
 
   *keys(): MapIterator<string> {
@@ -446,7 +469,8 @@ class CompiledUsers implements ReadonlyMap<string, CompiledUser> {
     for (const id of this.#table.order) callback.call(thisArg, this.get(id)!, id, this);
   }
 
-  #at(row: number): CompiledUser {
+  /** The user at a row of the decision table, made on first use and kept. */
+  at(row: number): CompiledUser {
     const made = this.#made[row];
     if (made !== undefined) return made;
     const table = this.#table;

@@ -21,15 +21,19 @@ export const AUDIT_EVENT_TYPES = [
   'legalHold.set',
   'legalHold.lifted',
   'outboundCall.refused',
+  'outboundCall.emergency',
   'outboundCall.placed',
   'userSettings.changed',
   'settings.changed',
   'number.rented',
   'number.released',
   'number.connectionChanged',
+  'number.accessChanged',
   'balance.toppedUp',
   'token.created',
   'token.revoked',
+  'webhook.created',
+  'webhook.revoked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -66,15 +66,28 @@ function fromRow(row: CallRow): CallRecord {
   };
 }
 
+/**
+ * Stores calls, numbering them in the order given after the account's last number
+ * (`seq`, Bitrix24's numeric ID). The numbers are taken with one conditional update of the
+ * account row, so concurrent inserts never share one.
+ */
 export async function insertCalls(
   db: Executor,
   accountId: string,
   calls: readonly CallRecord[],
 ): Promise<void> {
+  if (calls.length === 0) return;
+  const taken = await db
+    .updateTable('accounts')
+    .set((eb) => ({ call_seq: eb('call_seq', '+', calls.length) }))
+    .where('id', '=', accountId)
+    .returning('call_seq')
+    .executeTakeFirst();
+  const first = taken === undefined ? null : Number(taken.call_seq) - calls.length + 1;
   await insertMany(
     db,
     'calls',
-    calls.map((call) => toRow(accountId, call)),
+    calls.map((call, i) => ({ ...toRow(accountId, call), seq: first === null ? null : first + i })),
   );
 }
 
@@ -183,6 +196,8 @@ export interface CallListOptions {
   readonly to?: string;
   readonly userId?: string;
   readonly direction?: CallDirection;
+  /** Further conditions, all of which a call must meet (the Bitrix24 surface's FILTER). */
+  readonly conditions?: readonly CallCondition[];
   readonly limit: number;
   readonly cursor?: string;
 }
@@ -251,6 +266,8 @@ function narrowPage<O>(
   if (options.userId !== undefined) narrowed = narrowed.where('calls.user_id', '=', options.userId);
   if (options.direction !== undefined)
     narrowed = narrowed.where('calls.direction', '=', options.direction);
+  if (options.conditions !== undefined)
+    narrowed = whereConditions(narrowed, accountId, options.conditions);
   if (options.cursor !== undefined) {
     const [startedAt, id] = decodeCursor(options.cursor);
     narrowed = narrowed
@@ -362,6 +379,186 @@ async function ownerIndexPage(
     .orderBy('page.started_at', 'desc')
     .orderBy('page.id', 'desc')
     .execute();
+}
+
+/** A field of a call that a condition or an order can name. */
+export const CALL_FIELDS = [
+  'seq',
+  'id',
+  'userId',
+  'userNumber',
+  'phoneNumber',
+  'lineNumber',
+  'direction',
+  'durationSec',
+  'startedAt',
+  'status',
+  'cost',
+  'currency',
+  'crmType',
+  'crmId',
+] as const;
+export type CallField = (typeof CALL_FIELDS)[number];
+
+/**
+ * One condition on a call field. `=` and `!=` take one value or several (in, not in);
+ * `between` and `notBetween` two, both ends included; `contains` and `notContains` one
+ * substring, compared without regard to ASCII case on both dialects. `startedAt` values are
+ * ISO 8601 instants, `cost` values amounts.
+ */
+export interface CallCondition {
+  readonly field: CallField;
+  readonly op:
+    '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'notContains' | 'between' | 'notBetween';
+  readonly values: readonly (string | number)[];
+}
+
+/** The column of a field; `userNumber` is answered through `user_numbers`. */
+const COLUMNS = {
+  seq: 'calls.seq',
+  id: 'calls.id',
+  userId: 'calls.user_id',
+  userNumber: 'calls.user_id',
+  phoneNumber: 'calls.phone_number',
+  lineNumber: 'calls.line_number',
+  direction: 'calls.direction',
+  durationSec: 'calls.duration_sec',
+  startedAt: 'calls.started_at',
+  status: 'calls.status',
+  cost: 'calls.cost_micros',
+  currency: 'calls.currency',
+  crmType: 'calls.crm_type',
+  crmId: 'calls.crm_id',
+} as const satisfies Record<CallField, `calls.${keyof CallRow}`>;
+
+/** A condition's value as the column holds it. */
+function stored(field: CallField, value: string | number): string | number {
+  if (field === 'startedAt') return typeof value === 'number' ? value : Date.parse(value);
+  if (field === 'cost') return Math.round(Number(value) * MICROS);
+  return value;
+}
+
+/**
+ * Narrows a query over `calls` by conditions, inside the SQL (STYLE rule 3). A user number
+ * is matched through `user_numbers` in a subquery, so its comparisons are the numbers'.
+ */
+export function whereConditions<O>(
+  query: SelectQueryBuilder<Database, 'calls', O>,
+  accountId: string,
+  conditions: readonly CallCondition[],
+): SelectQueryBuilder<Database, 'calls', O> {
+  let narrowed = query;
+  for (const { field, op, values } of conditions) {
+    const column = sql.ref(COLUMNS[field]);
+    const held = values.map((value) => stored(field, value));
+    const compare = (target: RawBuilder<unknown>) => {
+      const [first, second] = held;
+      switch (op) {
+        case '=':
+          return held.length === 1
+            ? sql<boolean>`${target} = ${first}`
+            : sql<boolean>`${target} in (${sql.join(held)})`;
+        case '!=':
+          return held.length === 1
+            ? sql<boolean>`${target} <> ${first}`
+            : sql<boolean>`${target} not in (${sql.join(held)})`;
+        case '<':
+        case '<=':
+        case '>':
+        case '>=':
+          return sql<boolean>`${target} ${sql.raw(op)} ${first}`;
+        case 'between':
+          return sql<boolean>`${target} between ${first} and ${second}`;
+        case 'notBetween':
+          return sql<boolean>`${target} not between ${first} and ${second}`;
+        case 'contains':
+        case 'notContains': {
+          const pattern = `%${String(first)
+            .toLowerCase()
+            .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          const not = op === 'notContains' ? sql.raw('not ') : sql.raw('');
+          return sql<boolean>`lower(${target}) ${not}like ${pattern} escape '\\'`;
+        }
+      }
+    };
+    if (held.length === 0 || (op.endsWith('etween') && held.length !== 2)) {
+      narrowed = narrowed.where(sql<boolean>`1 = 0`);
+    } else if (field === 'userNumber') {
+      narrowed = narrowed.where(
+        sql<boolean>`calls.user_id in (select n.user_id from ${sql.table('user_numbers')} n
+          where n.account_id = ${accountId} and ${compare(sql.ref('n.number'))})`,
+      );
+    } else {
+      narrowed = narrowed.where(compare(column));
+    }
+  }
+  return narrowed;
+}
+
+/** A call with its numbers: its own (`seq`) and its owner's (SPEC §12). */
+export interface NumberedCall extends CallRecord {
+  readonly seq: number | null;
+  readonly userNumber: number | null;
+}
+
+export interface CallQuery {
+  readonly conditions: readonly CallCondition[];
+  readonly orderBy: { readonly field: CallField; readonly direction: 'asc' | 'desc' };
+  readonly offset: number;
+  readonly limit: number;
+  /** Whether to count every call that meets the conditions (a second query). */
+  readonly count: boolean;
+}
+
+/**
+ * A page of the calls a scope reaches that meet the conditions, in any field's order and
+ * from any offset (the Bitrix24 surface's lists), and how many there are in all when asked.
+ * Scope and conditions are both in the SQL; ties are broken by `seq`.
+ */
+export async function queryCalls(
+  db: Executor,
+  accountId: string,
+  scope: ScopeFilter,
+  query: CallQuery,
+): Promise<{ items: NumberedCall[]; total: number | null }> {
+  const matching = whereConditions(
+    whereCallInScope(db, db.selectFrom('calls'), accountId, scope).where(
+      'calls.account_id',
+      '=',
+      accountId,
+    ),
+    accountId,
+    query.conditions,
+  );
+  const direction = query.orderBy.direction;
+  const rows = await matching
+    .leftJoin('user_numbers as un', (join) =>
+      join
+        .onRef('un.account_id', '=', 'calls.account_id')
+        .onRef('un.user_id', '=', 'calls.user_id'),
+    )
+    .selectAll('calls')
+    .select('un.number as user_number')
+    .orderBy(sql.ref(COLUMNS[query.orderBy.field]), direction)
+    .orderBy('calls.seq', direction)
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
+  let total: number | null = null;
+  if (query.count) {
+    const counted = await matching
+      .select(sql<number | string>`count(*)`.as('n'))
+      .executeTakeFirst();
+    total = Number(counted?.n ?? 0);
+  }
+  return {
+    items: rows.map((row) => ({
+      ...fromRow(row),
+      seq: row.seq === null ? null : Number(row.seq),
+      userNumber: row.user_number === null ? null : Number(row.user_number),
+    })),
+    total,
+  };
 }
 
 function encodeCursor(startedAt: number, id: string): string {

@@ -1,7 +1,14 @@
 import SQLite from 'better-sqlite3';
 import {
+  type CompiledQuery,
   DEFAULT_MIGRATION_TABLE,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
   Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
   Migrator,
   PostgresDialect,
   SqliteDialect,
@@ -73,7 +80,7 @@ function openSqlite(path: string): Store {
   database.pragma('cache_size = -65536');
   database.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: reusingStatements(database) }),
+    dialect: markingErrors(new SqliteDialect({ database: reusingStatements(database) })),
   });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
@@ -132,10 +139,149 @@ async function openPostgres(url: string, readOnly: boolean): Promise<Store> {
   const ignore = (): void => undefined;
   pool.on('error', ignore);
   pool.on('connect', (client) => void client.on('error', ignore));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: markingErrors(new PostgresDialect({ pool })) });
   if (schema !== null && !readOnly)
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
+}
+
+/** Errors the database driver raised, as opposed to anything else a request meets. */
+const STORE_ERRORS = new WeakSet<object>();
+
+/**
+ * Marks an error as raised by the store. The driver wrapper ({@link markingErrors}) does it
+ * for every error of a query, a connection or a transaction; tests that fake a store
+ * failure do it too.
+ */
+export function markStoreError<T>(error: T): T {
+  if (typeof error === 'object' && error !== null) STORE_ERRORS.add(error);
+  return error;
+}
+
+function raisedByStore(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  if (STORE_ERRORS.has(error)) return true;
+  return raisedByStore((error as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * `run`'s result, with any error it raises marked. Drivers throw synchronously too (Kysely's
+ * SQLite connection runs better-sqlite3 before it makes a promise).
+ */
+function marking<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return run().catch((error: unknown) => {
+      throw markStoreError(error);
+    });
+  } catch (error) {
+    // Whatever the driver threw, as it threw it: wrapping it would hide its code.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    return Promise.reject(markStoreError(error));
+  }
+}
+
+async function* markingStream<R>(
+  rows: () => AsyncIterableIterator<QueryResult<R>>,
+): AsyncIterableIterator<QueryResult<R>> {
+  try {
+    yield* rows();
+  } catch (error) {
+    throw markStoreError(error);
+  }
+}
+
+/**
+ * The dialect with every error of its driver marked as the store's. A socket error such as
+ * ECONNRESET means "the database connection dropped" only when the database's socket
+ * raised it: the same code from a client that hung up mid-request must not be answered,
+ * logged and alarmed on as a database outage (issue 10, item 13).
+ */
+function markingErrors(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => new MarkingDriver(dialect.createDriver()),
+  };
+}
+
+class MarkingDriver implements Driver {
+  readonly #inner: Driver;
+  /** Our connection → the driver's. */
+  readonly #connections = new WeakMap<DatabaseConnection, DatabaseConnection>();
+
+  constructor(inner: Driver) {
+    this.#inner = inner;
+  }
+
+  #unwrap(connection: DatabaseConnection): DatabaseConnection {
+    return this.#connections.get(connection) ?? connection;
+  }
+
+  init(): Promise<void> {
+    return marking(() => this.#inner.init());
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await marking(() => this.#inner.acquireConnection());
+    const connection: DatabaseConnection = {
+      executeQuery: <R>(query: CompiledQuery) => marking(() => inner.executeQuery<R>(query)),
+      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) =>
+        markingStream(() => inner.streamQuery<R>(query, chunkSize)),
+    };
+    this.#connections.set(connection, inner);
+    return connection;
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return marking(() => this.#inner.beginTransaction(this.#unwrap(connection), settings));
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return marking(() => this.#inner.commitTransaction(this.#unwrap(connection)));
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return marking(() => this.#inner.rollbackTransaction(this.#unwrap(connection)));
+  }
+
+  savepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    const inner = this.#inner.savepoint?.bind(this.#inner);
+    if (!inner) throw new Error('savepoints are not supported by this driver');
+    return marking(() => inner(this.#unwrap(connection), name, compile));
+  }
+
+  rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    const inner = this.#inner.rollbackToSavepoint?.bind(this.#inner);
+    if (!inner) throw new Error('savepoints are not supported by this driver');
+    return marking(() => inner(this.#unwrap(connection), name, compile));
+  }
+
+  releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    const inner = this.#inner.releaseSavepoint?.bind(this.#inner);
+    if (!inner) throw new Error('savepoints are not supported by this driver');
+    return marking(() => inner(this.#unwrap(connection), name, compile));
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return marking(() => this.#inner.releaseConnection(this.#unwrap(connection)));
+  }
+
+  destroy(): Promise<void> {
+    return this.#inner.destroy();
+  }
 }
 
 /** SQLite's "busy" and "locked" result codes, extended ones included (SQLITE_BUSY_SNAPSHOT, …). */
@@ -164,13 +310,19 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
- * Whether a database error says "the database cannot be reached or is busy right now" —
- * PostgreSQL down, restarting or out of connections, a connection cut, SQLite locked by
- * another writer — so the caller may retry (503) rather than having been refused.
+ * Whether an error the store raised says "the database cannot be reached or is busy right
+ * now" — PostgreSQL down, restarting or out of connections, a connection cut, SQLite locked
+ * by another writer — so the caller may retry (503) rather than having been refused. Only
+ * errors the store raised count ({@link markStoreError}): a client's own socket raises the
+ * same ECONNRESET when it hangs up, and that is no outage.
  *
- * @example isStoreUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) // true
+ * @example isStoreUnavailable(markStoreError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))) // true
  */
-export function isStoreUnavailable(error: unknown, depth = 0): boolean {
+export function isStoreUnavailable(error: unknown): boolean {
+  return raisedByStore(error) && saysUnavailable(error);
+}
+
+function saysUnavailable(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 4) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
@@ -181,7 +333,7 @@ export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (PG_CONNECTION_MESSAGES.some((text) => error.message.includes(text))) return true;
   // An AggregateError (several addresses refused) or a wrapped cause.
   const nested = error instanceof AggregateError ? error.errors : [error.cause];
-  return nested.some((inner) => isStoreUnavailable(inner, depth + 1));
+  return nested.some((inner) => saysUnavailable(inner, depth + 1));
 }
 
 /**

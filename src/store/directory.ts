@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { departmentPositions } from '../directory/access-codes.js';
 import { buildDepartmentTree, departmentClosure } from '../directory/department-tree.js';
 import type { CrmClient, Directory, DirectoryUser } from '../directory/directory.js';
@@ -30,12 +31,27 @@ const DIRECTORY_TABLES = [
  * Replaces an account's directory with a checked one, with the department closure that
  * lets department scopes be answered in SQL. Run it inside a transaction: the directory is
  * replaced whole or not at all.
+ *
+ * A user who stays keeps their incarnation; a user id new to the directory gets a fresh
+ * one, so credentials issued under the id before it left never match again. Answers the
+ * ids of the users the import removed.
  */
 export async function replaceDirectory(
   db: Executor,
   accountId: string,
   directory: Directory,
-): Promise<void> {
+): Promise<{ removedUserIds: string[] }> {
+  const previous = new Map(
+    (
+      await db
+        .selectFrom('users')
+        .select(['id', 'incarnation'])
+        .where('account_id', '=', accountId)
+        .execute()
+    ).map((row) => [row.id, row.incarnation]),
+  );
+  const kept = new Set(directory.users.map((u) => u.id));
+  const removedUserIds = [...previous.keys()].filter((id) => !kept.has(id)).sort();
   for (const table of DIRECTORY_TABLES) {
     await db.deleteFrom(table).where('account_id', '=', accountId).execute();
   }
@@ -54,6 +70,7 @@ export async function replaceDirectory(
       phone_work: u.phones.work,
       phone_mobile: u.phones.mobile,
       phone_extension: u.phones.extension,
+      incarnation: previous.get(u.id) ?? randomBytes(9).toString('base64url'),
     })),
   );
   await insertMany(
@@ -198,6 +215,7 @@ export async function replaceDirectory(
       position,
     })),
   );
+  return { removedUserIds };
 }
 
 /** Reads an account's directory back, in the order it was imported. */

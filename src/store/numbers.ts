@@ -204,3 +204,70 @@ export async function updateConnection(
     .where('number', '=', number)
     .execute();
 }
+
+/** A rented number's line access list (SPEC §5 rule 5) and its version. */
+export interface LineAccess {
+  readonly accessCodes: readonly string[];
+  readonly version: number;
+}
+
+/** Every line the account rents, with its country and access list: what decisions read. */
+export async function loadLines(
+  db: Executor,
+  accountId: string,
+): Promise<{ number: string; country: string; accessCodes: string[] }[]> {
+  const rows = await db
+    .selectFrom('account_numbers as a')
+    .innerJoin('number_inventory as i', 'i.number', 'a.number')
+    .select(['a.number', 'i.country', 'a.access_codes'])
+    .where('a.account_id', '=', accountId)
+    .orderBy('a.number')
+    .execute();
+  // Written only by writeLineAccess, from a checked list.
+  return rows.map((row) => ({
+    number: row.number,
+    country: row.country,
+    accessCodes: JSON.parse(row.access_codes) as string[],
+  }));
+}
+
+/** One rented number's access list, or undefined when the account does not rent it. */
+export async function findLineAccess(
+  db: Executor,
+  accountId: string,
+  number: string,
+): Promise<LineAccess | undefined> {
+  const row = await db
+    .selectFrom('account_numbers')
+    .select(['access_codes', 'access_version'])
+    .where('account_id', '=', accountId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+  return (
+    row && {
+      accessCodes: JSON.parse(row.access_codes) as string[],
+      version: row.access_version,
+    }
+  );
+}
+
+/**
+ * Replaces a line's access list if it is still at `expectedVersion`, and answers whether
+ * it was (check and write in one statement). The new version is `expectedVersion + 1`.
+ */
+export async function writeLineAccess(
+  db: Executor,
+  accountId: string,
+  number: string,
+  accessCodes: readonly string[],
+  expectedVersion: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('account_numbers')
+    .set({ access_codes: JSON.stringify(accessCodes), access_version: expectedVersion + 1 })
+    .where('account_id', '=', accountId)
+    .where('number', '=', number)
+    .where('access_version', '=', expectedVersion)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

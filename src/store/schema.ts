@@ -40,6 +40,8 @@ export interface Database {
   user_credentials: UserCredentialsTable;
   sessions: SessionsTable;
   write_positions: WritePositionsTable;
+  user_numbers: UserNumbersTable;
+  webhooks: WebhooksTable;
   directory_search: DirectorySearchTable;
 }
 
@@ -54,6 +56,8 @@ export interface AccountsTable {
   policy_version: number;
   assignments_version: number;
   directory_version: number;
+  /** The last call number (`calls.seq`) given out. */
+  call_seq: Generated<number>;
 }
 
 export interface UsersTable {
@@ -67,6 +71,11 @@ export interface UsersTable {
   phone_work: string | null;
   phone_mobile: string | null;
   phone_extension: string | null;
+  /**
+   * This person under this id: drawn when the id enters the directory, kept while it stays.
+   * Tokens and sessions record it, so a later holder of a re-used id inherits none of them.
+   */
+  incarnation: string;
 }
 
 export interface DepartmentsTable {
@@ -201,6 +210,8 @@ export interface CallsTable {
   crm_type: string | null;
   crm_id: string | null;
   recording_ref: string | null;
+  /** The call's number in its account, increasing as calls are recorded (Bitrix24's ID). */
+  seq: number | null;
 }
 
 export interface AuditLogTable {
@@ -244,6 +255,8 @@ export interface TokensTable {
   expires_at: number | null;
   revoked_at: number | null;
   label: string | null;
+  /** `users.incarnation` of the user it was issued to. */
+  user_incarnation: string;
 }
 
 /** One audited playback session per (user, call, kind): see migration 2026-12-06-1. */
@@ -307,6 +320,9 @@ export interface AccountNumbersTable {
   sip_username: string | null;
   /** Encrypted at rest (telephony/secrets.ts). */
   sip_password: string | null;
+  /** Line access (SPEC §5 rule 5): a JSON array of access codes; `[]` is everyone. */
+  access_codes: Generated<string>;
+  access_version: Generated<number>;
 }
 
 export interface BalanceLedgerTable {
@@ -336,6 +352,8 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** `users.incarnation` of the user who signed in. */
+  user_incarnation: string;
 }
 
 /** Each user's last write on the primary, for read replicas (store/read-replica.ts). */
@@ -344,6 +362,26 @@ export interface WritePositionsTable {
   user_id: string;
   /** The primary's WAL insert position after the write, in bytes. */
   lsn: number;
+}
+
+/** A user's stable numeric id (SPEC §12); rows outlive the user, so no number is reused. */
+export interface UserNumbersTable {
+  account_id: string;
+  user_id: string;
+  number: number;
+}
+
+/** An incoming webhook (SPEC §12): acts as its user; only a hash of its secret is kept. */
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  /** JSON array of Bitrix24 scopes. */
+  scopes: string;
+  secret_hash: string;
+  created_at: number;
+  created_by: string;
+  revoked_at: number | null;
 }
 
 /**

@@ -53,9 +53,45 @@ export async function findUserSettings(
 }
 
 /**
+ * The user of the account, other than `exceptUserId`, whose settings hold `sipLogin`, if any.
+ */
+export async function findSipLoginHolder(
+  db: Executor,
+  accountId: string,
+  sipLogin: string,
+  exceptUserId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('user_telephony_settings')
+    .select('user_id')
+    .where('account_id', '=', accountId)
+    .where('sip_login', '=', sipLogin)
+    .where('user_id', '!=', exceptUserId)
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
+/** Whether an error is the unique index on SIP logins refusing a second holder. */
+export function isSipLoginTaken(error: unknown): boolean {
+  const { code, message, constraint } = error as {
+    code?: unknown;
+    message?: unknown;
+    constraint?: unknown;
+  };
+  // PostgreSQL names the index; SQLite names its columns.
+  if (code === '23505') return constraint === 'user_telephony_settings_sip_login';
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    typeof message === 'string' &&
+    message.includes('user_telephony_settings.sip_login')
+  );
+}
+
+/**
  * Writes a user's settings if they are still at `expectedVersion`, and answers whether they
  * were: the check and the write are one statement, so of two concurrent saves based on the
- * same version exactly one wins. The new version is `expectedVersion + 1`.
+ * same version exactly one wins. The new version is `expectedVersion + 1`. A SIP login
+ * another user of the account holds fails the unique index ({@link isSipLoginTaken}).
  */
 export async function writeUserSettings(
   db: Executor,
@@ -115,4 +151,15 @@ export async function clearCallerIdNumber(
     .where('caller_id_number', '=', number)
     .execute();
   return rows.map((row) => row.user_id);
+}
+
+/** User id → caller-ID number, for every user of the account who has one. */
+export async function loadCallerIds(db: Executor, accountId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('user_telephony_settings')
+    .select(['user_id', 'caller_id_number'])
+    .where('account_id', '=', accountId)
+    .where('caller_id_number', 'is not', null)
+    .execute();
+  return new Map(rows.map((row) => [row.user_id, row.caller_id_number!]));
 }

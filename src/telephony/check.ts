@@ -25,9 +25,14 @@ export interface CheckRequest {
   readonly callId?: string;
   readonly targetUserId?: string;
   readonly phoneNumber?: string;
+  /** With `phoneNumber`: the line the call would go out from (SPEC §5 rule 5). */
+  readonly line?: string;
 }
 
+const LINE = /^\+[1-9][0-9]{6,14}$/;
+
 const FIELDS = new Set([
+  'line',
   'userId',
   'permission',
   'callId',
@@ -57,7 +62,13 @@ export function parseCheckRequest(input: unknown, where = 'request'): CheckReque
   if (userId === undefined) issues.add(`${where}.userId`, 'required');
   const callId = id('callId');
   const targetUserId = id('targetUserId');
-  const { permission, phoneNumber } = body;
+  const { permission, phoneNumber, line } = body;
+  if (line !== undefined) {
+    if (typeof line !== 'string' || !LINE.test(line))
+      issues.add(`${where}.line`, 'must be a number in E.164, such as +14155550100');
+    else if (phoneNumber === undefined)
+      issues.add(`${where}.line`, 'a line goes with a phoneNumber');
+  }
   if (typeof permission !== 'string' || !isPermissionKey(permission)) {
     issues.add(`${where}.permission`, `must be one of ${Object.keys(CATALOGUE).join(', ')}`);
   }
@@ -92,6 +103,7 @@ export function parseCheckRequest(input: unknown, where = 'request'): CheckReque
     ...(callId !== undefined && { callId }),
     ...(targetUserId !== undefined && { targetUserId }),
     ...(phoneNumber !== undefined && { phoneNumber: phoneNumber as string }),
+    ...(line !== undefined && { line: line as string }),
   };
 }
 
@@ -147,6 +159,7 @@ function toQuestion(request: CheckRequest): Question {
     permission: request.permission,
     ...(request.targetUserId !== undefined && { targetUserId: request.targetUserId }),
     ...(request.phoneNumber !== undefined && { phoneNumber: request.phoneNumber }),
+    ...(request.line !== undefined && { line: request.line }),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import type { Executor } from '../store/database.js';
+import { HashingGate, type SignInLimits } from './sign-in-limits.js';
 import type { TokenIdentity } from './tokens.js';
 
 // scrypt with N=2^15, r=8, p=1: about 60 ms and 32 MiB a guess on this class of machine.
@@ -10,6 +11,13 @@ const KEY_LENGTH = 32;
 const SESSION_TTL_MS = 12 * 3600 * 1000;
 const MIN_PASSWORD = 10;
 
+/**
+ * Every password hash of the process passes here: scrypt takes a thread of libuv's pool for
+ * its whole run, and that pool is the process's, shared with file reads (sign-in-limits.ts).
+ */
+const HASHING = new HashingGate();
+
+/** scrypt itself; callers hold a slot of {@link HASHING}. */
 function derive(
   password: string,
   salt: Buffer,
@@ -23,7 +31,12 @@ function derive(
 }
 
 /** A password hash: `scrypt$N$r$p$<salt>$<key>`, so the cost can rise later without a migration. */
-export async function hashPassword(password: string): Promise<string> {
+export function hashPassword(password: string): Promise<string> {
+  // Setting a password waits its turn: a flood of sign-ins must not refuse an administrator.
+  return HASHING.run(() => hashUngated(password), { mayRefuse: false });
+}
+
+async function hashUngated(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, SCRYPT);
   return [
@@ -36,7 +49,12 @@ export async function hashPassword(password: string): Promise<string> {
   ].join('$');
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** Whether `password` is the one `stored` hashes; refused (429) when hashing is saturated. */
+export function verifyPassword(password: string, stored: string): Promise<boolean> {
+  return HASHING.run(() => verifyUngated(password, stored));
+}
+
+async function verifyUngated(password: string, stored: string): Promise<boolean> {
   const [kind, N, r, p, salt, key] = stored.split('$');
   if (kind !== 'scrypt' || salt === undefined || key === undefined) return false;
   const expected = Buffer.from(key, 'base64url');
@@ -96,33 +114,57 @@ export interface Session {
 }
 
 // Verified against when the email is unknown, so a wrong email costs what a wrong password does.
-const DUMMY_HASH = hashPassword(randomBytes(12).toString('hex'));
+// Computed once at start-up, outside the gate: a sign-in holding a slot may wait for it.
+const DUMMY_HASH = hashUngated(randomBytes(12).toString('hex'));
 
-/**
- * Signs a user in by account, email and password, and opens a session. The same answer
- * (401) for an unknown account, an unknown email, a user who is inactive or has no
- * password, and a wrong password: nothing tells which.
- */
-export async function signIn(
-  db: Executor,
-  input: { accountId: string; email: string; password: string },
-  now: number,
-): Promise<Session> {
-  const row = await db
+/** The user an email names in an account, with their password hash if they have one. */
+function findSignInUser(db: Executor, input: { accountId: string; email: string }) {
+  return db
     .selectFrom('users')
     .leftJoin('user_credentials', (join) =>
       join
         .onRef('user_credentials.account_id', '=', 'users.account_id')
         .onRef('user_credentials.user_id', '=', 'users.id'),
     )
-    .select(['users.id', 'users.name', 'users.active', 'user_credentials.password_hash'])
+    .select([
+      'users.id',
+      'users.name',
+      'users.active',
+      'users.incarnation',
+      'user_credentials.password_hash',
+    ])
     .where('users.account_id', '=', input.accountId)
     .where('users.email', '=', input.email.trim().toLowerCase())
     .executeTakeFirst();
-  const ok = await verifyPassword(input.password, row?.password_hash ?? (await DUMMY_HASH));
+}
+
+/**
+ * Signs a user in by account, email and password, and opens a session. The same answer
+ * (401) for an unknown account, an unknown email, a user who is inactive or has no
+ * password, and a wrong password: nothing tells which. With `limits`, failures are counted
+ * per account+email and per address, and one that must wait is answered 429 before any
+ * hash is computed; at most a few hashes run at once whatever the limits (HashingGate).
+ */
+export async function signIn(
+  db: Executor,
+  input: { accountId: string; email: string; password: string },
+  now: number,
+  guard?: { readonly limits: SignInLimits; readonly address: string },
+): Promise<Session> {
+  const attempt = guard && { ...input, address: guard.address };
+  if (attempt) guard.limits.check(attempt, now);
+  // The slot is taken before the user is looked up: a flood beyond the queue is refused
+  // without a query, so it cannot queue up the database pool either.
+  const { row, ok } = await HASHING.run(async () => {
+    const row = await findSignInUser(db, input);
+    const ok = await verifyUngated(input.password, row?.password_hash ?? (await DUMMY_HASH));
+    return { row, ok };
+  });
   if (!row || !ok || row.password_hash === null || row.active !== 1) {
+    if (attempt) guard.limits.fail(attempt, now);
     throw new CallgateError('unauthenticated', 'the account, email or password is wrong');
   }
+  if (attempt) guard.limits.succeed(attempt);
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = now + SESSION_TTL_MS;
@@ -135,6 +177,7 @@ export async function signIn(
       csrf_token: csrfToken,
       created_at: now,
       expires_at: expiresAt,
+      user_incarnation: row.incarnation,
     })
     .execute();
   return { secret, csrfToken, userId: row.id, userName: row.name, expiresAt };
@@ -152,7 +195,9 @@ export async function verifySession(
     .innerJoin('users', (join) =>
       join
         .onRef('users.account_id', '=', 'sessions.account_id')
-        .onRef('users.id', '=', 'sessions.user_id'),
+        .onRef('users.id', '=', 'sessions.user_id')
+        // A session is the person's who signed in, not whoever holds the id later.
+        .onRef('users.incarnation', '=', 'sessions.user_incarnation'),
     )
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .select([
@@ -174,6 +219,8 @@ export async function verifySession(
       userId: row.user_id,
       appId: null,
       scopes: new Set(['telephony']),
+      credential: 'session',
+      expiresAt: row.expires_at,
       policyVersion: row.policy_version,
     },
     csrfToken: row.csrf_token,
@@ -182,4 +229,60 @@ export async function verifySession(
 
 export async function signOut(db: Executor, secret: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId(secret)).execute();
+}
+
+/** Ids per statement when ending credentials: far below either dialect's parameter limit. */
+const IDS_PER_STATEMENT = 500;
+
+/**
+ * Ends every credential of users the directory no longer holds: their tokens are revoked,
+ * their sessions, passwords and telephony settings (the SIP secret is a credential too)
+ * deleted. Run in the directory import's transaction, so a removed user is signed out at
+ * the moment they leave; the incarnation check (store/directory.ts) is the second lock,
+ * for anything this misses. Their incoming webhooks are revoked too. Answers how many of
+ * each it ended.
+ */
+export async function endCredentialsOf(
+  db: Executor,
+  accountId: string,
+  userIds: readonly string[],
+  now: number,
+): Promise<{ tokens: number; webhooks: number; sessions: number }> {
+  let tokens = 0;
+  let webhooks = 0;
+  let sessions = 0;
+  for (let i = 0; i < userIds.length; i += IDS_PER_STATEMENT) {
+    const ids = userIds.slice(i, i + IDS_PER_STATEMENT);
+    const revoked = await db
+      .updateTable('tokens')
+      .set({ revoked_at: now })
+      .where('account_id', '=', accountId)
+      .where('user_id', 'in', ids)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    tokens += Number(revoked.numUpdatedRows);
+    // An incoming webhook (SPEC §12) is a token in a URL: it ends with its user.
+    const hooks = await db
+      .updateTable('webhooks')
+      .set({ revoked_at: now })
+      .where('account_id', '=', accountId)
+      .where('user_id', 'in', ids)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    webhooks += Number(hooks.numUpdatedRows);
+    const ended = await db
+      .deleteFrom('sessions')
+      .where('account_id', '=', accountId)
+      .where('user_id', 'in', ids)
+      .executeTakeFirst();
+    sessions += Number(ended.numDeletedRows);
+    for (const table of ['user_credentials', 'user_telephony_settings'] as const) {
+      await db
+        .deleteFrom(table)
+        .where('account_id', '=', accountId)
+        .where('user_id', 'in', ids)
+        .execute();
+    }
+  }
+  return { tokens, webhooks, sessions };
 }

@@ -5,7 +5,9 @@ import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 import { loadDirectory, replaceDirectory } from '../store/directory.js';
 import { loadAssignments, replaceAssignments } from '../store/permissions.js';
+import { assignUserNumbers } from '../store/user-numbers.js';
 import { requireAccount } from './accounts.js';
+import { endCredentialsOf } from './credentials.js';
 
 export interface DirectoryCounts {
   readonly users: number;
@@ -33,6 +35,8 @@ export function countDirectory(directory: Directory): DirectoryCounts {
  * Replaces an account's directory with a document, after checking all of it (ValidationError
  * names every failing item). Run inside a transaction: nothing is written unless all is.
  *
+ * Users new to the account get their user number (SPEC §12), kept for good.
+ *
  * The first directory brings the root department, and with it the default Manager
  * assignment (SPEC §2) — unless the assignments were already edited.
  */
@@ -46,7 +50,15 @@ export async function importDirectory(
   const account = await requireAccount(db, accountId);
   const directory = parseDirectory(document, account);
   const before = countDirectory(await loadDirectory(db, accountId));
-  await replaceDirectory(db, accountId, directory);
+  const { removedUserIds } = await replaceDirectory(db, accountId, directory);
+  // Users who appear for the first time get their stable number (SPEC §12) with them.
+  await assignUserNumbers(
+    db,
+    accountId,
+    directory.users.map((u) => u.id),
+  );
+  // A user the directory drops is gone now, not when their last token expires.
+  const ended = await endCredentialsOf(db, accountId, removedUserIds, now);
   const root = directory.departments.find((d) => d.parentId === null);
   const isFirstWithRoot = account.assignmentsVersion === 0 && root !== undefined;
   if (isFirstWithRoot) {
@@ -68,6 +80,24 @@ export async function importDirectory(
   }
   await bumpVersions(db, accountId, { directory: true, assignments: isFirstWithRoot });
   const after = countDirectory(directory);
-  await appendAudit(db, accountId, { type: 'directory.replaced', actor, before, after }, now);
+  await appendAudit(
+    db,
+    accountId,
+    {
+      type: 'directory.replaced',
+      actor,
+      before,
+      after,
+      ...(removedUserIds.length > 0 && {
+        detail: {
+          removedUsers: removedUserIds,
+          tokensRevoked: ended.tokens,
+          webhooksRevoked: ended.webhooks,
+          sessionsEnded: ended.sessions,
+        },
+      }),
+    },
+    now,
+  );
   return after;
 }

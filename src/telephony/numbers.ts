@@ -1,5 +1,6 @@
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
+import { bumpVersions } from '../store/accounts.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 import {
@@ -177,6 +178,8 @@ export async function rentNumber(
     );
   }
   const charge = await debitNumberFee(db, accountId, offer, actor, now);
+  // A new line: outbound decisions read the account's lines (SPEC §5 rules 1 and 5).
+  await bumpVersions(db, accountId);
   const rented = describeRented((await findRentedNumber(db, accountId, number))!);
   await appendAudit(
     db,
@@ -211,6 +214,8 @@ export async function releaseNumber(
     throw new CallgateError('not_found', `this account does not rent ${number}`);
   const clearedCallerIdOf = await clearCallerIdNumber(db, accountId, number, now);
   const clearedDefaultCallerId = await clearDefaultCallerId(db, accountId, number, now);
+  // The line, and callers' caller IDs, are gone from the outbound decisions.
+  await bumpVersions(db, accountId);
   await appendAudit(
     db,
     accountId,

@@ -1,6 +1,12 @@
-import { type Destination, type Explanation, explain } from '../engine/decide.js';
+import {
+  type Destination,
+  type Explanation,
+  type OutboundRule,
+  explain,
+  isEmergencyCall,
+} from '../engine/decide.js';
 import { CallgateError } from '../errors.js';
-import { appendAudit } from '../store/audit.js';
+import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 import { findRentedNumber } from '../store/numbers.js';
 import { findUserSettings } from '../store/user-settings.js';
@@ -19,42 +25,133 @@ export interface Dialer {
 export interface OutboundDecision {
   readonly allowed: boolean;
   readonly classification: Destination;
+  readonly rule: OutboundRule;
   readonly reason: string;
   readonly explanation: Explanation;
+  /** False when an emergency call's audit entry could not be written (the call goes on). */
+  readonly audited: boolean;
+}
+
+/** One outbound call to decide: who places it, to what, from which line. */
+export interface OutboundCall {
+  /** The user placing it, or undefined when the PBX's `from` names nobody. */
+  readonly userId: string | undefined;
+  /** What the PBX passed as `from` (the API: the user id). */
+  readonly caller: string;
+  readonly to: string;
+  /** The line it goes out from, when the request names one (`line`, `from`). */
+  readonly line?: string;
+  readonly source: 'api' | 'pbx';
 }
 
 /**
- * Decides an outbound call for a user (SPEC §5) and audits a refusal (SPEC §11): the same
- * decision whether the user asks through the API or a PBX asks before dialling.
+ * Decides an outbound call (SPEC §5) and audits it (SPEC §11). `db` is the database, not a
+ * transaction: each audit entry is its own transaction, so an emergency call's failing one
+ * cannot roll anything back or refuse the call: an emergency call always
+ * (`outboundCall.emergency`, with the caller, the line and the number, so administrators
+ * see it at once), a refusal always. The same decision whether a user asks through the API
+ * or a PBX asks before dialling; a caller the PBX names who is nobody is still asked
+ * about, since emergency numbers are allowed to anyone.
+ * `appId` is the application whose token asked, named in the entry: a PBX asks for every
+ * caller, and the log must say which PBX it was.
  */
 export async function decideOutbound(
   db: Executor,
   state: PolicyState,
-  userId: string,
-  to: string,
-  source: 'api' | 'pbx',
+  call: OutboundCall,
   now: number,
+  appId: string | null = null,
 ): Promise<OutboundDecision> {
   const explanation = explain(state.policy, {
-    userId,
+    // An unknown caller is asked about under the name the PBX gave: no user has it.
+    userId: call.userId ?? call.caller,
     permission: 'outboundCall.perform',
-    phoneNumber: to,
+    phoneNumber: call.to,
+    ...(call.line !== undefined && { line: call.line }),
   });
   const classification = explanation.classification ?? 'invalid';
-  if (!explanation.allowed) {
+  const rule = explanation.rule ?? 'level';
+  const actor: Actor = call.userId === undefined ? 'system' : `user:${call.userId}`;
+  const caller = { userId: call.userId ?? null, from: call.caller };
+  let audited = true;
+  if (rule === 'emergencyNumber') {
+    // Nothing may stop an emergency call, a failing audit log included: the call goes on
+    // and the caller logs the failure (the route answers `allowed` all the same).
+    await appendAudit(
+      db,
+      state.account.id,
+      {
+        type: 'outboundCall.emergency',
+        actor,
+        subject: explanation.destination ?? call.to,
+        detail: {
+          source: call.source,
+          ...(appId !== null && { appId }),
+          caller,
+          line: explanation.line ?? null,
+          number: explanation.destination ?? call.to,
+          dialled: call.to,
+          reasons: explanation.reasons,
+        },
+      },
+      now,
+    ).catch(() => {
+      audited = false;
+    });
+  } else if (!explanation.allowed) {
     await appendAudit(
       db,
       state.account.id,
       {
         type: 'outboundCall.refused',
-        actor: `user:${userId}`,
-        subject: to,
-        detail: { source, classification, level: explanation.level, reason: explanation.detail },
+        actor,
+        subject: call.to,
+        detail: {
+          source: call.source,
+          ...(appId !== null && { appId }),
+          classification,
+          rule,
+          level: explanation.level,
+          line: explanation.line ?? null,
+          reason: explanation.detail,
+          ...(call.userId === undefined && { caller }),
+        },
       },
       now,
     );
   }
-  return { allowed: explanation.allowed, classification, reason: explanation.detail, explanation };
+  return {
+    allowed: explanation.allowed,
+    classification,
+    rule,
+    reason: explanation.detail,
+    explanation,
+    audited,
+  };
+}
+
+/** The PBX hook's path (API.md): the surface whose emergency answers no rate limit stops. */
+export const PBX_HOOK_URL = '/api/v1/pbx/authorize';
+
+/**
+ * Is this PBX hook request an emergency call (SPEC §5 rule 1)? Then no refusal may stop it:
+ * not a rate limit either. The predicate a rate limiter asks (api/auth.ts today; a
+ * `@fastify/rate-limit` `allowList` or `skip` tomorrow) once the request's account is
+ * known; it reads the compiled policy only (its bounded cache of numbers), no database.
+ *
+ * @example isEmergencyHookCall(state, { to: '911' }) // true for a US account
+ */
+export function isEmergencyHookCall(
+  state: PolicyState,
+  query: { readonly from?: unknown; readonly to?: unknown; readonly line?: unknown },
+): boolean {
+  const { from, to, line } = query;
+  if (typeof to !== 'string' || to.length === 0 || to.length > 40) return false;
+  const caller = typeof from === 'string' ? resolvePbxCaller(state, from) : undefined;
+  return isEmergencyCall(state.policy, to, {
+    ...(typeof line === 'string' && { line }),
+    ...(caller !== undefined && { userId: caller }),
+  });
 }
 
 /** The caller-ID number for a call: one the account rents, as asked or as the user's setting. */

@@ -1,12 +1,20 @@
 import { LRUCache } from 'lru-cache';
 import { describeDirectoryForPolicy } from '../directory/access-codes.js';
 import type { Directory } from '../directory/directory.js';
+import {
+  DEFAULT_DESTINATION_POLICY,
+  type DestinationPolicy,
+  type OutboundSource,
+} from '../engine/outbound.js';
 import { type FolderAccessEntry, type Policy, compilePolicy } from '../engine/policy.js';
 import type { Assignment, Role } from '../engine/roles.js';
 import type { Account } from '../store/accounts.js';
 import type { Executor } from '../store/database.js';
 import { loadDirectory } from '../store/directory.js';
+import { loadLines } from '../store/numbers.js';
 import { loadAssignments, loadRecordingsFolder, loadRoles } from '../store/permissions.js';
+import { findSection } from '../store/settings.js';
+import { loadCallerIds } from '../store/user-settings.js';
 import { requireAccount } from './accounts.js';
 
 /** Everything one account's decisions depend on, as stored. */
@@ -16,6 +24,8 @@ export interface PolicyInputs {
   readonly roles: readonly Role[];
   readonly assignments: readonly Assignment[];
   readonly recordingsFolder: readonly FolderAccessEntry[];
+  /** The outbound rules' own inputs: lines, the destination policy, emergency numbers. */
+  readonly outbound: OutboundSource;
 }
 
 /** The directory reduced to policy subjects: access codes, tree slots, the phone book. */
@@ -46,13 +56,14 @@ export async function loadPolicyState(
     previous.account.edition === account.edition
       ? previous
       : undefined;
-  const [directory, roles, assignments, recordingsFolder] = await Promise.all([
+  const [directory, roles, assignments, recordingsFolder, outbound] = await Promise.all([
     kept?.directory ?? loadDirectory(db, accountId),
     loadRoles(db, accountId),
     loadAssignments(db, accountId),
     loadRecordingsFolder(db, accountId),
+    loadOutboundSource(db, accountId),
   ]);
-  const inputs = { account, directory, roles, assignments, recordingsFolder };
+  const inputs = { account, directory, roles, assignments, recordingsFolder, outbound };
   const description = kept?.description ?? describeDirectoryForPolicy(directory, account.edition);
   return { ...inputs, description, policy: compileInputs(inputs, now, description) };
 }
@@ -68,6 +79,7 @@ export function compileInputs(
     roles: inputs.roles,
     assignments: inputs.assignments,
     recordingsFolder: inputs.recordingsFolder,
+    outbound: inputs.outbound,
     now,
   });
 }
@@ -109,6 +121,33 @@ export interface PolicyCacheStats {
   /** The estimated size of what is held ({@link estimatePolicyStateBytes}). */
   readonly bytes: number;
   readonly maxBytes: number;
+}
+
+/**
+ * What the outbound rules read besides the directory (SPEC §5): the `outbound-policy` and
+ * `emergency-numbers` settings sections, the rented lines with their access lists, users'
+ * caller IDs and the account's default caller ID. Every change to any of them bumps the
+ * policy version.
+ */
+export async function loadOutboundSource(db: Executor, accountId: string): Promise<OutboundSource> {
+  const [policy, emergency, general, lines, callerIds] = await Promise.all([
+    findSection(db, accountId, 'outbound-policy'),
+    findSection(db, accountId, 'emergency-numbers'),
+    findSection(db, accountId, 'general'),
+    loadLines(db, accountId),
+    loadCallerIds(db, accountId),
+  ]);
+  // Stored values were checked against their schemas when saved (telephony/settings.ts).
+  return {
+    destinationPolicy:
+      (policy?.value as DestinationPolicy | undefined) ?? DEFAULT_DESTINATION_POLICY,
+    emergencyNumbers: (emergency?.value as { numbers: string[] } | undefined)?.numbers ?? [],
+    lines,
+    callerIds,
+    defaultLine:
+      (general?.value as { defaultCallerIdNumber?: string | null } | undefined)
+        ?.defaultCallerIdNumber ?? null,
+  };
 }
 
 /**

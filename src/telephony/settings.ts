@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
-import { normalizePhoneNumber } from '../engine/phone-number.js';
+import { isKnownRegion, readDialString } from '../engine/dial-string.js';
+import { type CountryCode, normalizePhoneNumber } from '../engine/phone-number.js';
 import type { FolderAccessEntry } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
@@ -35,6 +36,8 @@ export const SETTINGS_SECTIONS = [
   'queues',
   'ivr',
   'recordings-folder',
+  'outbound-policy',
+  'emergency-numbers',
 ] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
@@ -140,6 +143,27 @@ export const RecordingsFolderSchema = Type.Object(
   strict,
 );
 
+/** SPEC §5 rule 4: premium rate and international calls, for everyone. */
+export const OutboundPolicySchema = Type.Object(
+  {
+    premiumRate: Type.Union([Type.Literal('block'), Type.Literal('allow')]),
+    international: Type.Object(
+      {
+        mode: Type.Union([Type.Literal('any'), Type.Literal('listed'), Type.Literal('none')]),
+        countries: Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { maxItems: 300 }),
+      },
+      strict,
+    ),
+  },
+  strict,
+);
+
+/** SPEC §5 rule 1: the account's own emergency numbers, on top of the metadata's. */
+export const EmergencyNumbersSchema = Type.Object(
+  { numbers: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 100 }) },
+  strict,
+);
+
 /** Each section's document schema: the API validates bodies with it, and answers with it. */
 export const SECTION_SCHEMAS = {
   general: GeneralSettingsSchema,
@@ -148,6 +172,8 @@ export const SECTION_SCHEMAS = {
   queues: QueuesSchema,
   ivr: IvrSchema,
   'recordings-folder': RecordingsFolderSchema,
+  'outbound-policy': OutboundPolicySchema,
+  'emergency-numbers': EmergencyNumbersSchema,
 } as const satisfies Record<SettingsSection, TSchema>;
 
 export type SectionValue<S extends SettingsSection> = Static<(typeof SECTION_SCHEMAS)[S]>;
@@ -172,6 +198,8 @@ const JSON_DEFAULTS = {
   documents: { items: [] },
   queues: { items: [] },
   ivr: { menus: [] },
+  'outbound-policy': { premiumRate: 'block', international: { mode: 'any', countries: [] } },
+  'emergency-numbers': { numbers: [] },
 } as const satisfies { [S in JsonSection]: SectionValue<S> };
 type JsonSection = Exclude<SettingsSection, 'blocked-numbers' | 'recordings-folder'>;
 
@@ -220,7 +248,9 @@ async function readAny(
     case 'general':
     case 'documents':
     case 'queues':
-    case 'ivr': {
+    case 'ivr':
+    case 'outbound-policy':
+    case 'emergency-numbers': {
       const stored = await findSection(db, accountId, section);
       // Stored values were checked against the schema when saved.
       const value = (stored?.value ?? JSON_DEFAULTS[section]) as SectionValue<typeof section>;
@@ -244,16 +274,19 @@ async function readAny(
 export async function saveSettingsSection(
   db: Executor,
   accountId: string,
-  document: SectionDocument,
+  input: SectionDocument,
   expectedVersion: number,
   editor: Editor,
   now: number,
   previous?: PolicyState,
 ): Promise<SectionView> {
   const { actor } = editor;
+  let document = input;
   const before = await readAny(db, accountId, document.section);
   if (before.version !== expectedVersion) throw versionMismatch(before.version, expectedVersion);
   const issues = new IssueList();
+  // Whether the section is read by decisions: then its change bumps the policy version.
+  let decides = false;
   switch (document.section) {
     case 'blocked-numbers': {
       const account = await requireAccount(db, accountId);
@@ -323,6 +356,41 @@ export async function saveSettingsSection(
       const number = document.value.defaultCallerIdNumber;
       if (number !== null && (await findRentedNumber(db, accountId, number)) === undefined)
         issues.add('defaultCallerIdNumber', `${number} is not a number this account rents`);
+      // The default caller ID is the line of calls that name none (SPEC §5 rule 5).
+      decides = true;
+      break;
+    }
+    case 'outbound-policy': {
+      const countries = document.value.international.countries;
+      const seen = new Set<string>();
+      countries.forEach((country, i) => {
+        if (!isKnownRegion(country))
+          issues.add(
+            `international.countries[${i}]`,
+            `${country} is not a region the phone-number metadata knows`,
+          );
+        if (seen.has(country))
+          issues.add(`international.countries[${i}]`, `${country} is listed twice`);
+        seen.add(country);
+      });
+      decides = true;
+      break;
+    }
+    case 'emergency-numbers': {
+      const account = await requireAccount(db, accountId);
+      const unique = new Set<string>();
+      document.value.numbers.forEach((text, i) => {
+        const number = emergencyListEntry(text, account.defaultCountry);
+        if (number === undefined)
+          issues.add(
+            `numbers[${i}]`,
+            `${JSON.stringify(text)} is neither a phone number nor a short number of 2 to 8 digits`,
+          );
+        else unique.add(number);
+      });
+      issues.throwIfAny();
+      document = { section: 'emergency-numbers', value: { numbers: [...unique] } };
+      decides = true;
       break;
     }
     case 'documents':
@@ -355,6 +423,8 @@ export async function saveSettingsSection(
   const { section, value } = document;
   if (!(await writeSection(db, accountId, section, value, expectedVersion, now)))
     throw await staleSection(db, accountId, section, expectedVersion);
+  // Outbound decisions read it: every server's next decision must see the change.
+  if (decides) await bumpVersions(db, accountId);
   const after = { section, value, version: expectedVersion + 1 } as SectionView;
   await auditSettings(db, accountId, before, after, actor, now);
   return after;
@@ -498,4 +568,16 @@ async function assertQueuesKeepIvrTargets(
       { usedBy: used },
     );
   }
+}
+
+/**
+ * An entry of the account's emergency list as decisions compare it: E.164 for a phone
+ * number, the digits of a short number (2 to 8 digits, dialled as they are); undefined for
+ * anything else (an extension or post-dial part included).
+ */
+function emergencyListEntry(text: string, defaultCountry: CountryCode): string | undefined {
+  const dial = readDialString(text, defaultCountry);
+  if (dial.problem !== undefined) return undefined;
+  if (dial.e164 !== undefined) return dial.e164;
+  return /^[0-9]{2,8}$/.test(dial.digits) ? dial.digits : undefined;
 }

@@ -19,7 +19,43 @@ export function isAppScope(value: string): value is AppScope {
 }
 
 const TOKEN_PREFIX = 'cg_';
-const MAX_TTL_SECONDS = 366 * 24 * 3600;
+/** The shortest lifetime a token may be asked for. */
+const MIN_TTL_SECONDS = 60;
+
+/**
+ * How long tokens live. Every token expires: one minted without `ttlSeconds` lives
+ * `defaultTtlSeconds`, and none may ask for more than `maxTtlSeconds`. A leaked token
+ * works only until it expires, so a token that never expires is a leak that never ends.
+ */
+export interface TokenLifetimes {
+  readonly defaultTtlSeconds: number;
+  readonly maxTtlSeconds: number;
+}
+
+/**
+ * The defaults, in one place (the server reads CALLGATE_TOKEN_DEFAULT_TTL_SECONDS and
+ * CALLGATE_TOKEN_MAX_TTL_SECONDS over them): 30 days unless asked, 90 days at most, so an
+ * integration renews its token each quarter.
+ */
+export const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
+  defaultTtlSeconds: 30 * 24 * 3600,
+  maxTtlSeconds: 90 * 24 * 3600,
+};
+
+/**
+ * Checks a configuration of lifetimes, so a typo in an environment variable stops the
+ * server at start rather than minting tokens that live a surprising time.
+ */
+export function checkTokenLifetimes(lifetimes: TokenLifetimes): TokenLifetimes {
+  const { defaultTtlSeconds, maxTtlSeconds } = lifetimes;
+  const whole = (n: number) => Number.isSafeInteger(n) && n >= MIN_TTL_SECONDS;
+  if (!whole(defaultTtlSeconds) || !whole(maxTtlSeconds) || defaultTtlSeconds > maxTtlSeconds) {
+    throw new Error(
+      `token lifetimes must be whole numbers of seconds from ${MIN_TTL_SECONDS}, the default at most the maximum (default ${defaultTtlSeconds}, maximum ${maxTtlSeconds})`,
+    );
+  }
+  return lifetimes;
+}
 
 /** The identity behind a valid token. */
 export interface TokenIdentity {
@@ -28,6 +64,10 @@ export interface TokenIdentity {
   readonly userId: string;
   readonly appId: string | null;
   readonly scopes: ReadonlySet<AppScope>;
+  /** What was presented: a token, or the web app's session (signed in with a password). */
+  readonly credential: 'token' | 'session';
+  /** When the presented credential expires (epoch ms); null for a token minted before tokens expired. */
+  readonly expiresAt: number | null;
   /**
    * The account's policy version, read with the token's live state in one statement: the
    * request is decided by that version's policy, found without a second query.
@@ -45,6 +85,19 @@ export interface NewToken {
 
 const hash = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
+/** How a token is minted beyond what it is for: the lifetimes, and who mints it. */
+export interface MintOptions {
+  readonly lifetimes?: TokenLifetimes;
+  /**
+   * The credential of a user minting for themself (absent for the operator and the CLI).
+   * An application's token may not mint: a personal token would outlive the application's
+   * grant and drop its scopes. A token minted by a token never outlives it, so a short
+   * token cannot be traded for a long one. A session (a password sign-in) is the user's
+   * own, and mints within the lifetimes alone.
+   */
+  readonly mintedBy?: Pick<TokenIdentity, 'appId' | 'credential' | 'expiresAt'>;
+}
+
 /**
  * Mints a token: `cg_<id>.<secret>`. Only a hash of the secret is stored, so the token is
  * shown once. An application token's scopes are those asked for within the application's
@@ -58,17 +111,29 @@ export async function mintToken(
   createdBy: Actor,
   now: number,
   allowed: readonly AppScope[] = APP_SCOPES,
+  options: MintOptions = {},
 ): Promise<{ token: string; id: string; expiresAt: string | null; scopes: AppScope[] }> {
+  const { lifetimes = DEFAULT_TOKEN_LIFETIMES, mintedBy } = options;
+  if (mintedBy !== undefined && mintedBy.appId !== null) {
+    throw new CallgateError(
+      'permission_denied',
+      "an application's token cannot mint tokens; the operator mints them",
+    );
+  }
   const issues = new IssueList();
   if (!ID_PATTERN.test(input.userId)) issues.add('userId', 'must match [A-Za-z0-9_.-]{1,64}');
   const ttl = input.ttlSeconds;
-  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_TTL_SECONDS)) {
-    issues.add('ttlSeconds', `must be a whole number from 60 to ${MAX_TTL_SECONDS}`);
+  const { maxTtlSeconds } = lifetimes;
+  if (
+    ttl !== undefined &&
+    (!Number.isInteger(ttl) || ttl < MIN_TTL_SECONDS || ttl > maxTtlSeconds)
+  ) {
+    issues.add('ttlSeconds', `must be a whole number from ${MIN_TTL_SECONDS} to ${maxTtlSeconds}`);
   }
   issues.throwIfAny();
   const user = await db
     .selectFrom('users')
-    .select(['id', 'active'])
+    .select(['id', 'active', 'incarnation'])
     .where('account_id', '=', accountId)
     .where('id', '=', input.userId)
     .executeTakeFirst();
@@ -99,7 +164,10 @@ export async function mintToken(
   const scopes = [...new Set(asked)] as AppScope[];
   const id = randomBytes(9).toString('base64url');
   const secret = randomBytes(32).toString('base64url');
-  const expiresAt = ttl === undefined ? null : now + ttl * 1000;
+  let expiresAt = now + (ttl ?? lifetimes.defaultTtlSeconds) * 1000;
+  // Never past the token that mints it: asking for more gets what that token has left.
+  if (mintedBy?.credential === 'token' && mintedBy.expiresAt !== null)
+    expiresAt = Math.min(expiresAt, mintedBy.expiresAt);
   await db
     .insertInto('tokens')
     .values({
@@ -114,6 +182,7 @@ export async function mintToken(
       expires_at: expiresAt,
       revoked_at: null,
       label: input.label ?? null,
+      user_incarnation: user.incarnation,
     })
     .execute();
   // Who may act as whom is audited like any other access change; the secret never is.
@@ -131,7 +200,7 @@ export async function mintToken(
   return {
     token: `${TOKEN_PREFIX}${id}.${secret}`,
     id,
-    expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+    expiresAt: new Date(expiresAt).toISOString(),
     scopes,
   };
 }
@@ -140,13 +209,12 @@ export async function mintToken(
 interface MintedToken {
   readonly identity: Omit<TokenIdentity, 'policyVersion'>;
   readonly secretHash: Buffer;
-  readonly expiresAt: number | null;
 }
 
 /** A token's state that can change, as {@link TokenVerifier.verify} reads it. */
 interface LiveToken {
   readonly revoked_at: number | null;
-  /** Null for a user no longer in the directory. */
+  /** Null for a user no longer in the directory, or whose id now names someone else. */
   readonly active: number | null;
   /** Null only for a token of an account that is gone. */
   readonly policy_version: number | null;
@@ -177,21 +245,25 @@ export class TokenVerifier {
     if (minted === undefined) return undefined;
     if (!timingSafeEqual(minted.secretHash, createHash('sha256').update(secret).digest()))
       return undefined;
-    if (minted.expiresAt !== null && minted.expiresAt <= now) return undefined;
+    const { expiresAt } = minted.identity;
+    if (expiresAt !== null && expiresAt <= now) return undefined;
     // The one statement every request runs, so written as SQL: Kysely's builder takes
     // longer to assemble it than the database takes to answer. Scalar subqueries, not
     // joins: SQLite sets up a join (a Bloom filter per execution) for longer than these
-    // three index lookups take (measured: 30 → 6 µs a statement).
+    // three index lookups take (measured: 30 → 6 µs a statement). The user must be the
+    // person the token was issued to (the incarnation): a later holder of a re-used id is
+    // "no such user" to it, at the cost of one more comparison on a row already read.
     const { rows } = await sql<LiveToken>`
       select t.revoked_at,
         (select u.active from ${sql.table('users')} u
-          where u.account_id = t.account_id and u.id = t.user_id) as active,
+          where u.account_id = t.account_id and u.id = t.user_id
+            and u.incarnation = t.user_incarnation) as active,
         (select a.policy_version from ${sql.table('accounts')} a
           where a.id = t.account_id) as policy_version
       from ${sql.table('tokens')} t
       where t.id = ${id}`.execute(db);
     const live = rows[0];
-    // `active` is null for a user no longer in the directory.
+    // `active` is null for a user no longer in the directory, or no longer the same person.
     if (
       live === undefined ||
       live.revoked_at !== null ||
@@ -222,9 +294,10 @@ export class TokenVerifier {
         userId: row.user_id,
         appId: row.app_id,
         scopes: new Set(JSON.parse(row.scopes) as AppScope[]),
+        credential: 'token',
+        expiresAt: row.expires_at,
       },
       secretHash: Buffer.from(row.secret_hash, 'hex'),
-      expiresAt: row.expires_at,
     };
     if (this.#minted.size >= KEPT_TOKENS) this.#minted.delete(this.#minted.keys().next().value!);
     this.#minted.set(id, minted);

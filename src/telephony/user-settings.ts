@@ -1,4 +1,5 @@
-import { decide } from '../engine/decide.js';
+import { decide, mayUseLine } from '../engine/decide.js';
+import { bumpVersions } from '../store/accounts.js';
 import type { Policy } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError, notFound } from '../errors.js';
@@ -9,7 +10,9 @@ import {
   type Device,
   type StoredUserSettings,
   defaultUserSettings,
+  findSipLoginHolder,
   findUserSettings,
+  isSipLoginTaken,
   writeUserSettings,
 } from '../store/user-settings.js';
 import type { Secrets } from './secrets.js';
@@ -178,8 +181,34 @@ export async function changeUserSettings(
     (await findRentedNumber(db, accountId, input.callerIdNumber)) === undefined
   ) {
     issues.add('callerIdNumber', `${input.callerIdNumber} is not a number this account rents`);
+  } else if (
+    input.callerIdNumber !== null &&
+    input.callerIdNumber !== before.callerIdNumber &&
+    !mayUseLine(context.policy, targetUserId, input.callerIdNumber)
+  ) {
+    // SPEC §5 rule 5: a caller ID is the line calls go out from, so only a line they may use.
+    issues.add(
+      'callerIdNumber',
+      `${targetUserId} may not call out from ${input.callerIdNumber}: its line access list names none of their access codes`,
+    );
   }
   issues.throwIfAny();
+  // One device registration, one user: a login another user holds is a conflict. The
+  // unique index decides between two saves racing for the same login.
+  const sipLoginTaken = () =>
+    new CallgateError(
+      'conflict',
+      `the SIP login ${input.sipLogin} is already in use in this account`,
+      {
+        fields: [{ path: 'body.sipLogin', message: 'already in use' }],
+      },
+    );
+  if (
+    input.sipLogin !== null &&
+    input.sipLogin !== before.sipLogin &&
+    (await findSipLoginHolder(db, accountId, input.sipLogin, targetUserId)) !== undefined
+  )
+    throw sipLoginTaken();
 
   const sealedSipSecret =
     input.sipSecret === undefined
@@ -195,11 +224,18 @@ export async function changeUserSettings(
     callerIdNumber: input.callerIdNumber,
     version: expectedVersion + 1,
   };
-  if (!(await writeUserSettings(db, accountId, after, expectedVersion, now))) {
+  const written = await writeUserSettings(db, accountId, after, expectedVersion, now).catch(
+    (error: unknown) => {
+      throw isSipLoginTaken(error) ? sipLoginTaken() : error;
+    },
+  );
+  if (!written) {
     // Someone saved in between: tell the caller which version there is now.
     const current = await findUserSettings(db, accountId, targetUserId);
     throw versionMismatch(current?.version ?? 0, expectedVersion);
   }
+  // The caller ID is the line of the user's calls: outbound decisions read it.
+  if (after.callerIdNumber !== before.callerIdNumber) await bumpVersions(db, accountId);
   await appendAudit(
     db,
     accountId,

@@ -12,6 +12,7 @@ import { CallsPage } from './pages/calls-page';
 import { EffectivePermissionsPage } from './pages/effective-permissions-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { NumbersPage } from './pages/numbers-page';
+import { OutboundPolicyPage } from './pages/outbound-policy-page';
 import { PlaceCallPage } from './pages/place-call-page';
 import { RecordingsFolderPage } from './pages/recordings-folder-page';
 import { RoleEditorPage } from './pages/role-editor-page';
@@ -66,6 +67,11 @@ const ROUTES: readonly Route[] = [
     pattern: '/admin/recordings-folder',
     allowed: administers,
     render: () => <RecordingsFolderPage />,
+  },
+  {
+    pattern: '/admin/outbound-calls',
+    allowed: administers,
+    render: () => <OutboundPolicyPage />,
   },
   { pattern: '/admin/audit', allowed: administers, render: () => <AuditLogPage /> },
 ];

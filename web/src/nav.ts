@@ -55,6 +55,12 @@ export const NAV_ITEMS: readonly NavItem[] = [
     section: 'admin',
     allowed: administers,
   },
+  {
+    path: '/admin/outbound-calls',
+    label: 'Outbound calls',
+    section: 'admin',
+    allowed: administers,
+  },
   { path: '/admin/audit', label: 'Audit log', section: 'admin', allowed: administers },
 ];
 

@@ -161,17 +161,61 @@ export interface CallStats {
   readonly groups: readonly (CallTotals & { readonly key: string | null })[];
 }
 
+/** The rules that decide an outbound call, in the order SPEC §5 applies them. */
+export type OutboundRule =
+  | 'emergencyNumber'
+  | 'unknownUser'
+  | 'inactiveUser'
+  | 'internalCall'
+  | 'invalidNumber'
+  | 'blockedNumber'
+  | 'destinationPolicy'
+  | 'lineAccess'
+  | 'level';
+
 export interface CheckAnswer {
   readonly allowed: boolean;
   readonly level: string;
   readonly detail: string;
   readonly classification?: string;
+  /** Outbound calls: the rule that decided, and the line the call would go out from. */
+  readonly rule?: OutboundRule;
+  readonly line?: string | null;
 }
 
 export interface OutboundAnswer {
   readonly callId: string;
   readonly classification: string;
+  readonly rule: OutboundRule;
   readonly to: string;
+}
+
+/** A line's access list (GET/PUT /numbers/{number}/access): [] is everyone. */
+export interface LineAccess {
+  readonly number: string;
+  readonly accessCodes: readonly string[];
+  readonly version: number;
+}
+
+/** PUT /numbers/{number}/access's answer: who gains or loses the use of the line. */
+export interface LineAccessAnswer extends LineAccess {
+  readonly dryRun: boolean;
+  readonly changes: readonly { userId: string; userName: string; gains: boolean }[];
+}
+
+/** Settings section `outbound-policy` (SPEC §5 rule 4). */
+export interface DestinationPolicy {
+  readonly premiumRate: 'block' | 'allow';
+  readonly international: {
+    readonly mode: 'any' | 'listed' | 'none';
+    readonly countries: readonly string[];
+  };
+}
+
+export interface SettingsDocument<V> {
+  readonly section: string;
+  readonly value: V;
+  readonly version: number;
 }
 
 export const DEVICES = ['softphone', 'sip', 'mobile'] as const;

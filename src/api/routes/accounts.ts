@@ -147,7 +147,14 @@ export const accountRoutes: RouteModule = (app, services) => {
             scopes: Type.Optional(
               Type.Array(literals(APP_SCOPES), { maxItems: APP_SCOPES.length }),
             ),
-            ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 366 * 24 * 3600 })),
+            // The ceiling is configured (ServiceConfig.tokenLifetimes): mintToken enforces it.
+            ttlSeconds: Type.Optional(
+              Type.Integer({
+                minimum: 60,
+                description:
+                  "the token's lifetime; the server's default when omitted, at most its maximum (CALLGATE_TOKEN_MAX_TTL_SECONDS)",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -166,7 +173,9 @@ export const accountRoutes: RouteModule = (app, services) => {
       const { accountId } = request.params;
       const minted = await db.transaction().execute(async (trx) => {
         await requireAccount(trx, accountId);
-        return mintToken(trx, accountId, request.body, 'operator', services.now());
+        return mintToken(trx, accountId, request.body, 'operator', services.now(), undefined, {
+          lifetimes: services.config.tokenLifetimes,
+        });
       });
       return reply.status(201).send(minted);
     },

@@ -6,12 +6,11 @@ import {
   CALL_DIRECTIONS,
   type CallDirection,
   type CallRecord,
-  InvalidCursorError,
   STATS_GROUPS,
   callStats,
   findCall,
-  listCalls,
 } from '../../store/calls.js';
+import { listVisibleCalls } from '../../telephony/call-list.js';
 import { CallRecordSchema, importCalls, resolveViewer } from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
@@ -145,33 +144,27 @@ export const callRoutes: RouteModule = (app, services) => {
     },
     async (request) => {
       const principal = userOf(request);
-      const { identity } = principal;
-      const { from, to, userId, direction, limit = 50, cursor } = request.query;
+      const { identity, state } = principal;
+      const { from, to, userId, direction, limit = 50, cursor, viewAs } = request.query;
       checkRange(request.query);
-      const scope = scopeFilter(
-        principal.state.policy,
-        resolveViewer(principal.state.policy, identity.userId, request.query.viewAs),
-        'callStats.view',
+      const viewer = {
+        accountId: identity.accountId,
+        userId: identity.userId,
+        policy: state.policy,
+        ...(viewAs !== undefined && { viewAs }),
+      };
+      const page = await services.reads.run(readerOf(principal), (reader) =>
+        listVisibleCalls(reader, viewer, {
+          kind: 'page',
+          limit,
+          ...(from !== undefined && { from }),
+          ...(to !== undefined && { to }),
+          ...(userId !== undefined && { userId }),
+          ...(direction !== undefined && { direction: direction as CallDirection }),
+          ...(cursor !== undefined && { cursor }),
+        }),
       );
-      try {
-        const page = await services.reads.run(readerOf(principal), (reader) =>
-          listCalls(reader, identity.accountId, scope, {
-            limit,
-            ...(from !== undefined && { from }),
-            ...(to !== undefined && { to }),
-            ...(userId !== undefined && { userId }),
-            ...(direction !== undefined && { direction: direction as CallDirection }),
-            ...(cursor !== undefined && { cursor }),
-          }),
-        );
-        return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
-      } catch (error) {
-        if (error instanceof InvalidCursorError)
-          throw new CallgateError('invalid_request', error.message, {
-            fields: [{ path: 'querystring.cursor', message: error.message }],
-          });
-        throw error;
-      }
+      return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
     },
   );
 

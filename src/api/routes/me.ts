@@ -115,14 +115,21 @@ export const meRoutes: RouteModule = (app, services) => {
     {
       config: signedIn(
         'telephony',
-        'a user may create personal tokens for themselves, with no scope beyond telephony',
+        "a user may create personal tokens for themselves, with no scope beyond telephony; an application's token may not",
       ),
       schema: {
         tags,
         body: Type.Object(
           {
             label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 366 * 24 * 3600 })),
+            // The ceiling is configured (ServiceConfig.tokenLifetimes): mintToken enforces it.
+            ttlSeconds: Type.Optional(
+              Type.Integer({
+                minimum: 60,
+                description:
+                  "the token's lifetime; the server's default when omitted, at most its maximum (CALLGATE_TOKEN_MAX_TTL_SECONDS)",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -133,7 +140,7 @@ export const meRoutes: RouteModule = (app, services) => {
             expiresAt: Type.Union([Type.String(), Type.Null()]),
             scopes: Type.Array(Type.String()),
           }),
-          ...errors(400, 401),
+          ...errors(400, 401, 403),
         },
       },
     },
@@ -152,6 +159,7 @@ export const meRoutes: RouteModule = (app, services) => {
           `user:${identity.userId}`,
           services.now(),
           ['telephony'],
+          { lifetimes: services.config.tokenLifetimes, mintedBy: identity },
         ),
       );
       return reply.status(201).send(minted);

@@ -9,6 +9,8 @@ import {
   rentNumber,
 } from '../../telephony/numbers.js';
 import { BALANCE_CURRENCY } from '../../telephony/balance.js';
+import { changeLineAccess, readLineAccess } from '../../telephony/line-access.js';
+import { parseIfMatch } from '../if-match.js';
 import { needs, operatorOnly } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
@@ -42,6 +44,12 @@ const RentedNumberSchema = Type.Object({
 });
 
 const NumberParams = Type.Object({ number: PhoneNumber });
+
+const LineAccessSchema = Type.Object({
+  number: Type.String(),
+  accessCodes: Type.Array(Type.String()),
+  version: Type.Integer(),
+});
 
 /**
  * The account's phone numbers (numbers.manage): the rented ones with their SIP connection
@@ -194,6 +202,86 @@ export const numberRoutes: RouteModule = (app, services) => {
             services.now(),
           ),
         );
+    },
+  );
+
+  app.get(
+    '/api/v1/numbers/:number/access',
+    {
+      config: access,
+      schema: {
+        tags,
+        description:
+          'Line access (SPEC §5 rule 5): the access codes that may call out from this line; [] is everyone. Administrators always may.',
+        params: NumberParams,
+        response: { 200: LineAccessSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { identity } = userOf(request);
+      return readLineAccess(db, identity.accountId, request.params.number);
+    },
+  );
+
+  app.put(
+    '/api/v1/numbers/:number/access',
+    {
+      config: access,
+      schema: {
+        tags,
+        description:
+          'Replaces the line access list given If-Match: <version>. Answers who gains or loses the use of the line; with ?dryRun=1 nothing is saved.',
+        params: NumberParams,
+        querystring: Type.Object(
+          {
+            dryRun: Type.Optional(
+              Type.Union([
+                Type.Literal('1'),
+                Type.Literal('true'),
+                Type.Literal('0'),
+                Type.Literal('false'),
+              ]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
+        body: Type.Object(
+          {
+            accessCodes: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+              maxItems: 1000,
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            ...LineAccessSchema.properties,
+            dryRun: Type.Boolean(),
+            changes: Type.Array(
+              Type.Object({
+                userId: Type.String(),
+                userName: Type.String(),
+                gains: Type.Boolean(),
+              }),
+            ),
+          }),
+          ...errors(400, 401, 403, 404, 412),
+        },
+      },
+    },
+    async (request) => {
+      const { identity, state } = userOf(request);
+      const expected = parseIfMatch(request.headers['if-match']);
+      const dryRun = request.query.dryRun === '1' || request.query.dryRun === 'true';
+      const { access: view, changes } = await db.transaction().execute((trx) =>
+        changeLineAccess(trx, state, request.params.number, request.body.accessCodes, expected, {
+          dryRun,
+          actor: `user:${identity.userId}`,
+          now: services.now(),
+        }),
+      );
+      return { ...view, dryRun, changes };
     },
   );
 

@@ -1,7 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { normalizePhoneNumber } from '../../engine/phone-number.js';
 import { CallgateError } from '../../errors.js';
-import { decideOutbound, resolveCallerId, resolvePbxCaller } from '../../telephony/outbound.js';
+import {
+  PBX_HOOK_URL,
+  decideOutbound,
+  resolveCallerId,
+  resolvePbxCaller,
+} from '../../telephony/outbound.js';
 import { signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
@@ -32,6 +36,7 @@ export const outboundRoutes: RouteModule = (app, services) => {
           201: Type.Object({
             callId: Type.String(),
             classification: Type.String(),
+            rule: Type.String(),
             to: Type.String(),
           }),
           ...errors(400, 401, 403),
@@ -41,39 +46,55 @@ export const outboundRoutes: RouteModule = (app, services) => {
     async (request, reply) => {
       const { identity, state } = userOf(request);
       const now = services.now();
-      const decision = await db
-        .transaction()
-        .execute((trx) => decideOutbound(trx, state, identity.userId, request.body.to, 'api', now));
+      const asked = request.body.from;
+      const decision = await decideOutbound(
+        db,
+        state,
+        {
+          userId: identity.userId,
+          caller: identity.userId,
+          to: request.body.to,
+          ...(asked !== undefined && { line: asked }),
+          source: 'api',
+        },
+        now,
+        identity.appId,
+      );
+      if (!decision.audited)
+        request.log.error({ to: request.body.to }, 'an emergency call could not be audited');
       if (!decision.allowed) {
         throw new CallgateError('destination_not_allowed', decision.reason, {
           permission: 'outboundCall.perform',
           level: decision.explanation.level,
           classification: decision.classification,
+          rule: decision.rule,
         });
       }
-      const from = await resolveCallerId(
-        db,
-        identity.accountId,
-        identity.userId,
-        request.body.from,
-      );
-      const to =
-        decision.classification === 'internal'
-          ? request.body.to.trim()
-          : (normalizePhoneNumber(request.body.to, state.account.defaultCountry) ??
-            request.body.to);
+      const { explanation } = decision;
+      // The line the engine decided on is the caller ID: the one asked (it must be rented),
+      // else the caller's own, else the account's default. An emergency call goes out
+      // whatever is wrong with the line asked for, with the caller ID it can have.
+      const from =
+        decision.rule === 'emergencyNumber'
+          ? await resolveCallerId(db, identity.accountId, identity.userId, asked).catch(() => null)
+          : asked !== undefined
+            ? await resolveCallerId(db, identity.accountId, identity.userId, asked)
+            : (explanation.line ?? null);
+      const to = explanation.destination ?? request.body.to.trim();
       const { callId } = await services.dialer.place({
         accountId: identity.accountId,
         userId: identity.userId,
         to,
         from,
       });
-      return reply.status(201).send({ callId, classification: decision.classification, to });
+      return reply
+        .status(201)
+        .send({ callId, classification: decision.classification, rule: decision.rule, to });
     },
   );
 
   app.get(
-    '/api/v1/pbx/authorize',
+    PBX_HOOK_URL,
     {
       // A refusal is audited (SPEC §11): a HEAD, which must change nothing, has no route.
       exposeHeadRoute: false,
@@ -84,13 +105,20 @@ export const outboundRoutes: RouteModule = (app, services) => {
       schema: {
         tags,
         querystring: Type.Object(
-          { from: Type.String({ minLength: 1, maxLength: 64 }), to: Dialled },
+          {
+            from: Type.String({ minLength: 1, maxLength: 64 }),
+            to: Dialled,
+            // Not checked for E.164 here: a 400 must not stop an emergency call. A line the
+            // account does not rent is refused by line access, emergency numbers aside.
+            line: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+          },
           { additionalProperties: false },
         ),
         response: {
           200: Type.Object({
             allowed: Type.Boolean(),
             classification: Type.String(),
+            rule: Type.String(),
             reason: Type.String(),
             userId: Type.Union([Type.String(), Type.Null()]),
           }),
@@ -99,27 +127,26 @@ export const outboundRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      const { state } = userOf(request);
-      const caller = resolvePbxCaller(state, request.query.from);
-      // An unknown caller is refused, never waved through: every failure path denies.
-      if (caller === undefined) {
-        return {
-          allowed: false,
-          classification: 'invalid',
-          reason: `no user or extension "${request.query.from}" in this account`,
-          userId: null,
-        };
-      }
-      const decision = await db
-        .transaction()
-        .execute((trx) =>
-          decideOutbound(trx, state, caller, request.query.to, 'pbx', services.now()),
-        );
+      const { identity, state } = userOf(request);
+      const { from, to, line } = request.query;
+      // A caller the PBX names who is nobody is still decided on: emergency numbers are
+      // allowed to anyone, and everything else is refused (unknownUser), never waved through.
+      const caller = resolvePbxCaller(state, from);
+      const decision = await decideOutbound(
+        db,
+        state,
+        { userId: caller, caller: from, to, ...(line !== undefined && { line }), source: 'pbx' },
+        services.now(),
+        identity.appId,
+      );
+      if (!decision.audited)
+        request.log.error({ from, to }, 'an emergency call could not be audited');
       return {
         allowed: decision.allowed,
         classification: decision.classification,
+        rule: decision.rule,
         reason: decision.reason,
-        userId: caller,
+        userId: caller ?? null,
       };
     },
   );

@@ -44,7 +44,10 @@ export const sessionRoutes: RouteModule = (app, services) => {
     },
     async (request, reply) => {
       const now = services.now();
-      const session = await signIn(db, request.body, now);
+      const session = await signIn(db, request.body, now, {
+        limits: services.signIns,
+        address: request.ip,
+      });
       void reply.setCookie(SESSION_COOKIE, session.secret, {
         ...cookieOptions(request),
         expires: new Date(session.expiresAt),

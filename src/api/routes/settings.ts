@@ -23,6 +23,10 @@ const DESCRIPTIONS = {
   ivr: 'Voice menus: a greeting and what each key does.',
   'recordings-folder':
     'The “Recorded calls” folder’s access list: access code → read | none; an explicit none wins.',
+  'outbound-policy':
+    'The destination policy, for everyone, administrators included: premium-rate numbers (block by default) and international calls (any, listed countries, or none).',
+  'emergency-numbers':
+    'Numbers the account treats as emergency numbers on top of the phone-number metadata’s: always allowed, to any caller, and audited.',
 } as const satisfies Record<SettingsSection, string>;
 
 /**

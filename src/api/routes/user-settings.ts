@@ -92,7 +92,7 @@ export const userSettingsRoutes: RouteModule = (app, services) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: UserSettingsSchema, ...errors(400, 401, 403, 404, 412) },
+        response: { 200: UserSettingsSchema, ...errors(400, 401, 403, 404, 409, 412) },
       },
     },
     async (request, reply) => {

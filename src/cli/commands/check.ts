@@ -19,7 +19,7 @@ const BATCH = 2000;
 export const check: Command = {
   name: 'check',
   usage:
-    'check --account ID --user ID --permission KEY [--call ID | --target-user ID | --phone NUMBER] [--json]\n' +
+    'check --account ID --user ID --permission KEY [--call ID | --target-user ID | --phone NUMBER [--line E164]] [--json]\n' +
     '       check --account ID --batch FILE.jsonl',
   summary: 'may this user do this, and why; --batch answers one JSON line per question line',
   options: {
@@ -28,6 +28,7 @@ export const check: Command = {
     call: { type: 'string' },
     'target-user': { type: 'string' },
     phone: { type: 'string' },
+    line: { type: 'string' },
     batch: { type: 'string' },
   },
   async run(context) {
@@ -41,6 +42,7 @@ export const check: Command = {
         callId: options.call,
         targetUserId: options['target-user'],
         phoneNumber: options.phone,
+        line: options.line,
       },
       'check',
     );
@@ -59,13 +61,21 @@ function printAnswer(context: CommandContext, request: CheckRequest, answer: Che
     `${answer.allowed ? 'allowed' : 'denied'}: ${request.permission} at level ${answer.level}`,
   );
   context.out(answer.detail);
+  if (answer.rule !== undefined)
+    context.out(`classification: ${answer.classification ?? 'invalid'}; rule: ${answer.rule}`);
   for (const reason of answer.reasons) {
     context.out(
       'roleId' in reason
         ? `  ${reason.roleName} (${reason.roleId}) via ${reason.accessCode}: ${reason.level}`
-        : `  rule: ${reason.rule}`,
+        : `  rule: ${reason.rule}${describeParameters(reason)}`,
     );
   }
+}
+
+/** A rule's parameters, as `key=value` pairs after its name. */
+function describeParameters(reason: object): string {
+  const pairs = Object.entries(reason).filter(([key]) => key !== 'rule');
+  return pairs.length === 0 ? '' : ` (${pairs.map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
 }
 
 /**
@@ -143,8 +153,8 @@ async function answerBatch(
         }),
       );
     } else {
-      const { allowed, level, reasons, detail } = answer;
-      out.push(JSON.stringify({ allowed, level, reasons, detail }));
+      const { allowed, level, reasons, detail, classification, rule } = answer;
+      out.push(JSON.stringify({ allowed, level, reasons, detail, classification, rule }));
     }
   }
   context.out(out.join('\n'));

@@ -37,7 +37,7 @@ function readReplicaSettings(
 export const serve: Command = {
   name: 'serve',
   usage:
-    'serve [--port 3000] [--host 127.0.0.1] [--data-dir ./data] [--read-db URL] [--demo standard|large]',
+    'serve [--port 3000] [--host 127.0.0.1] [--data-dir ./data] [--read-db URL] [--demo standard|large] [--tls-cert FILE --tls-key FILE]',
   summary:
     'run the HTTP service; --demo creates the demo company (large: 2,000 users, 1,000,000 calls) and prints tokens',
   options: {
@@ -46,12 +46,18 @@ export const serve: Command = {
     'data-dir': { type: 'string' },
     'read-db': { type: 'string' },
     demo: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
   },
   async run({ options, io, out }) {
     const demo = options.demo;
     if (demo !== undefined && demo !== 'standard' && demo !== 'large') {
       throw new UsageError('--demo is standard or large');
     }
+    const certFile = options['tls-cert'];
+    const keyFile = options['tls-key'];
+    if ((typeof certFile === 'string') !== (typeof keyFile === 'string'))
+      throw new UsageError('--tls-cert and --tls-key go together');
     const port = Number(options.port ?? io.env.PORT ?? 3000);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError('--port must be a port number');
@@ -67,6 +73,8 @@ export const serve: Command = {
         typeof options['data-dir'] === 'string'
           ? options['data-dir']
           : (io.env.CALLGATE_DATA_DIR ?? './data'),
+      ...(typeof certFile === 'string' &&
+        typeof keyFile === 'string' && { tls: { certFile, keyFile } }),
       prepare: async (services) => {
         if (demo === undefined) return;
         const { db: kysely } = services.store;

@@ -6,9 +6,13 @@ import * as callIndexes from './2026-11-22-4-call-indexes.js';
 import * as callListWindows from './2026-11-22-5-call-list-windows.js';
 import * as departmentReach from './2026-11-22-6-department-reach.js';
 import * as auditChain from './2026-11-22-7-audit-chain.js';
-import * as playbackSessions from './2026-12-06-1-playback-sessions.js';
-import * as writePositions from './2026-12-06-2-write-positions.js';
-import * as directorySearch from './2026-12-06-3-directory-search.js';
+import * as playbackSessions from './2026-12-06-01-playback-sessions.js';
+import * as writePositions from './2026-12-06-02-write-positions.js';
+import * as userIncarnation from './2026-12-06-10-user-incarnation.js';
+import * as uniqueSipLogin from './2026-12-06-11-unique-sip-login.js';
+import * as lineAccess from './2026-12-06-20-line-access.js';
+import * as bitrix from './2026-12-06-40-bitrix.js';
+import * as directorySearch from './2026-12-06-50-directory-search.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -22,9 +26,13 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-22-5-call-list-windows': callListWindows,
   '2026-11-22-6-department-reach': departmentReach,
   '2026-11-22-7-audit-chain': auditChain,
-  '2026-12-06-1-playback-sessions': playbackSessions,
-  '2026-12-06-2-write-positions': writePositions,
-  '2026-12-06-3-directory-search': directorySearch,
+  '2026-12-06-01-playback-sessions': playbackSessions,
+  '2026-12-06-02-write-positions': writePositions,
+  '2026-12-06-10-user-incarnation': userIncarnation,
+  '2026-12-06-11-unique-sip-login': uniqueSipLogin,
+  '2026-12-06-20-line-access': lineAccess,
+  '2026-12-06-40-bitrix': bitrix,
+  '2026-12-06-50-directory-search': directorySearch,
 };
 
 export const migrationProvider: MigrationProvider = {

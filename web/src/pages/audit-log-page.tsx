@@ -3,7 +3,7 @@ import { api, apiUrl, messageOf } from '../api';
 import { ErrorAlert, Loading } from '../components/alert';
 import { actorName, describeAccessCode, userName } from '../directory';
 import { endOfDay, formatDateTime, startOfDay } from '../format';
-import { useTitle } from '../hooks';
+import { useLoad, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { AuditEntry, AuditPage, Directory } from '../types';
 
@@ -21,6 +21,7 @@ const EVENT_TYPES: Readonly<Record<string, string>> = {
   'recording.uploaded': 'Recording uploaded',
   'legalHold.set': 'Legal hold set',
   'legalHold.lifted': 'Legal hold lifted',
+  'outboundCall.emergency': 'Emergency call',
   'outboundCall.refused': 'Outbound call refused',
   'outboundCall.placed': 'Outbound call placed',
   'userSettings.changed': 'User settings changed',
@@ -28,9 +29,12 @@ const EVENT_TYPES: Readonly<Record<string, string>> = {
   'number.rented': 'Number rented',
   'number.released': 'Number released',
   'number.connectionChanged': 'Number connection changed',
+  'number.accessChanged': 'Line access changed',
   'balance.toppedUp': 'Balance topped up',
   'token.created': 'Token created',
   'token.revoked': 'Token revoked',
+  'webhook.created': 'Webhook created',
+  'webhook.revoked': 'Webhook revoked',
   'account.created': 'Account created',
   'account.changed': 'Account changed',
   'directory.replaced': 'Directory imported',
@@ -114,8 +118,10 @@ export function AuditLogPage() {
       <h1>Audit log</h1>
       <p className="lead">
         Every change to roles, assignments and the recordings folder, every recording played,
-        downloaded or deleted, and every refused call, with who and when. Newest first.
+        downloaded or deleted, every refused call and every emergency call, with who and when.
+        Newest first.
       </p>
+      <EmergencyCalls />
       <form
         className="filters"
         role="search"
@@ -208,13 +214,22 @@ export function AuditLogPage() {
             </thead>
             <tbody>
               {state.items.map((entry) => (
-                <tr key={entry.id}>
+                <tr
+                  key={entry.id}
+                  className={
+                    entry.type === 'outboundCall.emergency' ? 'audit-emergency' : undefined
+                  }
+                >
                   <td data-label="When" className="nowrap">
                     {formatDateTime(entry.at)}
                   </td>
                   <td data-label="Who">{actorName(directory, entry.actor)}</td>
                   <td data-label="What">
-                    {EVENT_TYPES[entry.type] ?? entry.type}
+                    {entry.type === 'outboundCall.emergency' ? (
+                      <strong>{EVENT_TYPES[entry.type]}</strong>
+                    ) : (
+                      (EVENT_TYPES[entry.type] ?? entry.type)
+                    )}
                     {entry.subject !== null && (
                       <span className="muted"> · {describeSubject(directory, entry)}</span>
                     )}
@@ -241,6 +256,46 @@ export function AuditLogPage() {
         </>
       )}
     </>
+  );
+}
+
+/**
+ * Emergency calls (SPEC §5 rule 1) stand out: the latest ones, by whom and from which line,
+ * above the log, whatever its filters say, so an administrator sees them at once.
+ */
+function EmergencyCalls() {
+  const { directory } = useSession();
+  const calls = useLoad(
+    (signal) =>
+      api.get<AuditPage>('/audit-log', {
+        query: { type: 'outboundCall.emergency', limit: 5 },
+        signal,
+      }),
+    [],
+  );
+  if (calls.status !== 'ready' || calls.data.items.length === 0) return null;
+  return (
+    <section className="alert alert-emergency" aria-labelledby="emergency-calls">
+      <h2 id="emergency-calls">Emergency calls</h2>
+      <ul>
+        {calls.data.items.map((entry) => {
+          const detail = (entry.detail ?? {}) as {
+            caller?: { userId: string | null; from: string };
+            line?: string | null;
+          };
+          const who =
+            detail.caller?.userId != null
+              ? userName(directory, detail.caller.userId)
+              : `unknown caller “${detail.caller?.from ?? '?'}”`;
+          return (
+            <li key={entry.id}>
+              <strong>{entry.subject}</strong> by {who}
+              {detail.line != null && ` from line ${detail.line}`}, {formatDateTime(entry.at)}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 

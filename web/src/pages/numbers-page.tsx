@@ -1,12 +1,20 @@
+import { useCallback, useId, useState } from 'react';
 import { api } from '../api';
-import { ErrorAlert, Loading } from '../components/alert';
+import { AccessCodePicker } from '../components/access-code-picker';
+import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
+import { describeAccessCode } from '../directory';
 import { formatDateTime, formatMoney } from '../format';
-import { useLoad, useTitle } from '../hooks';
-import type { RentedNumber } from '../types';
+import { useDebounced, useLoad, useTitle } from '../hooks';
+import { useSession } from '../session';
+import type { LineAccess, LineAccessAnswer, RentedNumber } from '../types';
 
-/** The account's rented numbers and their connection (SIP) settings (numbers.manage). */
+/**
+ * The account's rented numbers, how each one connects (SIP), and who may call out from
+ * each (line access, SPEC §5 rule 5; numbers.manage).
+ */
 export function NumbersPage() {
   useTitle('Numbers');
+  const [editing, setEditing] = useState<string | null>(null);
   const numbers = useLoad(
     (signal) => api.get<{ items: RentedNumber[] }>('/numbers', { signal }),
     [],
@@ -14,7 +22,11 @@ export function NumbersPage() {
   return (
     <>
       <h1>Numbers</h1>
-      <p className="lead">The numbers this account rents, and how each one connects.</p>
+      <p className="lead">
+        The numbers this account rents, how each one connects, and who may use each for outgoing
+        calls. Account administrators may always call out from every line; emergency calls go out
+        from any line.
+      </p>
       {numbers.status === 'loading' && <Loading />}
       {numbers.status === 'error' && <ErrorAlert error={numbers.error} />}
       {numbers.status === 'ready' && numbers.data.items.length === 0 && (
@@ -30,6 +42,7 @@ export function NumbersPage() {
               <th scope="col">Monthly fee</th>
               <th scope="col">Rented</th>
               <th scope="col">SIP connection</th>
+              <th scope="col">Outgoing calls</th>
             </tr>
           </thead>
           <tbody>
@@ -46,11 +59,228 @@ export function NumbersPage() {
                     ? 'Cloud (no SIP server)'
                     : `${n.connection.username ?? '—'} @ ${n.connection.host}${n.connection.hasPassword ? ', password set' : ''}`}
                 </td>
+                <td data-label="Outgoing calls">
+                  <button
+                    type="button"
+                    className="button-secondary button-small"
+                    aria-expanded={editing === n.number}
+                    onClick={() => setEditing(editing === n.number ? null : n.number)}
+                  >
+                    Who may call out
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {editing !== null && <LineAccessSection key={editing} number={editing} />}
+    </>
+  );
+}
+
+/** One line's access list: load, edit, preview who gains or loses it, save with If-Match. */
+function LineAccessSection({ number }: { readonly number: string }) {
+  const path = `/numbers/${encodeURIComponent(number)}/access`;
+  const [notice, setNotice] = useState<string | null>(null);
+  const access = useLoad((signal) => api.get<LineAccess>(path, { signal }), [path]);
+  return (
+    <section className="card" aria-label={`Who may call out from ${number}`}>
+      <h2>Who may call out from {number}</h2>
+      {notice !== null && <Notice tone="success">{notice}</Notice>}
+      {access.status === 'loading' && access.data === undefined && <Loading />}
+      {access.status === 'error' && <ErrorAlert error={access.error} />}
+      {access.data !== undefined && access.status !== 'error' && (
+        <LineAccessEditor
+          key={access.data.version}
+          path={path}
+          saved={access.data}
+          onReload={access.reload}
+          onEdit={() => setNotice(null)}
+          onSaved={() => {
+            setNotice('Saved. It applies from the next call.');
+            access.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function LineAccessEditor({
+  path,
+  saved,
+  onReload,
+  onEdit,
+  onSaved,
+}: {
+  readonly path: string;
+  readonly saved: LineAccess;
+  readonly onReload: () => void;
+  readonly onEdit: () => void;
+  readonly onSaved: () => void;
+}) {
+  const { directory } = useSession();
+  const id = useId();
+  const [codes, setCodesState] = useState<readonly string[]>(saved.accessCodes);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [resetKey, setResetKey] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const onPick = useCallback((code: string | null) => setPicked(code), []);
+  const setCodes = (next: readonly string[]) => {
+    onEdit();
+    setCodesState(next);
+  };
+  const isChanged = JSON.stringify(codes) !== JSON.stringify(saved.accessCodes);
+  const settled = useDebounced(codes, 250);
+  const isPreviewCurrent = settled === codes;
+  const preview = useLoad<LineAccessAnswer | null>(
+    (signal) =>
+      JSON.stringify(settled) === JSON.stringify(saved.accessCodes)
+        ? Promise.resolve(null)
+        : api.put<LineAccessAnswer>(
+            path,
+            { accessCodes: settled },
+            { query: { dryRun: 1 }, ifMatch: saved.version, signal },
+          ),
+    [settled],
+  );
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.put<LineAccessAnswer>(path, { accessCodes: codes }, { ifMatch: saved.version });
+      onSaved();
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      {codes.length === 0 ? (
+        <p className="empty">Everyone may call out from this line.</p>
+      ) : (
+        <ul className="code-list">
+          {codes.map((code) => (
+            <li key={code}>
+              {describeAccessCode(directory, code)}{' '}
+              <button
+                type="button"
+                className="button-secondary button-small"
+                aria-label={`Remove ${describeAccessCode(directory, code)}`}
+                onClick={() => setCodes(codes.filter((c) => c !== code))}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        className="form-grid"
+        aria-labelledby={`${id}-add`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (picked === null || codes.includes(picked)) return;
+          setCodes([...codes, picked]);
+          setResetKey((k) => k + 1);
+        }}
+      >
+        <h3 id={`${id}-add`} className="visually-hidden">
+          Add to the list
+        </h3>
+        <AccessCodePicker onChange={onPick} resetKey={resetKey} label="May call out" />
+        <button type="submit" className="button-secondary" disabled={picked === null}>
+          Add
+        </button>
+      </form>
+      {isChanged && (
+        <section className="preview" aria-labelledby={`${id}-preview`} aria-live="polite">
+          <h3 id={`${id}-preview`}>Preview of the change</h3>
+          {(!isPreviewCurrent || preview.status === 'loading') && (
+            <Loading label="Working out who gains or loses this line…" />
+          )}
+          {isPreviewCurrent && preview.status === 'error' && <ErrorAlert error={preview.error} />}
+          {isPreviewCurrent && preview.status === 'ready' && preview.data !== null && (
+            <LineChanges changes={preview.data.changes} />
+          )}
+        </section>
+      )}
+      {error !== null && (
+        <ErrorAlert
+          error={error}
+          title={
+            isVersionMismatch(error) ? 'Not saved: the list was changed meanwhile.' : 'Not saved.'
+          }
+        >
+          {isVersionMismatch(error) && (
+            <>
+              {' '}
+              <button type="button" className="button-secondary" onClick={onReload}>
+                Reload the list
+              </button>
+            </>
+          )}
+        </ErrorAlert>
+      )}
+      {isChanged && (
+        <div className="form-actions">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={busy}
+            onClick={() => void save()}
+          >
+            {busy ? 'Saving…' : 'Save who may call out'}
+          </button>
+          <button
+            type="button"
+            className="button-secondary"
+            disabled={busy}
+            onClick={() => setCodes(saved.accessCodes)}
+          >
+            Discard changes
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Who gains or loses the use of the line, by name, as the assignments preview shows levels. */
+function LineChanges({ changes }: { readonly changes: LineAccessAnswer['changes'] }) {
+  if (changes.length === 0) return <p className="muted">Nobody’s access changes.</p>;
+  const sorted = [...changes].sort((a, b) => a.userName.localeCompare(b.userName));
+  return (
+    <>
+      <p>
+        {changes.length} {changes.length === 1 ? 'person' : 'people'}:
+      </p>
+      <table className="data-table changes-table">
+        <caption className="visually-hidden">Who gains or loses this line</caption>
+        <thead>
+          <tr>
+            <th scope="col">Employee</th>
+            <th scope="col">After saving</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((change) => (
+            <tr key={change.userId} className={change.gains ? 'gain' : 'loss'}>
+              <td data-label="Employee">{change.userName}</td>
+              <td data-label="After saving">
+                <span className={change.gains ? 'change-gain' : 'change-loss'}>
+                  {change.gains ? 'may call out from it' : 'may no longer call out from it'}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </>
   );
 }

@@ -4,7 +4,7 @@ import { ErrorAlert, Notice } from '../components/alert';
 import { useDebounced, useTitle } from '../hooks';
 import { levelIn, levelLabel } from '../permissions';
 import { useSession } from '../session';
-import type { CheckAnswer, OutboundAnswer } from '../types';
+import type { CheckAnswer, OutboundAnswer, OutboundRule } from '../types';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
 const LETTERS: Readonly<Record<string, string>> = {
@@ -21,12 +21,26 @@ const LETTERS: Readonly<Record<string, string>> = {
 
 /** What each destination class means, in the words a caller understands (SPEC §5). */
 export const CLASSIFICATION_TEXT: Readonly<Record<string, string>> = {
+  emergency: 'Emergency number',
   internal: 'Internal extension',
   employee: 'Employee',
   crmClient: 'CRM client',
   other: 'Other number (not a CRM client or an employee)',
   blocked: 'Blocked number',
   invalid: 'Not a phone number',
+};
+
+/** The rule that decided, in the caller's words (SPEC §5). */
+const RULE_TEXT: Readonly<Record<OutboundRule, string>> = {
+  emergencyNumber: 'Emergency number: always allowed',
+  unknownUser: 'Unknown caller',
+  inactiveUser: 'Inactive user',
+  internalCall: 'Internal call',
+  invalidNumber: 'Not a number you can dial as written',
+  blockedNumber: 'On the blocked numbers list',
+  destinationPolicy: 'The company’s destination policy',
+  lineAccess: 'You may not call out from this line',
+  level: 'Your access level',
 };
 
 type Verdict =
@@ -107,8 +121,8 @@ export function PlaceCallPage() {
     <>
       <h1>Place a call</h1>
       <p className="lead">
-        You may call: <strong>{levelLabel('outboundCall.perform', level)}</strong>. Internal
-        extensions are always allowed; blocked numbers never are.
+        You may call: <strong>{levelLabel('outboundCall.perform', level)}</strong>. Emergency
+        numbers and internal extensions are always allowed; blocked numbers never are.
       </p>
       <form className="dialer card" onSubmit={(e) => void dial(e)}>
         <div className="field">
@@ -173,7 +187,13 @@ export function PlaceCallPage() {
           <ErrorAlert error={verdict.error} title="The number could not be checked." />
         )}
       </form>
-      {placed !== null && (
+      {placed !== null && placed.rule === 'emergencyNumber' && (
+        <Notice tone="warning">
+          <strong>Emergency call to {placed.to}.</strong> It is recorded in the audit log, and the
+          account’s administrators see it there at once. Call id <code>{placed.callId}</code>.
+        </Notice>
+      )}
+      {placed !== null && placed.rule !== 'emergencyNumber' && (
         <Notice tone="success">
           Calling {placed.to} ({CLASSIFICATION_TEXT[placed.classification] ?? placed.classification}
           ). Call id <code>{placed.callId}</code>.
@@ -196,6 +216,15 @@ function VerdictText({ answer }: { readonly answer: CheckAnswer }) {
     >
       <strong>{answer.allowed ? 'Allowed' : 'Not allowed'}</strong>
       {kind !== '' && <span> · {kind}</span>}
+      {answer.rule !== undefined && answer.rule !== 'level' && (
+        <span className="verdict-rule"> · {RULE_TEXT[answer.rule]}</span>
+      )}
+      {answer.rule === 'emergencyNumber' && (
+        <p className="verdict-emergency">
+          Emergency numbers are always allowed, to everyone. The call is recorded in the audit log
+          for the account’s administrators.
+        </p>
+      )}
       <p className="verdict-detail">{answer.detail}</p>
     </div>
   );

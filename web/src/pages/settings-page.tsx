@@ -199,8 +199,8 @@ function SettingsForm({
             onChange={(e) => setCallerId(e.target.value)}
           />
           <p className="hint" id={`${id}-caller-hint`}>
-            In international format (E.164), one of the account’s rented numbers. Empty: the
-            account’s default.
+            In international format (E.164), one of the account’s rented numbers that this person
+            may call out from (its line access). Empty: the account’s default.
           </p>
         </div>
         {editable && (

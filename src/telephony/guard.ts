@@ -1,0 +1,18 @@
+import { CATALOGUE, type PermissionKey } from '../engine/catalogue.js';
+import { levelOf } from '../engine/decide.js';
+import type { Policy } from '../engine/policy.js';
+import { CallgateError } from '../errors.js';
+
+/**
+ * The gate before a use case: the user must hold `permission` above `none` (the target, if
+ * any, is decided by the use case). Surfaces that declare their guards as data call this.
+ *
+ * @example requirePermission(policy, 'mia', 'callStats.view') // passes: Manager has own
+ */
+export function requirePermission(policy: Policy, userId: string, permission: PermissionKey): void {
+  if (levelOf(policy, userId, permission) !== 'none') return;
+  throw new CallgateError('permission_denied', `${permission} above none is required`, {
+    permission,
+    requiredLevel: CATALOGUE[permission][1],
+  });
+}

@@ -1,0 +1,336 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { AjaxError, ApiVersion, B24Hook } from '@bitrix24/b24jssdk';
+import { generate } from 'selfsigned';
+import { type RunningServer, startServer } from '../src/api/server.js';
+import type { Executor } from '../src/store/database.js';
+import { DEMO_ACCOUNT_ID, DEMO_DIRECTORY, seedDemo } from '../src/telephony/demo.js';
+import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
+import { mintToken } from '../src/telephony/tokens.js';
+import { describeOnEachDialect, freshDatabase } from './databases.js';
+
+/**
+ * The Bitrix24 surface through Bitrix24's own JavaScript SDK (@bitrix24/b24jssdk), against
+ * the real server over HTTPS (a self-signed certificate made here), on the demo company.
+ */
+
+/** A certificate for 127.0.0.1 and localhost that the test's clients trust, and its key. */
+async function makeCertificate(
+  dir: string,
+): Promise<{ cert: string; certFile: string; keyFile: string }> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
+    ],
+  });
+  const certFile = join(dir, 'tls.crt');
+  const keyFile = join(dir, 'tls.key');
+  writeFileSync(certFile, pems.cert);
+  writeFileSync(keyFile, pems.private, { mode: 0o600 });
+  return { cert: pems.cert, certFile, keyFile };
+}
+
+interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** One HTTPS request through an agent that trusts the test's certificate. */
+function send(
+  agent: Agent,
+  url: string,
+  options: { method?: string; token?: string; body?: unknown } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const request = httpsRequest(
+      url,
+      {
+        agent,
+        method: options.method ?? 'GET',
+        headers: {
+          ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }),
+          ...(payload !== undefined && { 'content-type': 'application/json' }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: response.statusCode ?? 0,
+            body: text === '' ? null : JSON.parse(text),
+          });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+const ACTIVE_USERS = DEMO_DIRECTORY.users.filter((u) => u.active !== false).map((u) => u.id);
+
+interface StatisticRow {
+  readonly ID: string;
+  readonly CALL_ID: string;
+  readonly PORTAL_USER_ID: string | null;
+}
+
+describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) => {
+  let server: RunningServer | undefined;
+  let db: Executor | undefined;
+  let agent: Agent;
+  let cleanup: (() => Promise<void>) | undefined;
+  const tokens = new Map<string, string>();
+  const webhooks = new Map<string, string>();
+
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callgate-bitrix-'));
+    const tls = await makeCertificate(dir);
+    agent = new Agent({ ca: tls.cert, keepAlive: true });
+    const database = freshDatabase(dialect);
+    server = await startServer({
+      db: database.url,
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: join(dir, 'data'),
+      logs: false,
+      rateLimits: { perToken: { rate: 1e6, burst: 1e6 }, perAddress: { rate: 1e6, burst: 1e6 } },
+      tls: { certFile: tls.certFile, keyFile: tls.keyFile },
+      prepare: async (services) => {
+        db = services.store.db;
+        const now = services.now();
+        await db.transaction().execute(async (trx) => {
+          await seedDemo(trx, now, undefined, { passwords: false });
+          for (const userId of ACTIVE_USERS)
+            tokens.set(
+              userId,
+              (await mintToken(trx, DEMO_ACCOUNT_ID, { userId }, 'operator', now)).token,
+            );
+        });
+      },
+    });
+    assert.match(server.url, /^https:\/\//);
+    // Each user makes their own webhook, as a Bitrix24 user would in their profile.
+    for (const userId of ACTIVE_USERS) {
+      const created = await send(agent, `${server.url}/api/v1/me/webhooks`, {
+        method: 'POST',
+        token: tokens.get(userId)!,
+        body: { scopes: ['telephony', 'user'] },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const body = created.body as { url: string; userNumber: number };
+      assert.match(body.url, new RegExp(`/rest/${body.userNumber}/[A-Za-z0-9_-]{55}/$`));
+      webhooks.set(userId, body.url);
+    }
+    cleanup = async () => {
+      agent.destroy();
+      await server?.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  });
+  after(() => cleanup?.());
+
+  /** The SDK, as an application would make it from a webhook URL, trusting the test's CA. */
+  const hookOf = (url: string): B24Hook => {
+    const hook = B24Hook.fromWebhookUrl(url, {
+      restrictionParams: { maxRetries: 1 },
+    });
+    hook.offClientSideWarning();
+    hook.getHttpClient(ApiVersion.v2).ajaxClient.defaults.httpsAgent = agent;
+    return hook;
+  };
+
+  /** Every call a user's `GET /api/v1/calls` lists, page after page. */
+  const restCallIds = async (userId: string): Promise<Set<string> | 'forbidden'> => {
+    const ids = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+      const page = await send(agent, `${server!.url}/api/v1/calls?limit=500${query}`, {
+        token: tokens.get(userId)!,
+      });
+      if (page.status === 403) return 'forbidden';
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      const body = page.body as { items: { id: string }[]; nextCursor: string | null };
+      for (const item of body.items) ids.add(item.id);
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    return ids;
+  };
+
+  test('for every user, voximplant.statistic.get through callList lists exactly their calls', async () => {
+    let seenBySomeone = 0;
+    for (const userId of ACTIVE_USERS) {
+      const expected = await restCallIds(userId);
+      assert.notEqual(expected, 'forbidden', userId);
+      const listed = await hookOf(webhooks.get(userId)!).actions.v2.callList.make<StatisticRow>({
+        method: 'voximplant.statistic.get',
+        params: {},
+        idKey: 'ID',
+      });
+      assert.ok(listed.isSuccess, `${userId}: ${listed.getErrorMessages().join('; ')}`);
+      const rows = listed.getData() as StatisticRow[];
+      const ids = rows.map((row) => row.CALL_ID);
+      assert.equal(new Set(ids).size, ids.length, `${userId}: a call listed twice`);
+      assert.deepEqual(new Set(ids), expected, userId);
+      seenBySomeone += ids.length;
+    }
+    assert.ok(seenBySomeone > 600, 'the demo calls were listed');
+  });
+
+  test('fetchList streams the administrator’s 600 calls 50 at a time, in increasing ID', async () => {
+    const hook = hookOf(webhooks.get('ada')!);
+    const all: StatisticRow[] = [];
+    let chunks = 0;
+    for await (const chunk of hook.actions.v2.fetchList.make<StatisticRow>({
+      method: 'voximplant.statistic.get',
+      params: { filter: { '>=CALL_DURATION': 0 } },
+      idKey: 'ID',
+    })) {
+      assert.ok(chunk.length <= 50);
+      chunks += 1;
+      all.push(...chunk);
+    }
+    assert.equal(all.length, 600);
+    assert.equal(chunks, 12);
+    const numbers = all.map((row) => Number(row.ID));
+    assert.deepEqual(
+      numbers,
+      [...numbers].sort((a, b) => a - b),
+    );
+    assert.deepEqual(new Set(all.map((row) => row.CALL_ID)), await restCallIds('ada'));
+  });
+
+  test('a page from start, with total and next; FILTER, SORT and ORDER as Bitrix24 takes them', async () => {
+    const hook = hookOf(webhooks.get('ada')!);
+    const first = await hook.actions.v2.call.make<StatisticRow[]>({
+      method: 'voximplant.statistic.get',
+      params: { FILTER: { CALL_TYPE: 2 }, SORT: 'CALL_START_DATE', ORDER: 'DESC', start: 50 },
+    });
+    assert.ok(first.isSuccess);
+    const rows = first.getData()!.result;
+    assert.equal(rows.length, 50);
+    assert.equal(first.getTotal(), 150, 'a quarter of the 600 demo calls are inbound');
+    assert.ok(first.isMore());
+    const next = await first.getNext(hook.getHttpClient(ApiVersion.v2));
+    assert.ok(next !== false && next.isSuccess);
+    assert.equal(next.getData()!.result.length, 50);
+    assert.equal(next.isMore(), false);
+  });
+
+  test('batch runs commands as the same user, each through its own guard', async () => {
+    const hook = hookOf(webhooks.get('mia')!);
+    const batch = await hook.actions.v2.batch.make({
+      calls: {
+        me: { method: 'user.current', params: {} },
+        calls: { method: 'voximplant.statistic.get', params: { start: 0 } },
+        nothing: { method: 'no.such.method', params: {} },
+      },
+      options: { isHaltOnError: false },
+    });
+    const results = batch.getData() as { me: { XML_ID: string }; calls: StatisticRow[] };
+    assert.equal(results.me.XML_ID, 'mia');
+    const visible = (await restCallIds('mia')) as Set<string>;
+    assert.ok(results.calls.length > 0 && results.calls.length <= 50);
+    assert.ok(
+      results.calls.every((row) => visible.has(row.CALL_ID)),
+      'only calls mia may see',
+    );
+    assert.equal(results.calls[0]!.PORTAL_USER_ID !== undefined, true);
+    const failure = [...batch.getErrors()].find((error) => error instanceof AjaxError);
+    assert.ok(failure instanceof AjaxError);
+    assert.equal(failure.code, 'ERROR_METHOD_NOT_FOUND');
+  });
+
+  test('errors arrive as the SDK’s AjaxError with Bitrix24’s codes and statuses', async () => {
+    const hook = hookOf(webhooks.get('mia')!);
+    const refused = async (method: string, params: Record<string, unknown>) => {
+      try {
+        await hook.actions.v2.call.make({ method, params });
+      } catch (error) {
+        assert.ok(error instanceof AjaxError, String(error));
+        return { code: error.code, status: error.status };
+      }
+      assert.fail(`${method} answered`);
+    };
+    assert.deepEqual(await refused('no.such.method', {}), {
+      code: 'ERROR_METHOD_NOT_FOUND',
+      status: 404,
+    });
+    assert.deepEqual(await refused('voximplant.statistic.get', { FILTER: { NO_SUCH_FIELD: 1 } }), {
+      code: 'ERROR_ARGUMENT',
+      status: 400,
+    });
+    const forged = hookOf(
+      webhooks.get('mia')!.replace(/\/[A-Za-z0-9_-]{55}\/$/, `/${'A'.repeat(55)}/`),
+    );
+    try {
+      await forged.actions.v2.call.make({ method: 'user.current', params: {} });
+      assert.fail('a forged webhook answered');
+    } catch (error) {
+      assert.ok(error instanceof AjaxError);
+      assert.equal(error.code, 'INVALID_CREDENTIALS');
+      assert.equal(error.status, 401);
+    }
+  });
+
+  test('the same application works for some users and not for others (SPEC §12)', async () => {
+    // Support's role loses call statistics: its people are refused, Sales still served.
+    const permissions = await exportPermissions(db!, DEMO_ACCOUNT_ID);
+    await db!.transaction().execute((trx) =>
+      importPermissions(
+        trx,
+        DEMO_ACCOUNT_ID,
+        {
+          roles: permissions.roles.map((role) =>
+            role.id === 'crm-caller'
+              ? { ...role, permissions: { ...role.permissions, 'callStats.view': 'none' } }
+              : role,
+          ),
+          assignments: permissions.assignments,
+        },
+        { dryRun: false, actor: 'operator', now: Date.now() },
+      ),
+    );
+    /** The application: count my calls. */
+    const application = async (userId: string): Promise<number | string> => {
+      try {
+        const answer = await hookOf(webhooks.get(userId)!).actions.v2.call.make({
+          method: 'voximplant.statistic.get',
+          params: {},
+        });
+        return answer.getTotal();
+      } catch (error) {
+        if (error instanceof AjaxError) return `${error.status} ${error.code}`;
+        throw error;
+      }
+    };
+    assert.equal(await application('tess'), '403 ACCESS_DENIED');
+    assert.equal(await application('cora'), '403 ACCESS_DENIED');
+    assert.equal(await restCallIds('tess'), 'forbidden', 'the REST API agrees');
+    const mia = await application('mia');
+    assert.equal(typeof mia, 'number');
+    assert.equal(mia, ((await restCallIds('mia')) as Set<string>).size);
+    // Hugo heads Support: his own role still gives him his department.
+    assert.equal(typeof (await application('hugo')), 'number');
+  });
+});
