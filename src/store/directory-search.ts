@@ -13,12 +13,14 @@ export interface SearchHit {
 }
 
 /**
- * Lower case without accents, as terms are stored and queries compared.
+ * Lower case without accents, as terms are stored and queries compared. Canonical
+ * decomposition (NFD) only: compatibility forms stay apart, so a look-alike such as a
+ * full-width "ｕ４" finds no "u4" (test/http-hostile.test.ts).
  *
  * @example fold('  José Núñez ') // 'jose nunez'
  */
 export function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 }
 
 /** The searchable rows of a directory, written with it (store/directory.ts#replaceDirectory). */

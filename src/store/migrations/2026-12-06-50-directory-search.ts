@@ -109,5 +109,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 /** Lower case without accents, as searched (frozen copy of store/directory-search.ts#fold). */
 function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 }
