@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Kysely } from 'kysely';
+import { migrateStore, openStore } from '../src/store/database.js';
+import { searchDirectory } from '../src/store/directory-search.js';
+import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { type Harness, describeHttp, grant, json } from './http.js';
 
 interface Item {
@@ -84,5 +88,64 @@ describeHttp('directory search', (h) => {
     assert.equal(badKind.statusCode, 400);
     const anonymous = await h().request(null, 'GET', '/api/v1/directory/search?kind=user&q=u');
     assert.equal(anonymous.statusCode, 401);
+  });
+});
+
+describeOnEachDialect('the directory search migration', (dialect) => {
+  test('backfills the terms of directories imported before it', async () => {
+    const database = freshDatabase(dialect);
+    const store = await openStore(database.url, { migrate: false });
+    try {
+      await migrateStore(store, '2026-12-06-40-bitrix');
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const db = store.db as unknown as Kysely<any>;
+      await db
+        .insertInto('accounts')
+        .values({
+          id: 'a',
+          name: 'A',
+          plan: 'basic',
+          edition: 'cloud',
+          default_country: 'US',
+          created_at: 0,
+          policy_version: 1,
+          assignments_version: 0,
+          directory_version: 1,
+        })
+        .execute();
+      await db
+        .insertInto('users')
+        .values({
+          account_id: 'a',
+          id: 'u1',
+          position: 0,
+          name: 'José Núñez',
+          email: 'jose@example.com',
+          active: 1,
+          admin: 0,
+          phone_work: '+14155550123',
+        })
+        .execute();
+      await db
+        .insertInto('departments')
+        .values({ account_id: 'a', id: 'd1', position: 0, name: 'Ventas', parent_id: null })
+        .execute();
+      await migrateStore(store);
+      const search = (kind: 'user' | 'department', query: string) =>
+        searchDirectory(store.db, 'a', {
+          kind,
+          query,
+          fields: ['id', 'name', 'word', 'email', 'phone'],
+          limit: 5,
+        });
+      assert.deepEqual(await search('user', 'nun'), [{ id: 'u1', rank: 5 }]);
+      assert.deepEqual(await search('user', 'JOSÉ NÚ'), [{ id: 'u1', rank: 2 }]);
+      assert.deepEqual(await search('user', 'jose@'), [{ id: 'u1', rank: 3 }]);
+      assert.deepEqual(await search('user', '+1 (415) 555'), [{ id: 'u1', rank: 4 }]);
+      assert.deepEqual(await search('department', 'ven'), [{ id: 'd1', rank: 2 }]);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
