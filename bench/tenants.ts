@@ -98,7 +98,7 @@ async function measure(store: Store): Promise<Figure[]> {
 
   globalThis.gc?.();
   const rssBefore = process.memoryUsage().rss;
-  const cache = new PolicyCache(CACHE_BYTES);
+  const cache = new PolicyCache({ maxBytes: CACHE_BYTES });
   const cold: number[] = [];
   const versions = new Map<string, number>();
   for (const [n, i] of order.entries()) {

@@ -5,6 +5,7 @@ import { isPermissionKey } from '../src/engine/catalogue.js';
 import { listAudit } from '../src/store/audit.js';
 import { generateDemoWav } from '../src/telephony/demo-audio.js';
 import { importDirectory } from '../src/telephony/directory.js';
+import { mintToken } from '../src/telephony/tokens.js';
 import { isAppScope } from '../src/telephony/tokens.js';
 import { isWebhookScope } from '../src/telephony/webhooks.js';
 import { COMPANY } from './fixtures.js';
@@ -190,6 +191,14 @@ describeHttp('Bitrix24 REST surface', (h) => {
       .transaction()
       .execute((trx) => importDirectory(trx, 'acme', COMPANY, 'operator', h().clock.now));
     assert.equal(Number(await numberOf('u4')), before);
+    // Leaving ended u4's credentials, and coming back revives none: u4 signs in anew for the
+    // rest of the suite.
+    assert.equal((await h().request('u4', 'GET', '/api/v1/me')).statusCode, 401);
+    const { token } = await db
+      .transaction()
+      .execute((trx) => mintToken(trx, 'acme', { userId: 'u4' }, 'operator', h().clock.now));
+    (h().tokens as Record<string, string>).u4 = token;
+    hooks.delete('u4');
   });
 
   test('voximplant.statistic.get: rows in scope only, user numbers, Bitrix24 types and codes', async () => {

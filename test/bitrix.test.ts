@@ -112,7 +112,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
       host: '127.0.0.1',
       dataDir: join(dir, 'data'),
       logs: false,
-      rateLimits: { perToken: { rate: 1e6, burst: 1e6 }, perAddress: { rate: 1e6, burst: 1e6 } },
+      rateLimits: false,
       tls: { certFile: tls.certFile, keyFile: tls.keyFile },
       prepare: async (services) => {
         db = services.store.db;

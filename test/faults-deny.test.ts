@@ -122,7 +122,7 @@ describeOnEachDialect('faults: every error path denies', (dialect) => {
         dataDir,
         secretKey: Buffer.alloc(32, 7),
         now: () => now,
-        rateLimits: { perToken: { rate: 1e9, burst: 1e9 }, perAddress: { rate: 1e9, burst: 1e9 } },
+        rateLimits: false,
       },
     );
     app = await buildApp(services);

@@ -33,11 +33,18 @@ export interface ServerProcess {
   alive(): boolean;
 }
 
-/** Starts `callgate serve` on `db` and `dataDir` and waits until it listens. */
-export async function startServerProcess(db: string, dataDir: string): Promise<ServerProcess> {
+/**
+ * Starts `callgate serve` on `db` and `dataDir` and waits until it listens; `extra` adds
+ * flags and environment variables (the operations suite sets limits, proxies and Redis).
+ */
+export async function startServerProcess(
+  db: string,
+  dataDir: string,
+  extra: { readonly args?: readonly string[]; readonly env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--db', db, '--port', '0', '--data-dir', dataDir],
+    [BIN, 'serve', '--db', db, '--port', '0', '--data-dir', dataDir, ...(extra.args ?? [])],
     {
       env: {
         ...process.env,
@@ -46,6 +53,7 @@ export async function startServerProcess(db: string, dataDir: string): Promise<S
         // One server per data directory here: what the killed one left is swept at once.
         CALLGATE_SWEEP_GRACE_SECONDS: '0',
         LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn',
+        ...extra.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -314,6 +314,7 @@ export async function validExamples(
       },
     },
     'DELETE /api/v1/calls/:id/recording': { ...none(), ...call },
+    'POST /api/v1/recordings/bulk-delete': body({ callIds: [call.params.id] }),
     'PUT /api/v1/calls/:id/recording/legal-hold': body({ reason: 'litigation' }, call),
     'DELETE /api/v1/calls/:id/recording/legal-hold': { ...none(), ...call },
     'POST /api/v1/calls/outbound': body({ to: '+14155550101' }),

@@ -6,7 +6,7 @@ import { isPermissionKey } from '../src/engine/catalogue.js';
 import { listAudit } from '../src/store/audit.js';
 import { openStore } from '../src/store/database.js';
 import { isAppScope } from '../src/telephony/tokens.js';
-import { describeHttp, json, seedAccount } from './http.js';
+import { UNLIMITED, describeHttp, json, seedAccount, sleep } from './http.js';
 
 test('every registered route declares the access it needs, and a reason where it needs no permission', async () => {
   const store = await openStore(':memory:');
@@ -37,17 +37,15 @@ test('every registered route declares the access it needs, and a reason where it
   assert.deepEqual(problems, []);
 });
 
-test('rate limits: per token and per address, 429 with Retry-After, refilled with time', async () => {
+test('rate limits: per token, per account and per address, 429 rate_limited with Retry-After, served again after the window', async () => {
   const store = await openStore(':memory:');
-  const clock = { now: Date.parse('2026-11-22T12:00:00Z') };
   const services = createServices(store, {
     secretKey: Buffer.alloc(32, 1),
     dataDir: '/nonexistent',
-    now: () => clock.now,
-    rateLimits: { perToken: { rate: 1, burst: 3 }, perAddress: { rate: 2, burst: 6 } },
+    rateLimits: { ...UNLIMITED, windowMs: 1_000, perToken: 3, perAccount: 5, perAddress: 8 },
   });
   const app = await buildApp(services);
-  const tokens = await seedAccount(store, 'acme', clock.now);
+  const tokens = await seedAccount(store, 'acme', Date.now());
   const me = (token: string | null) =>
     app.inject({
       method: 'GET',
@@ -58,15 +56,24 @@ test('rate limits: per token and per address, 429 with Retry-After, refilled wit
   const limited = await me(tokens.u4!);
   assert.equal(limited.statusCode, 429);
   assert.equal(limited.headers['retry-after'], '1');
-  assert.equal(json<{ error: { code: string } }>(limited).error.code, 'rate_limited');
-  assert.equal((await me(tokens.u5!)).statusCode, 200, 'another token has its own bucket');
-  clock.now += 1000;
-  assert.equal((await me(tokens.u4!)).statusCode, 200, 'a second later one more is allowed');
-  // The address bucket (6, +2 a second) has 2 left: anonymous requests run into it too.
-  assert.deepEqual(
-    [(await me(null)).statusCode, (await me(null)).statusCode, (await me(null)).statusCode],
-    [401, 401, 429],
+  const body = json<{ error: { code: string; limit: string } }>(limited).error;
+  assert.deepEqual([body.code, body.limit], ['rate_limited', 'token']);
+  assert.equal((await me(tokens.u5!)).statusCode, 200, 'another token has its own count');
+  assert.equal((await me(tokens.u5!)).statusCode, 200);
+  // Five requests of the account's tokens got through: a third token meets the account's limit.
+  const byAccount = await me(tokens.u6!);
+  assert.equal(byAccount.statusCode, 429);
+  assert.equal(json<{ error: { limit: string } }>(byAccount).error.limit, 'account');
+  // Seven requests from this address so far (limit 8): anonymous ones count too.
+  assert.deepEqual([(await me(null)).statusCode, (await me(null)).statusCode], [401, 429]);
+  const scraped = await services.metrics.registry.getSingleMetricAsString(
+    'callgate_rate_limited_total',
   );
+  assert.match(scraped, /limit="token"\} 1/);
+  assert.match(scraped, /limit="account"\} 1/);
+  assert.match(scraped, /limit="address"\} 1/);
+  await sleep(1_050);
+  assert.equal((await me(tokens.u4!)).statusCode, 200, 'a window later it is served again');
   await app.close();
   await store.close();
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Kysely } from 'kysely';
 import { createServices } from '../src/api/services.js';
 import { migrateStore, openStore } from '../src/store/database.js';
-import { tokenLifetimesFromEnvironment } from '../src/api/server.js';
+import { resolveConfig } from '../src/config.js';
 import type { DirectoryDocument } from '../src/directory/schema.js';
 import { setPassword } from '../src/telephony/credentials.js';
 import { DEFAULT_TOKEN_LIFETIMES } from '../src/telephony/tokens.js';
@@ -90,17 +90,22 @@ describeHttp('token lifetimes (issue 10, item 5)', (h) => {
   });
 
   test('the lifetimes are configured: environment variables, checked at start', () => {
-    assert.deepEqual(tokenLifetimesFromEnvironment({}), DEFAULT_TOKEN_LIFETIMES);
+    const lifetimes = (env: Record<string, string>) => {
+      const config = resolveConfig({ env });
+      return {
+        defaultTtlSeconds: config.tokenDefaultTtlSeconds,
+        maxTtlSeconds: config.tokenMaxTtlSeconds,
+      };
+    };
+    assert.deepEqual(lifetimes({}), DEFAULT_TOKEN_LIFETIMES);
     assert.deepEqual(
-      tokenLifetimesFromEnvironment({
+      lifetimes({
         CALLGATE_TOKEN_DEFAULT_TTL_SECONDS: '3600',
         CALLGATE_TOKEN_MAX_TTL_SECONDS: ' 86400 ',
       }),
       { defaultTtlSeconds: 3600, maxTtlSeconds: 86400 },
     );
-    assert.throws(() =>
-      tokenLifetimesFromEnvironment({ CALLGATE_TOKEN_MAX_TTL_SECONDS: 'forever' }),
-    );
+    assert.throws(() => lifetimes({ CALLGATE_TOKEN_MAX_TTL_SECONDS: 'forever' }));
     const store = h().store;
     const options = { secretKey: Buffer.alloc(32, 1) };
     assert.throws(() =>

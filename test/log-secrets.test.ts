@@ -278,10 +278,10 @@ describeOnEachDialect('no secret in the logs', (dialect) => {
       [...secrets.keys()].join(),
     );
     const log = lines.join('');
-    // The capture works: requests were logged, URLs included, signatures replaced.
-    assert.ok(lines.length > 50, `only ${lines.length} log lines`);
+    // The capture works: requests were logged (one line each), URLs included, signatures replaced.
+    assert.ok(lines.length > 30, `only ${lines.length} log lines`);
     assert.match(log, /"url":"\/api\/v1\/recordings\/signed\?[^"]*sig=\[redacted\]/);
-    assert.match(log, /"statusCode":401/);
+    assert.match(log, /"status":401/);
     const leaks = [...secrets].filter(([, value]) => log.includes(value));
     const context = leaks.map(([name, value]) => {
       const at = log.indexOf(value);

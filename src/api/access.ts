@@ -12,6 +12,7 @@ import type { AppScope } from '../telephony/tokens.js';
  *   the engine. `permission: null` needs a reason: the route serves every signed-in user
  *   (their own profile, the catalogue) or decides per target in the handler.
  * - `operator`: the operator token (CALLGATE_OPERATOR_TOKEN).
+ * - `metrics`: the metrics token (CALLGATE_METRICS_TOKEN); closed without one.
  * - `signedUrl`: no token: the URL's signature names the user and the recording, and the
  *   handler checks that user's permission again.
  * - `public`: no authentication, with the reason.
@@ -30,6 +31,7 @@ export type RouteAccess =
       readonly reason: string;
     }
   | { readonly kind: 'operator' }
+  | { readonly kind: 'metrics' }
   | { readonly kind: 'signedUrl' }
   | { readonly kind: 'public'; readonly reason: string }
   | { readonly kind: 'bitrixRest' };
@@ -37,6 +39,11 @@ export type RouteAccess =
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /**
+     * The PBX hook: its own per-token limit, and no limit at all for an emergency call,
+     * which the access hook can tell only once it has the account's policy (SPEC §5).
+     */
+    pbxHook?: true;
   }
 }
 

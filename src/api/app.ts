@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyServerOptions,
@@ -18,6 +19,7 @@ import type { RouteAccess } from './access.js';
 import { accessHook } from './auth.js';
 import type { Duplex } from 'node:stream';
 import { errorBody, sendError } from './errors.js';
+import { type Limiter, registerRateLimits } from './rate-limits.js';
 import { ErrorSchema } from './schemas.js';
 import { hasWebApp, isAppPage, registerWebApp, sendAppPage } from './web.js';
 import type { Services } from './services.js';
@@ -47,7 +49,11 @@ export type App = FastifyInstance<
 >;
 
 /** One route module: registers its routes on the app, with the services they use. */
-export type RouteModule = (app: App, services: Services) => void | Promise<void>;
+/**
+ * A feature's routes. Most routes are limited by the access hook; a surface that
+ * authenticates its own calls (the Bitrix24 REST API) counts them with `limiter` itself.
+ */
+export type RouteModule = (app: App, services: Services, limiter: Limiter) => void | Promise<void>;
 
 const ROUTE_MODULES: readonly RouteModule[] = [
   systemRoutes,
@@ -185,10 +191,16 @@ function recordWritesForReplicaReads(app: App, services: Services): void {
  * unknown fields); query strings and path parameters are coerced from text.
  */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<App> {
+  const { trustProxy } = services.config;
   const app = Fastify({
     // An HTTPS server answers requests as an HTTP one does; the app's type stays the same.
     ...((options.https !== undefined && { https: options.https }) as object),
     logger: options.logger ?? false,
+    // One line per request, written when it is answered (below), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Only the proxies named: trusting every address would let any client pick its own
+    // address in X-Forwarded-For, and with it its own rate limit.
+    trustProxy: trustProxy.length === 0 ? false : [...trustProxy],
     bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,
     // The router's own refusals (bad URL encoding, overlong ids) answer in our error shape too.
@@ -225,7 +237,25 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   await app.register(cookie);
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', accessHook(services));
+  const { metrics } = services;
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequests.inc({ method: request.method, route, status });
+    metrics.httpDuration.observe({ method: request.method, route }, seconds);
+    request.log.info(
+      { req: request, route, status, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request',
+    );
+  });
+  const limiter = await registerRateLimits(
+    app,
+    services.config.rateLimits,
+    metrics,
+    services.redis,
+  );
+  app.addHook('onRequest', accessHook(services, limiter));
   // Hooks apply to the scopes registered after them: these come before any route.
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
@@ -278,7 +308,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
 
   for (const register of ROUTE_MODULES)
-    await app.register(async (scope) => register(scope as App, services));
+    await app.register(async (scope) => register(scope as App, services, limiter));
   if (hasWebApp()) await registerWebApp(app);
   return app;
 }

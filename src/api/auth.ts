@@ -3,11 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { levelOf } from '../engine/decide.js';
 import { CallgateError } from '../errors.js';
 import { verifySession } from '../telephony/credentials.js';
-import { PBX_HOOK_URL, isEmergencyHookCall } from '../telephony/outbound.js';
+import type { HookQuery } from '../telephony/outbound.js';
 import type { TokenIdentity } from '../telephony/tokens.js';
 import { sendError } from './errors.js';
 import { permissionDenied } from './principal.js';
-import { RateLimiter } from './rate-limit.js';
+import type { Limiter } from './rate-limits.js';
 import type { Services } from './services.js';
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -16,8 +16,6 @@ function bearer(request: FastifyRequest): string | undefined {
   const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
   return match?.[1];
 }
-
-type HookQuery = Parameters<typeof isEmergencyHookCall>[1];
 
 /** The web app's session cookie. */
 export const SESSION_COOKIE = 'cg_session';
@@ -29,25 +27,22 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** The hook's query before validation (onRequest): only plain strings count. */
+function hookQueryOf(query: unknown): HookQuery {
+  const { from, to, line } = (query ?? {}) as Record<string, unknown>;
+  return {
+    from: typeof from === 'string' ? from : '',
+    to: typeof to === 'string' ? to : '',
+    ...(typeof line === 'string' && { line }),
+  };
+}
+
 /**
  * The one gate every request passes (onRequest, before the body is read): it finds the
  * route's declared access and refuses what it does not allow. A route that declares
  * nothing is refused: deny by default.
  */
-export function accessHook(services: Services) {
-  const { perToken, perAddress } = services.config.rateLimits;
-  const byToken = new RateLimiter(perToken.rate, perToken.burst);
-  const byAddress = new RateLimiter(perAddress.rate, perAddress.burst);
-  /** A refusal for too many requests, or undefined when the limiter lets the request on. */
-  const limit = (limiter: RateLimiter, key: string): CallgateError | undefined => {
-    const verdict = limiter.take(key, services.now());
-    if (verdict.allowed) return undefined;
-    return new CallgateError(
-      'rate_limited',
-      `too many requests; retry in ${verdict.retryAfterSeconds} s`,
-      { retryAfterSeconds: verdict.retryAfterSeconds },
-    );
-  };
+export function accessHook(services: Services, limiter: Limiter) {
   /**
    * A bearer token, or else the web app's session cookie. A cookie is sent by the browser
    * on its own, so an unsafe request made with one must also carry the session's CSRF token.
@@ -76,12 +71,11 @@ export function accessHook(services: Services) {
     const access = request.routeOptions.config.access;
     // The Bitrix24 surface authenticates, guards and limits each call itself (access.ts).
     if (access?.kind === 'bitrixRest') return;
+    // The PBX hook counts against the limits only once it knows the call is no emergency call
+    // (SPEC §5): an emergency call is answered whatever the rates.
+    const isPbxHook = request.routeOptions.config.pbxHook === true;
     try {
-      // The PBX hook's emergency calls pass every limit (SPEC §5 rule 1), so its refusal
-      // waits until the account is known and the call is found not to be one.
-      const isHook = request.routeOptions.url === PBX_HOOK_URL;
-      let limited = limit(byAddress, request.ip);
-      if (limited !== undefined && !isHook) throw limited;
+      if (!isPbxHook) await limiter.take('address', request.ip, request);
       if (access === undefined) {
         // Unmatched URLs reach the not-found handler, which declares nothing either.
         if (request.routeOptions.url === undefined) return;
@@ -104,15 +98,34 @@ export function accessHook(services: Services) {
           request.principal = { kind: 'operator' };
           return;
         }
-        case 'account': {
-          const identity = await identify(request);
-          if (identity === undefined)
-            throw (
-              limited ??
-              new CallgateError('unauthenticated', 'a valid user or application token is required')
+        case 'metrics': {
+          const token = bearer(request);
+          const expected = services.config.metricsToken;
+          if (expected === undefined)
+            throw new CallgateError(
+              'unauthenticated',
+              'metrics are not served on this port (set CALLGATE_METRICS_TOKEN, or scrape the metrics port)',
             );
-          limited ??= limit(byToken, identity.tokenId);
-          if (limited !== undefined && !isHook) throw limited;
+          if (token === undefined || !sameSecret(token, expected))
+            throw new CallgateError('unauthenticated', 'the metrics token is required');
+          return;
+        }
+        case 'account': {
+          const identity = await identify(request).catch(async (error: unknown) => {
+            if (isPbxHook) await limiter.take('address', request.ip, request);
+            throw error;
+          });
+          if (identity === undefined) {
+            if (isPbxHook) await limiter.take('address', request.ip, request);
+            throw new CallgateError(
+              'unauthenticated',
+              'a valid user or application token is required',
+            );
+          }
+          if (!isPbxHook) {
+            await limiter.take('token', identity.tokenId, request);
+            await limiter.take('account', identity.accountId, request);
+          }
           if (!identity.scopes.has(access.scope)) {
             throw new CallgateError(
               'scope_missing',
@@ -126,13 +139,16 @@ export function accessHook(services: Services) {
             services.now(),
             identity.policyVersion,
           );
-          if (limited !== undefined && !isEmergencyHookCall(state, request.query as HookQuery))
-            throw limited;
           if (
             access.permission !== null &&
             levelOf(state.policy, identity.userId, access.permission) === 'none'
           ) {
             throw permissionDenied(access.permission);
+          }
+          if (isPbxHook && !services.isEmergencyCall(state, hookQueryOf(request.query))) {
+            await limiter.take('address', request.ip, request);
+            await limiter.take('pbxToken', identity.tokenId, request);
+            await limiter.take('account', identity.accountId, request);
           }
           request.principal = { kind: 'user', identity, state };
           return;

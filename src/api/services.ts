@@ -4,10 +4,18 @@ import { join } from 'node:path';
 import { insertCalls } from '../store/calls.js';
 import type { Store } from '../store/database.js';
 import { type ReadRouter, type ReadRoutingCounters, primaryOnly } from '../store/read-replica.js';
-import type { Dialer } from '../telephony/outbound.js';
+import type { Redis } from 'ioredis';
+import { defaultConfig } from '../config.js';
+import {
+  type Dialer,
+  type EmergencyCallPredicate,
+  isEmergencyHookCall,
+} from '../telephony/outbound.js';
 
 export type { Dialer };
 import { PolicyCache } from '../telephony/policy.js';
+import { Metrics } from './metrics.js';
+import type { RateLimits } from './rate-limits.js';
 import { Secrets, parseSecretKey } from '../telephony/secrets.js';
 import {
   DEFAULT_SIGN_IN_LIMITS,
@@ -37,11 +45,12 @@ export interface ServiceConfig {
   readonly tokenLifetimes: TokenLifetimes;
   /** Wrong passwords forgiven per account+email and per address, and the backoff after. */
   readonly signInLimits: SignInLimitsConfig;
-  /** Requests a second (and bursts) allowed per token and per client address. */
-  readonly rateLimits: {
-    readonly perToken: { readonly rate: number; readonly burst: number };
-    readonly perAddress: { readonly rate: number; readonly burst: number };
-  };
+  /** Requests allowed per window and key; `false` for none (benchmarks, suites from one address). */
+  readonly rateLimits: RateLimits | false;
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or CIDRs. */
+  readonly trustProxy: readonly string[];
+  /** CALLGATE_METRICS_TOKEN: `GET /metrics` on the main port answers to it; closed without. */
+  readonly metricsToken: string | undefined;
 }
 
 /** What the routes work with; built once by the server and handed to every route module. */
@@ -68,6 +77,11 @@ export interface Services {
    * Plain monotonic counters until the metrics registry (prom-client) exports them.
    */
   readonly readRouting: Readonly<ReadRoutingCounters>;
+  readonly metrics: Metrics;
+  /** Rate limits shared by every server through it; each server counts alone without. */
+  readonly redis: Redis | undefined;
+  /** Whether a PBX hook request is an emergency call: those are never rate limited (SPEC §5). */
+  readonly isEmergencyCall: EmergencyCallPredicate;
   /** The clock: epoch milliseconds. Tests pass their own. */
   now(): number;
 }
@@ -108,6 +122,22 @@ export interface ServiceOptions extends Partial<ServiceConfig> {
   readonly dialer?: Dialer;
   /** Routes reads to a replica (store/read-replica.ts); all reads are the primary's when absent. */
   readonly reads?: ReadRouter;
+  /** The policy cache's memory budget in bytes (CALLGATE_POLICY_CACHE_MIB); 256 MiB when absent. */
+  readonly policyCacheBytes?: number;
+  readonly redis?: Redis;
+  readonly isEmergencyCall?: EmergencyCallPredicate;
+}
+
+/** The rate limits of the configuration's defaults (README "Rate limits"). */
+export function defaultRateLimits(): RateLimits {
+  const config = defaultConfig();
+  return {
+    windowMs: config.rateLimitWindowSeconds * 1000,
+    perAddress: config.rateLimitPerAddress,
+    perToken: config.rateLimitPerToken,
+    pbxPerToken: config.rateLimitPbxPerToken,
+    perAccount: config.rateLimitPerAccount,
+  };
 }
 
 /** Wires the services for one store. */
@@ -116,9 +146,19 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   const now = options.now ?? Date.now;
   const signInLimits = options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
   const reads = options.reads ?? primaryOnly(store);
+  const metrics = new Metrics(store);
   return {
     store,
-    policies: new PolicyCache(),
+    policies: new PolicyCache({
+      ...(options.policyCacheBytes !== undefined && { maxBytes: options.policyCacheBytes }),
+      observer: {
+        hit: () => metrics.policyCache.inc({ result: 'hit' }),
+        miss: (seconds) => {
+          metrics.policyCache.inc({ result: 'miss' });
+          metrics.policyCompile.observe(seconds);
+        },
+      },
+    }),
     tokens: new TokenVerifier(),
     signIns: new SignInLimits(signInLimits),
     secrets: new Secrets(options.secretKey ?? loadOrCreateKey(dataDir)),
@@ -129,14 +169,18 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 300,
       tokenLifetimes: checkTokenLifetimes(options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES),
       signInLimits,
-      rateLimits: options.rateLimits ?? {
-        perToken: { rate: 50, burst: 200 },
-        perAddress: { rate: 200, burst: 1000 },
-      },
+      rateLimits: options.rateLimits ?? defaultRateLimits(),
+      trustProxy: options.trustProxy ?? [],
+      metricsToken: options.metricsToken,
     },
     dialer: options.dialer ?? recordingDialer(store, now),
     reads,
     readRouting: reads.counters,
+    metrics,
+    redis: options.redis,
+    // The one place the rate limits learn which hook requests are emergency calls (the
+    // short-number metadata and the account's own list); tests may stand in for it.
+    isEmergencyCall: options.isEmergencyCall ?? isEmergencyHookCall,
     now,
   };
 }

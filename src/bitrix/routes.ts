@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteAccess } from '../api/access.js';
 import type { RouteModule } from '../api/app.js';
-import { RateLimiter } from '../api/rate-limit.js';
 import { CallgateError } from '../errors.js';
 import { requirePermission } from '../telephony/guard.js';
 import { verifyWebhook } from '../telephony/webhooks.js';
@@ -43,19 +42,8 @@ async function dispatch(
  * A thin adapter (STYLE rule 13): it reads the call, finds the caller, and runs the method,
  * whose work is a use case of telephony/.
  */
-export const bitrixRoutes: RouteModule = (app, services) => {
+export const bitrixRoutes: RouteModule = (app, services, limiter) => {
   const { db } = services.store;
-  const { perToken, perAddress } = services.config.rateLimits;
-  const byAddress = new RateLimiter(perAddress.rate, perAddress.burst);
-  const byCaller = new RateLimiter(perToken.rate, perToken.burst);
-  const limit = (limiter: RateLimiter, key: string) => {
-    const verdict = limiter.take(key, services.now());
-    if (!verdict.allowed)
-      throw new CallgateError(
-        'rate_limited',
-        `too many requests; retry in ${verdict.retryAfterSeconds} s`,
-      );
-  };
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -128,7 +116,7 @@ export const bitrixRoutes: RouteModule = (app, services) => {
     async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const startedAt = services.now();
       const started = performance.now();
-      limit(byAddress, request.ip);
+      await limiter.take('address', request.ip, request);
       const path = request.params as { userNumber?: string; secret?: string; method: string };
       const params = readParams(request.url.split('?')[1] ?? '', request.body);
       const caller = await callerOf(
@@ -136,7 +124,8 @@ export const bitrixRoutes: RouteModule = (app, services) => {
         params,
         webhook ? { userNumber: path.userNumber ?? '', secret: path.secret ?? '' } : undefined,
       );
-      limit(byCaller, callerKey(caller));
+      await limiter.take('token', callerKey(caller), request);
+      await limiter.take('account', caller.accountId, request);
       const answer = await dispatch(
         {
           db,

@@ -9,7 +9,8 @@ import { callsImport } from './commands/calls-import.js';
 import { check } from './commands/check.js';
 import { demo } from './commands/demo.js';
 import { secretsRotate } from './commands/secrets-rotate.js';
-import { serve } from './commands/serve.js';
+import { recordingsSweep } from './commands/recordings-sweep.js';
+import { configPrint, serve } from './commands/serve.js';
 import { userPassword } from './commands/user-password.js';
 import { directoryImport } from './commands/directory-import.js';
 import { effective } from './commands/effective.js';
@@ -25,6 +26,8 @@ export const COMMANDS: readonly Command[] = [
   check,
   demo,
   serve,
+  configPrint,
+  recordingsSweep,
   userPassword,
   auditVerify,
   secretsRotate,
@@ -41,7 +44,7 @@ function usage(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.usage.padEnd(60)}\n      ${c.summary}`),
     '',
-    '--db defaults to $DATABASE_URL, then ./callgate.db (SQLite); postgres://… selects PostgreSQL.',
+    '--db defaults to $CALLGATE_DB, then $DATABASE_URL, then ./callgate.db (SQLite); postgres://… selects PostgreSQL.',
   ].join('\n');
 }
 
@@ -83,7 +86,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
     }
     const url =
-      typeof values.db === 'string' ? values.db : (io.env.DATABASE_URL ?? './callgate.db');
+      typeof values.db === 'string'
+        ? values.db
+        : io.env.CALLGATE_DB || io.env.DATABASE_URL || './callgate.db';
     const code = await command.run({
       options: values,
       positionals,

@@ -18,6 +18,7 @@ export const AUDIT_EVENT_TYPES = [
   'recording.played',
   'recording.downloaded',
   'recording.deleted',
+  'recordings.expired',
   'legalHold.set',
   'legalHold.lifted',
   'outboundCall.refused',

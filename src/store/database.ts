@@ -30,6 +30,8 @@ export interface Store {
   readonly dialect: DialectName;
   /** The PostgreSQL schema the tables live in; undefined on SQLite. */
   readonly schema?: string;
+  /** The PostgreSQL pool's connections and waiting queries, for the metrics; SQLite has none. */
+  readonly poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -142,7 +144,17 @@ async function openPostgres(url: string, readOnly: boolean): Promise<Store> {
   const db = new Kysely<Database>({ dialect: markingErrors(new PostgresDialect({ pool })) });
   if (schema !== null && !readOnly)
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  return { db, dialect: 'postgres', schema: schema ?? 'public', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    schema: schema ?? 'public',
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
+    close: () => db.destroy(),
+  };
 }
 
 /** Errors the database driver raised, as opposed to anything else a request meets. */

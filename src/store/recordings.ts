@@ -248,3 +248,58 @@ export async function claimPlaybackSession(
     .executeTakeFirst();
   return claimed !== undefined;
 }
+
+/** The account's recordings stored before `cutoff` (epoch ms), held or not, oldest first. */
+export async function findExpiredRecordings(
+  db: Executor,
+  accountId: string,
+  cutoff: number,
+): Promise<{ callId: string; legalHold: boolean }[]> {
+  const rows = await db
+    .selectFrom('recordings')
+    .select(['call_id', 'legal_hold'])
+    .where('account_id', '=', accountId)
+    .where('created_at', '<', cutoff)
+    .orderBy('created_at')
+    .orderBy('call_id')
+    .execute();
+  return rows.map((row) => ({ callId: row.call_id, legalHold: row.legal_hold === 1 }));
+}
+
+/**
+ * Deletes those of these calls' recordings that are still stored before `cutoff` and not
+ * under legal hold, clears their calls' `recording_ref`, and answers what it deleted. The
+ * conditions sit in the DELETE itself, so a hold set or a recording replaced since they
+ * were listed is left alone, and of two concurrent sweeps each reports only its own rows.
+ */
+export async function deleteExpiredRecordings(
+  db: Executor,
+  accountId: string,
+  callIds: readonly string[],
+  cutoff: number,
+): Promise<{ callId: string; storageKey: string }[]> {
+  const rows = await selectByIds(callIds, (chunk) =>
+    db
+      .deleteFrom('recordings')
+      .where('account_id', '=', accountId)
+      .where('call_id', 'in', chunk)
+      .where('created_at', '<', cutoff)
+      .where('legal_hold', '=', 0)
+      .returning(['call_id', 'storage_key'])
+      .execute(),
+  );
+  const deleted = rows.map((row) => ({ callId: row.call_id, storageKey: row.storage_key }));
+  await selectByIds(
+    deleted.map((row) => row.callId),
+    async (chunk) => {
+      await db
+        .updateTable('calls')
+        .set({ recording_ref: null })
+        .where('account_id', '=', accountId)
+        .where('id', 'in', chunk)
+        .execute();
+      return [];
+    },
+  );
+  return deleted;
+}

@@ -110,9 +110,9 @@ export function parseCheckRequest(input: unknown, where = 'request'): CheckReque
 export type CheckAnswer = Explanation;
 
 /**
- * Answers many checks against one compiled policy, in order. Calls are looked up in
- * batches, not one query per check. A check about a call that does not exist answers
- * `not_found` in its place.
+ * Answers many checks against one compiled policy, in order. Calls are looked up in one
+ * query for the whole batch, not one per check. A check about a call that does not exist
+ * answers `not_found` in its place.
  */
 export async function checkMany(
   db: Executor,
@@ -120,26 +120,8 @@ export async function checkMany(
   policy: Policy,
   requests: readonly CheckRequest[],
 ): Promise<(CheckAnswer | CallgateError)[]> {
-  const callIds = [...new Set(requests.flatMap((r) => (r.callId === undefined ? [] : [r.callId])))];
-  const owners =
-    callIds.length === 0
-      ? new Map<string, string | null>()
-      : await findCallOwners(db, accountId, callIds);
-  return requests.map((request) => {
-    if (request.callId === undefined) return explain(policy, toQuestion(request));
-    const owner = owners.get(request.callId);
-    if (owner === undefined)
-      return new CallgateError('not_found', `call ${request.callId} not found`);
-    const answer = explain(policy, {
-      userId: request.userId,
-      permission: request.permission,
-      targetUserId: owner,
-    });
-    return {
-      ...answer,
-      detail: `call ${request.callId} belongs to ${owner ?? 'no employee'}: ${answer.detail}`,
-    };
-  });
+  const owners = await ownersOf(db, accountId, requests);
+  return requests.map((request) => answerWith(policy, request, owners));
 }
 
 export async function checkOne(
@@ -153,6 +135,99 @@ export async function checkOne(
   return answer!;
 }
 
+/**
+ * The check route's use case (API.md "Check"): `askerId` asks each request about
+ * `request.userId`, in order (a batch answers each in its place; a request that could not
+ * be parsed is passed in as its error and answered with it). Asking about another user
+ * needs "may administer permissions" (telephonySettings.modify = any, SPEC §8) — which tells
+ * how roles combine, not what calls exist. So a check naming a call answers 404 unless the
+ * asker's own `callStats.view` reaches it, whoever the check is about and whatever the asker
+ * administers (SPEC §10): otherwise the answer's detail would name the owner of any call
+ * id. The calls' owners are read once, for the whole batch.
+ *
+ * @example await checkManyForAsker(db, 'acme', policy, 'u7', [{ userId: 'u0', permission: 'recording.listen', callId: 'call-u6' }]) // [not_found] unless u7 sees call-u6
+ */
+export async function checkManyForAsker(
+  db: Executor,
+  accountId: string,
+  policy: Policy,
+  askerId: string,
+  requests: readonly (CheckRequest | CallgateError)[],
+): Promise<(CheckAnswer | CallgateError)[]> {
+  const asked = requests.filter((r): r is CheckRequest => !(r instanceof CallgateError));
+  const owners = await ownersOf(db, accountId, asked);
+  const mayAskOthers = mayAdministerPermissions(policy, askerId);
+  return requests.map((request) => {
+    if (request instanceof CallgateError) return request;
+    if (request.userId !== askerId && !mayAskOthers) {
+      return new CallgateError(
+        'permission_denied',
+        'checking another user needs telephonySettings.modify',
+        { permission: 'telephonySettings.modify', requiredLevel: 'any' },
+      );
+    }
+    if (request.callId !== undefined) {
+      const owner = owners.get(request.callId);
+      const seen =
+        owner !== undefined &&
+        decide(policy, { userId: askerId, permission: 'callStats.view', targetUserId: owner })
+          .allowed;
+      if (!seen) return new CallgateError('not_found', `call ${request.callId} not found`);
+    }
+    if (
+      request.targetUserId !== undefined &&
+      isScopedPermission(request.permission) &&
+      !policy.users.has(request.targetUserId)
+    ) {
+      return new CallgateError('not_found', `user ${request.targetUserId} not found`);
+    }
+    return answerWith(policy, request, owners);
+  });
+}
+
+/** {@link checkManyForAsker} for one request: its error is thrown. */
+export async function checkForAsker(
+  db: Executor,
+  accountId: string,
+  policy: Policy,
+  askerId: string,
+  request: CheckRequest,
+): Promise<CheckAnswer> {
+  const [answer] = await checkManyForAsker(db, accountId, policy, askerId, [request]);
+  if (answer instanceof CallgateError) throw answer;
+  return answer!;
+}
+
+/** The owners of the calls these requests name, in one query (none without a call). */
+async function ownersOf(
+  db: Executor,
+  accountId: string,
+  requests: readonly CheckRequest[],
+): Promise<ReadonlyMap<string, string | null>> {
+  const callIds = [...new Set(requests.flatMap((r) => (r.callId === undefined ? [] : [r.callId])))];
+  return callIds.length === 0 ? new Map() : findCallOwners(db, accountId, callIds);
+}
+
+function answerWith(
+  policy: Policy,
+  request: CheckRequest,
+  owners: ReadonlyMap<string, string | null>,
+): CheckAnswer | CallgateError {
+  if (request.callId === undefined) return explain(policy, toQuestion(request));
+  const owner = owners.get(request.callId);
+  if (owner === undefined)
+    return new CallgateError('not_found', `call ${request.callId} not found`);
+  const answer = explain(policy, {
+    userId: request.userId,
+    permission: request.permission,
+    targetUserId: owner,
+  });
+  return {
+    ...answer,
+    detail: `call ${request.callId} belongs to ${owner ?? 'no employee'}: ${answer.detail}`,
+  };
+}
+
 function toQuestion(request: CheckRequest): Question {
   return {
     userId: request.userId,
@@ -161,46 +236,4 @@ function toQuestion(request: CheckRequest): Question {
     ...(request.phoneNumber !== undefined && { phoneNumber: request.phoneNumber }),
     ...(request.line !== undefined && { line: request.line }),
   };
-}
-
-/**
- * The check route's use case (API.md "Check"): `askerId` asks `request` about
- * `request.userId`. Asking about another user needs "may administer permissions"
- * (telephonySettings.modify = any, SPEC §8) — which tells how roles combine, not what calls
- * exist. So a check naming a call answers 404 unless the asker's own `callStats.view` reaches
- * it, whoever the check is about and whatever the asker administers (SPEC §10): otherwise
- * the answer's detail would name the owner of any call id.
- *
- * @example await checkForAsker(db, 'acme', policy, 'u7', { userId: 'u0', permission: 'recording.listen', callId: 'call-u6' }) // not_found unless u7 sees call-u6
- */
-export async function checkForAsker(
-  db: Executor,
-  accountId: string,
-  policy: Policy,
-  askerId: string,
-  request: CheckRequest,
-): Promise<CheckAnswer> {
-  if (request.userId !== askerId && !mayAdministerPermissions(policy, askerId)) {
-    throw new CallgateError(
-      'permission_denied',
-      'checking another user needs telephonySettings.modify',
-      { permission: 'telephonySettings.modify', requiredLevel: 'any' },
-    );
-  }
-  if (request.callId !== undefined) {
-    const owner = (await findCallOwners(db, accountId, [request.callId])).get(request.callId);
-    const seen =
-      owner !== undefined &&
-      decide(policy, { userId: askerId, permission: 'callStats.view', targetUserId: owner })
-        .allowed;
-    if (!seen) throw new CallgateError('not_found', `call ${request.callId} not found`);
-  }
-  if (
-    request.targetUserId !== undefined &&
-    isScopedPermission(request.permission) &&
-    !policy.users.has(request.targetUserId)
-  ) {
-    throw new CallgateError('not_found', `user ${request.targetUserId} not found`);
-  }
-  return checkOne(db, accountId, policy, request);
 }

@@ -181,3 +181,13 @@ export function resolvePbxCaller(state: PolicyState, from: string): string | und
   if (byExtension !== undefined) return byExtension;
   return state.policy.users.has(from) ? from : undefined;
 }
+
+/** What the PBX hook is asked: the caller, the dialled number, the line it goes out from. */
+export interface HookQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly line?: string;
+}
+
+/** Whether a PBX hook request is a call to an emergency number (SPEC §5, rule 1). */
+export type EmergencyCallPredicate = (state: PolicyState, query: HookQuery) => boolean;

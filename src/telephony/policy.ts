@@ -84,6 +84,12 @@ export function compileInputs(
   });
 }
 
+/** What the metrics learn from the policy cache. */
+export interface PolicyCacheObserver {
+  hit(): void;
+  miss(compileSeconds: number): void;
+}
+
 /**
  * What one account's policy state costs in memory, roughly: the reduction and the compiled
  * table grow with the directory's items, everything else is small. The per-item figures
@@ -166,7 +172,16 @@ export class PolicyCache {
   #misses = 0;
   #loadMilliseconds = 0;
 
-  constructor(readonly maxBytes = 256 * 1024 * 1024) {
+  readonly maxBytes: number;
+  /** Hears of every look-up: a hit, or a miss with the seconds its load and compile took. */
+  readonly observer: PolicyCacheObserver | undefined;
+
+  constructor(
+    options: { readonly maxBytes?: number; readonly observer?: PolicyCacheObserver } = {},
+  ) {
+    const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.maxBytes = maxBytes;
+    this.observer = options.observer;
     this.#entries = new LRUCache({
       maxSize: maxBytes,
       // An account larger than the whole budget is still compiled, just not kept.
@@ -204,12 +219,15 @@ export class PolicyCache {
       now < cached.state.policy.validUntil
     ) {
       this.#hits++;
+      this.observer?.hit();
       return cached.state;
     }
     this.#misses++;
     const started = performance.now();
     const state = await loadPolicyState(db, accountId, now, cached?.state);
-    this.#loadMilliseconds += performance.now() - started;
+    const elapsed = performance.now() - started;
+    this.#loadMilliseconds += elapsed;
+    this.observer?.miss(elapsed / 1000);
     this.#entries.set(accountId, { version: state.account.policyVersion, state });
     return state;
   }

@@ -36,6 +36,7 @@ export const SETTINGS_SECTIONS = [
   'queues',
   'ivr',
   'recordings-folder',
+  'retention',
   'outbound-policy',
   'emergency-numbers',
 ] as const;
@@ -143,6 +144,15 @@ export const RecordingsFolderSchema = Type.Object(
   strict,
 );
 
+/**
+ * How long recordings are kept: `recordingsDays` days after they were stored, or forever
+ * (`null`, the default). The retention sweep deletes older ones, never one under legal hold.
+ */
+export const RetentionSchema = Type.Object(
+  { recordingsDays: Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()]) },
+  strict,
+);
+
 /** SPEC §5 rule 4: premium rate and international calls, for everyone. */
 export const OutboundPolicySchema = Type.Object(
   {
@@ -172,6 +182,7 @@ export const SECTION_SCHEMAS = {
   queues: QueuesSchema,
   ivr: IvrSchema,
   'recordings-folder': RecordingsFolderSchema,
+  retention: RetentionSchema,
   'outbound-policy': OutboundPolicySchema,
   'emergency-numbers': EmergencyNumbersSchema,
 } as const satisfies Record<SettingsSection, TSchema>;
@@ -198,6 +209,7 @@ const JSON_DEFAULTS = {
   documents: { items: [] },
   queues: { items: [] },
   ivr: { menus: [] },
+  retention: { recordingsDays: null },
   'outbound-policy': { premiumRate: 'block', international: { mode: 'any', countries: [] } },
   'emergency-numbers': { numbers: [] },
 } as const satisfies { [S in JsonSection]: SectionValue<S> };
@@ -249,6 +261,7 @@ async function readAny(
     case 'documents':
     case 'queues':
     case 'ivr':
+    case 'retention':
     case 'outbound-policy':
     case 'emergency-numbers': {
       const stored = await findSection(db, accountId, section);
@@ -393,6 +406,9 @@ export async function saveSettingsSection(
       decides = true;
       break;
     }
+    case 'retention':
+      // The schema says all there is: whole days from 1, or null for forever.
+      break;
     case 'documents':
       checkUniqueIds(document.value.items, 'items', issues);
       break;

@@ -62,6 +62,10 @@ export const outboundRoutes: RouteModule = (app, services) => {
       );
       if (!decision.audited)
         request.log.error({ to: request.body.to }, 'an emergency call could not be audited');
+      services.metrics.decisions.inc({
+        permission: 'outboundCall.perform',
+        outcome: decision.allowed ? 'allowed' : 'denied',
+      });
       if (!decision.allowed) {
         throw new CallgateError('destination_not_allowed', decision.reason, {
           permission: 'outboundCall.perform',
@@ -98,10 +102,13 @@ export const outboundRoutes: RouteModule = (app, services) => {
     {
       // A refusal is audited (SPEC §11): a HEAD, which must change nothing, has no route.
       exposeHeadRoute: false,
-      config: signedIn(
-        'pbx',
-        'the PBX application asks for any caller of its account; the engine decides for that caller',
-      ),
+      config: {
+        ...signedIn(
+          'pbx',
+          'the PBX application asks for any caller of its account; the engine decides for that caller',
+        ),
+        pbxHook: true,
+      },
       schema: {
         tags,
         querystring: Type.Object(
@@ -141,6 +148,13 @@ export const outboundRoutes: RouteModule = (app, services) => {
       );
       if (!decision.audited)
         request.log.error({ from, to }, 'an emergency call could not be audited');
+      const { metrics } = services;
+      if (decision.rule === 'emergencyNumber') metrics.emergencyCalls.inc();
+      metrics.hookAnswers.inc({
+        classification: decision.classification,
+        rule: decision.rule,
+        outcome: decision.allowed ? 'allowed' : 'refused',
+      });
       return {
         allowed: decision.allowed,
         classification: decision.classification,

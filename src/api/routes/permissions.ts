@@ -2,7 +2,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import { PERMISSION_KEYS } from '../../engine/catalogue.js';
 import { mayAdministerPermissions } from '../../engine/decide.js';
 import { loadRoles } from '../../store/permissions.js';
-import { checkForAsker, parseCheckRequest } from '../../telephony/check.js';
+import { CallgateError } from '../../errors.js';
+import { checkManyForAsker, parseCheckRequest } from '../../telephony/check.js';
 import { describeEffective } from '../../telephony/permissions.js';
 import {
   type Editor,
@@ -12,6 +13,7 @@ import {
   updateRole,
 } from '../../telephony/role-admin.js';
 import { needs, signedIn } from '../access.js';
+import { errorBody, toHttpError } from '../errors.js';
 import { parseIfMatch } from '../if-match.js';
 import type { RouteModule } from '../app.js';
 import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
@@ -68,6 +70,29 @@ const AssignmentSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+const CheckQuestion = Type.Object(
+  {
+    userId: Type.Optional(IdParam),
+    permission: Type.String({ maxLength: 64 }),
+    callId: Type.Optional(IdParam),
+    targetUserId: Type.Optional(IdParam),
+    phoneNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    line: Type.Optional(Type.String({ maxLength: 16 })),
+    explain: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const CheckAnswerFields = {
+  allowed: Type.Optional(Type.Boolean()),
+  level: Type.Optional(Type.String()),
+  reasons: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+  detail: Type.Optional(Type.String()),
+  classification: Type.Optional(Type.String()),
+  rule: Type.Optional(Type.String()),
+  destination: Type.Optional(Type.String()),
+  line: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  error: Type.Optional(Type.Object({}, { additionalProperties: true })),
+};
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) });
 
 const isDryRun = (query: Static<typeof DryRunQuery>): boolean =>
@@ -286,28 +311,21 @@ export const permissionRoutes: RouteModule = (app, services) => {
       ),
       schema: {
         tags,
-        body: Type.Object(
-          {
-            userId: Type.Optional(IdParam),
-            permission: Type.String({ maxLength: 64 }),
-            callId: Type.Optional(IdParam),
-            targetUserId: Type.Optional(IdParam),
-            phoneNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-            line: Type.Optional(Type.String({ maxLength: 16 })),
-            explain: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
+        description:
+          'One question, or `{"items": [...]}` of up to 1,000 answered in order as `{"items": [...]}` (an item that cannot be answered holds `{"error": {...}}` in its place). A batch is one request for the rate limits.',
+        body: Type.Union([
+          CheckQuestion,
+          Type.Object(
+            { items: Type.Array(CheckQuestion, { minItems: 1, maxItems: 1000 }) },
+            { additionalProperties: false },
+          ),
+        ]),
         response: {
+          // One object with optional fields rather than a union: the serializer of a union
+          // tries each branch, and this is the busiest route.
           200: Type.Object({
-            allowed: Type.Boolean(),
-            level: Type.String(),
-            reasons: Type.Array(Type.Object({}, { additionalProperties: true })),
-            detail: Type.String(),
-            classification: Type.Optional(Type.String()),
-            rule: Type.Optional(Type.String()),
-            destination: Type.Optional(Type.String()),
-            line: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+            ...CheckAnswerFields,
+            items: Type.Optional(Type.Array(Type.Object(CheckAnswerFields))),
           }),
           ...errors(400, 401, 403, 404),
         },
@@ -315,11 +333,42 @@ export const permissionRoutes: RouteModule = (app, services) => {
     },
     async (request) => {
       const { identity, state } = userOf(request);
-      const check = parseCheckRequest(
-        { ...request.body, userId: request.body.userId ?? identity.userId },
-        'body',
+      const body = request.body;
+      const questions = 'items' in body ? body.items : [body];
+      const parsed = questions.map((question, i) => {
+        try {
+          return parseCheckRequest(
+            { ...question, userId: question.userId ?? identity.userId },
+            'items' in body ? `body.items[${i}]` : 'body',
+          );
+        } catch (error) {
+          return toHttpError(error);
+        }
+      });
+      const answers = await checkManyForAsker(
+        db,
+        identity.accountId,
+        state.policy,
+        identity.userId,
+        parsed,
       );
-      return checkForAsker(db, identity.accountId, state.policy, identity.userId, check);
+      answers.forEach((answer, i) => {
+        const question = questions[i]!;
+        if (!(answer instanceof CallgateError))
+          services.metrics.decisions.inc({
+            permission: question.permission,
+            outcome: answer.allowed ? 'allowed' : 'denied',
+          });
+      });
+      if ('items' in body)
+        return {
+          items: answers.map((answer) =>
+            answer instanceof CallgateError ? errorBody(answer) : answer,
+          ),
+        };
+      const [answer] = answers;
+      if (answer instanceof CallgateError) throw answer;
+      return answer!;
     },
   );
 };

@@ -20,6 +20,7 @@ import {
   uploadRecording,
   verifyRecordingUrl,
 } from '../../telephony/recordings.js';
+import { bulkDeleteRecordings } from '../../telephony/retention.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
@@ -374,6 +375,47 @@ export const recordingRoutes: RouteModule = (app, services) => {
         now: services.now(),
       });
       return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/recordings/bulk-delete',
+    {
+      config: needs('telephony', 'recording.delete'),
+      schema: {
+        tags,
+        description:
+          'Deletes the recordings of up to 1,000 calls, each as `DELETE /calls/{id}/recording` would (recording.delete reaching its owner, no legal hold, audited), and answers per call in order: `deleted`, `not_found` (no such call, none you may see, or no recording), `permission_denied` or `legal_hold`. One refused call does not keep the others.',
+        body: Type.Object(
+          { callIds: Type.Array(IdParam, { minItems: 1, maxItems: 1000 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            deleted: Type.Integer(),
+            items: Type.Array(
+              Type.Object({
+                callId: Type.String(),
+                status: Type.String(),
+                message: Type.Optional(Type.String()),
+              }),
+            ),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const { identity, state } = userOf(request);
+      const items = await bulkDeleteRecordings(db, storage, {
+        policy: state.policy,
+        accountId: identity.accountId,
+        userId: identity.userId,
+        appId: identity.appId,
+        callIds: request.body.callIds,
+        now: services.now(),
+      });
+      return { deleted: items.filter((item) => item.status === 'deleted').length, items };
     },
   );
 

@@ -23,6 +23,8 @@ const DESCRIPTIONS = {
   ivr: 'Voice menus: a greeting and what each key does.',
   'recordings-folder':
     'The “Recorded calls” folder’s access list: access code → read | none; an explicit none wins.',
+  retention:
+    'How many days recordings are kept (`null`: forever, the default); the retention sweep deletes older ones, never one under legal hold.',
   'outbound-policy':
     'The destination policy, for everyone, administrators included: premium-rate numbers (block by default) and international calls (any, listed countries, or none).',
   'emergency-numbers':

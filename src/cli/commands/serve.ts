@@ -3,7 +3,15 @@ import { DEMO_ACCOUNT_ID, seedDemo } from '../../telephony/demo.js';
 import { seedLargeDemo } from '../../telephony/demo-large.js';
 import { seedDemoRecordings } from '../../telephony/demo-audio.js';
 import { mintToken } from '../../telephony/tokens.js';
-import { type Command, UsageError } from '../command.js';
+import {
+  type Config,
+  ConfigError,
+  SETTING_NAMES,
+  describeConfig,
+  flagOf,
+  resolveConfig,
+} from '../../config.js';
+import { type Command, type OptionValues, UsageError } from '../command.js';
 
 /** The demo users whose tokens `serve --demo` prints, one per kind of access. */
 const DEMO_SIGN_INS = [
@@ -13,68 +21,45 @@ const DEMO_SIGN_INS = [
   ['cora', 'support: CRM clients only'],
 ] as const;
 
-/**
- * The read replica's settings (issue 15), all read here: `--read-db` or
- * CALLGATE_READ_DATABASE_URL, a PostgreSQL hot standby of `db`, and
- * CALLGATE_READ_MAX_LAG_SECONDS, the lag beyond which its reads go to the primary (5).
- */
-function readReplicaSettings(
-  db: string,
-  option: string | boolean | undefined,
-  env: NodeJS.ProcessEnv,
-): { readDb?: string; readMaxLagSeconds?: number } {
-  const readDb = typeof option === 'string' ? option : env.CALLGATE_READ_DATABASE_URL || undefined;
-  if (readDb === undefined) return {};
+/** Every setting as a flag of `serve` (and of `config print`), plus `--config FILE`. */
+export const SETTING_OPTIONS = Object.fromEntries([
+  ['config', { type: 'string' }],
+  ...SETTING_NAMES.map((name) => [flagOf(name), { type: 'string' }]),
+]) as Command['options'];
+
+/** The effective configuration of a command line: flags, environment, file, defaults. */
+export function configOf(options: OptionValues, env: NodeJS.ProcessEnv): Config {
+  let config: Config;
+  try {
+    config = resolveConfig({ flags: options, env });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`bad setting: ${error.message}`);
+    throw error;
+  }
+  // Settings that only make sense together.
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined))
+    throw new UsageError('bad setting: tls-cert and tls-key go together');
   const isPostgres = (url: string) => /^postgres(ql)?:\/\//.test(url);
-  if (!isPostgres(readDb) || !isPostgres(db))
-    throw new UsageError('--read-db needs PostgreSQL: a standby of the --db primary');
-  const lag = Number(env.CALLGATE_READ_MAX_LAG_SECONDS ?? 5);
-  if (!Number.isFinite(lag) || lag <= 0)
-    throw new UsageError('CALLGATE_READ_MAX_LAG_SECONDS must be a positive number of seconds');
-  return { readDb, readMaxLagSeconds: lag };
+  if (config.readDb !== undefined && !(isPostgres(config.readDb) && isPostgres(config.db)))
+    throw new UsageError('bad setting: read-db needs PostgreSQL: a standby of the db primary');
+  return config;
 }
 
 export const serve: Command = {
   name: 'serve',
   usage:
-    'serve [--port 3000] [--host 127.0.0.1] [--data-dir ./data] [--read-db URL] [--demo standard|large] [--tls-cert FILE --tls-key FILE]',
+    'serve [--config FILE] [--port 3000] [--host 127.0.0.1] [--log-level info] [--<setting> VALUE …] [--demo standard|large]',
   summary:
-    'run the HTTP service; --demo creates the demo company (large: 2,000 users, 1,000,000 calls) and prints tokens',
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'read-db': { type: 'string' },
-    demo: { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-  },
+    'run the HTTP service (every setting: README "Configuration"); --demo creates the demo company (large: 2,000 users, 1,000,000 calls) and prints tokens',
+  options: { ...SETTING_OPTIONS, demo: { type: 'string' } },
   async run({ options, io, out }) {
     const demo = options.demo;
     if (demo !== undefined && demo !== 'standard' && demo !== 'large') {
       throw new UsageError('--demo is standard or large');
     }
-    const certFile = options['tls-cert'];
-    const keyFile = options['tls-key'];
-    if ((typeof certFile === 'string') !== (typeof keyFile === 'string'))
-      throw new UsageError('--tls-cert and --tls-key go together');
-    const port = Number(options.port ?? io.env.PORT ?? 3000);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError('--port must be a port number');
-    const db =
-      typeof options.db === 'string' ? options.db : (io.env.DATABASE_URL ?? './callgate.db');
-    const replica = readReplicaSettings(db, options['read-db'], io.env);
+    const config = configOf(options, io.env);
     const server = await startServer({
-      db,
-      ...replica,
-      port,
-      host: typeof options.host === 'string' ? options.host : (io.env.HOST ?? '127.0.0.1'),
-      dataDir:
-        typeof options['data-dir'] === 'string'
-          ? options['data-dir']
-          : (io.env.CALLGATE_DATA_DIR ?? './data'),
-      ...(typeof certFile === 'string' &&
-        typeof keyFile === 'string' && { tls: { certFile, keyFile } }),
+      ...config,
       prepare: async (services) => {
         if (demo === undefined) return;
         const { db: kysely } = services.store;
@@ -106,7 +91,27 @@ export const serve: Command = {
       },
     });
     out(`callgate listening on ${server.url} (API docs at /docs)`);
+    if (server.metricsUrl !== undefined) out(`metrics at ${server.metricsUrl}/metrics`);
     // Keep running until a signal closes the server.
     await new Promise<void>((resolve) => server.app.server.once('close', resolve));
+  },
+};
+
+export const configPrint: Command = {
+  name: 'config print',
+  usage: 'config print [--config FILE] [--<setting> VALUE …] [--json]',
+  summary:
+    'the effective configuration of `serve` with these flags and this environment, secrets masked',
+  options: SETTING_OPTIONS,
+  run({ options, io, out }) {
+    const described = describeConfig(configOf(options, io.env));
+    if (options.json === true) {
+      out(JSON.stringify(Object.fromEntries(described.map((s) => [s.name, s.value])), null, 2));
+      return Promise.resolve();
+    }
+    const width = Math.max(...described.map((s) => s.env.length));
+    for (const setting of described)
+      out(`${setting.env.padEnd(width)}  ${JSON.stringify(setting.value)}`);
+    return Promise.resolve();
   },
 };

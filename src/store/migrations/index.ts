@@ -11,6 +11,7 @@ import * as writePositions from './2026-12-06-02-write-positions.js';
 import * as userIncarnation from './2026-12-06-10-user-incarnation.js';
 import * as uniqueSipLogin from './2026-12-06-11-unique-sip-login.js';
 import * as lineAccess from './2026-12-06-20-line-access.js';
+import * as recordingRetention from './2026-12-06-30-recording-retention.js';
 import * as bitrix from './2026-12-06-40-bitrix.js';
 import * as directorySearch from './2026-12-06-50-directory-search.js';
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-10-user-incarnation': userIncarnation,
   '2026-12-06-11-unique-sip-login': uniqueSipLogin,
   '2026-12-06-20-line-access': lineAccess,
+  '2026-12-06-30-recording-retention': recordingRetention,
   '2026-12-06-40-bitrix': bitrix,
   '2026-12-06-50-directory-search': directorySearch,
 };
