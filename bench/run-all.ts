@@ -14,6 +14,7 @@ import { run as runDecisions } from './decisions.js';
 import { run as runHttp } from './http.js';
 import { run as runLists } from './lists.js';
 import { type Figure, writeResults } from './results.js';
+import { run as runSearch } from './search.js';
 import { run as runSip } from './sip.js';
 import { run as runTenants } from './tenants.js';
 
@@ -31,6 +32,7 @@ const SUITES: readonly Suite[] = [
   { key: 'lists', name: 'lists', run: () => runLists() },
   { key: 'http', name: 'HTTP', run: () => runHttp() },
   { key: 'tenants', name: 'tenants', run: () => runTenants() },
+  { key: 'search', name: 'directory search', run: () => runSearch() },
   {
     key: 'sip',
     name: 'SIP through Kamailio',

@@ -284,6 +284,7 @@ export async function validExamples(
         limit: '10',
       },
     },
+    'GET /api/v1/directory/search': { ...none(), query: { q: 'mia ma', kind: 'user', limit: '5' } },
     'GET /api/v1/calls/stats': {
       ...none(),
       query: { from: '2026-11-01T00:00:00Z', groupBy: 'user', viewAs: 'u4' },

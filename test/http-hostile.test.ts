@@ -225,7 +225,7 @@ describeHttp('hostile ids, filters and credentials', (h) => {
             if (route.url === '/api/v1/pbx/authorize') refusedCalls++;
             if (route.method === 'HEAD') continue;
             assert.ok(
-              matchedNothing(route, response),
+              matchedNothing(route, response) || foldsToWhatItFound(route, key, payload, response),
               `${what}: an injected filter matched ${response.body.slice(0, 300)}`,
             );
             // Any call named in an answer to u4 is one u4 may see (or the payload's own text).
@@ -549,6 +549,40 @@ describeHttp('hostile ids, filters and credentials', (h) => {
 });
 
 /** A 200 to a request whose filter was hostile must be an answer in which nothing matched. */
+/**
+ * The directory search folds accents (SPEC-less, issue 13: "jose" finds "José"), so "u4"
+ * with a combining accent finds u4 by design. It matched nothing it should not when every
+ * item found has an id, a name word or a phone number that starts with the payload once
+ * folded.
+ */
+function foldsToWhatItFound(
+  route: RouteInfo,
+  key: string,
+  payload: string,
+  response: LightMyRequestResponse,
+): boolean {
+  if (route.url !== '/api/v1/directory/search' || key !== 'q') return false;
+  const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  const folded = fold(payload);
+  // Text that looks like a phone number is searched as its digits, in the numbers of the
+  // test company (matched for u0, who may administer permissions).
+  const digits =
+    /\d/.test(folded) && /^[+\d\s().-]+$/.test(folded) ? folded.replace(/\D/g, '') : null;
+  const phones = (id: string) =>
+    Object.values(COMPANY.users.find((u) => u.id === id)?.phones ?? {}).flatMap((p) =>
+      typeof p === 'string' ? [p.replace(/\D/g, '')] : [],
+    );
+  const items = json<{ items: { id: string; name: string }[] }>(response).items;
+  return items.every(
+    (item) =>
+      fold(item.id).startsWith(folded) ||
+      fold(item.name)
+        .split(/[^\p{L}\p{N}]+/u)
+        .some((word) => word.startsWith(folded)) ||
+      (digits !== null && phones(item.id).some((p) => p.startsWith(digits))),
+  );
+}
+
 function matchedNothing(route: RouteInfo, response: LightMyRequestResponse): boolean {
   if (route.url === '/api/v1/audit-log/export') {
     const lines = response.body.split('\n').filter((line) => line !== '');

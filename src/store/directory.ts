@@ -5,6 +5,7 @@ import type { CrmClient, Directory, DirectoryUser } from '../directory/directory
 import type { ScopeLevel } from '../engine/catalogue.js';
 import type { CrmClientType } from '../engine/policy.js';
 import { insertMany } from './batch.js';
+import { searchRows } from './directory-search.js';
 import type { Executor } from './database.js';
 import type { Selectable } from 'kysely';
 import type { Database } from './schema.js';
@@ -23,6 +24,7 @@ const DIRECTORY_TABLES = [
   'crm_client_phones',
   'crm_read_scopes',
   'blocked_numbers',
+  'directory_search',
 ] as const satisfies readonly (keyof Database)[];
 
 /**
@@ -203,6 +205,7 @@ export async function replaceDirectory(
       level: s.level,
     })),
   );
+  await insertMany(db, 'directory_search', searchRows(accountId, directory));
   await insertMany(
     db,
     'blocked_numbers',

@@ -42,6 +42,7 @@ export interface Database {
   write_positions: WritePositionsTable;
   user_numbers: UserNumbersTable;
   webhooks: WebhooksTable;
+  directory_search: DirectorySearchTable;
 }
 
 export interface AccountsTable {
@@ -381,6 +382,20 @@ export interface WebhooksTable {
   created_at: number;
   created_by: string;
   revoked_at: number | null;
+}
+
+/**
+ * One searchable term of a directory item (store/directory-search.ts): folded (lower case,
+ * no accents), with the field it came from, which decides who may match on it.
+ */
+export interface DirectorySearchTable {
+  account_id: string;
+  item_kind: 'user' | 'department' | 'workgroup' | 'group';
+  term: string;
+  item_id: string;
+  field: 'id' | 'name' | 'word' | 'email' | 'phone';
+  /** The folded name, for alphabetical order. */
+  sort_key: string;
 }
 
 export type CallRow = Selectable<CallsTable>;

@@ -2,7 +2,7 @@ import type { CatalogueEntry, EffectivePermissions, PermissionKey } from './type
 
 /**
  * How the UI names permissions and levels, in the words of the help pages (SPEC §2 and
- * ../shared/seeds/): the keys stay those of the catalogue, only the labels are friendlier.
+ * the product's help pages): the keys stay those of the catalogue, only the labels are friendlier.
  */
 export interface PermissionText {
   readonly label: string;
@@ -105,6 +105,19 @@ export function permissionLabel(key: string): string {
 
 export function levelLabel(key: string, level: string): string {
   return textOf(key)?.levels[level] ?? level;
+}
+
+/**
+ * A level as told to the person who holds it ("You see: calls of your department"): the
+ * labels describe a role's holder ("their", "own"), so they are turned to the reader.
+ *
+ * @example yourLevelLabel('callStats.view', 'department') // "Calls of your department"
+ */
+export function yourLevelLabel(key: string, level: string): string {
+  return levelLabel(key, level)
+    .replace(/\btheir\b/g, 'your')
+    .replace(/\bown\b/g, 'your own')
+    .replace(/^Own\b/, 'Your own');
 }
 
 /** The levels of a permission, lowest first, from the server's catalogue. */

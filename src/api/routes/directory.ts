@@ -3,13 +3,20 @@ import { signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
 import { Nullable, errors } from '../schemas.js';
+import {
+  SEARCH_DEFAULT_LIMIT,
+  SEARCH_KINDS,
+  SEARCH_MAX_LIMIT,
+  searchForAsker,
+} from '../../telephony/directory-search.js';
 
 /**
  * The company structure as the web app's pickers need it: names for ids, the department
  * tree, workgroups and groups. Every employee may see who works where; phone numbers,
  * emails and CRM data stay out.
  */
-export const directoryRoutes: RouteModule = (app) => {
+export const directoryRoutes: RouteModule = (app, services) => {
+  const { db } = services.store;
   app.get(
     '/api/v1/directory',
     {
@@ -64,6 +71,52 @@ export const directoryRoutes: RouteModule = (app) => {
         workgroups: directory.workgroups.map(({ id, name }) => ({ id, name })),
         userGroups: directory.userGroups.map(({ id, name }) => ({ id, name })),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/directory/search',
+    {
+      config: signedIn(
+        'telephony',
+        'every employee may find colleagues and departments by name or id; matching on emails and phone numbers needs telephonySettings.modify, decided in the use case',
+      ),
+      schema: {
+        tags: ['directory'],
+        description:
+          'Prefix and word search for a picker: exact matches first, then id prefixes, then name (or email) prefixes, then word prefixes, each alphabetically.',
+        querystring: Type.Object({
+          q: Type.String({ maxLength: 100 }),
+          kind: Type.Union(SEARCH_KINDS.map((k) => Type.Literal(k))),
+          limit: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT, default: SEARCH_DEFAULT_LIMIT }),
+          ),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                name: Type.String(),
+                active: Type.Optional(Type.Boolean()),
+                email: Type.Optional(Nullable(Type.String())),
+                path: Type.Optional(Type.Array(Type.String())),
+              }),
+            ),
+          }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const { identity, state } = userOf(request);
+      const { q, kind, limit } = request.query;
+      const { items } = await searchForAsker(db, state, identity.userId, {
+        kind,
+        query: q,
+        ...(limit !== undefined && { limit }),
+      });
+      return { items };
     },
   );
 };

@@ -13,6 +13,7 @@ import * as uniqueSipLogin from './2026-12-06-11-unique-sip-login.js';
 import * as lineAccess from './2026-12-06-20-line-access.js';
 import * as recordingRetention from './2026-12-06-30-recording-retention.js';
 import * as bitrix from './2026-12-06-40-bitrix.js';
+import * as directorySearch from './2026-12-06-50-directory-search.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-20-line-access': lineAccess,
   '2026-12-06-30-recording-retention': recordingRetention,
   '2026-12-06-40-bitrix': bitrix,
+  '2026-12-06-50-directory-search': directorySearch,
 };
 
 export const migrationProvider: MigrationProvider = {

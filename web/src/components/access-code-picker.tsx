@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import { departmentTree } from '../directory';
 import { useSession } from '../session';
+import { Combobox, type ComboboxItem, type SearchKind } from './combobox';
 
 /** The kinds of access code (SPEC §3) in the words of the help pages. */
 const KINDS = [
@@ -21,12 +21,12 @@ const KINDS = [
 
 type Kind = (typeof KINDS)[number]['value'];
 
-const TARGET_LABEL = {
-  users: 'User',
-  departments: 'Department',
-  groups: 'User group',
-  workgroups: 'Workgroup',
-} as const;
+const TARGET = {
+  users: { label: 'User', kind: 'user' },
+  departments: { label: 'Department', kind: 'department' },
+  groups: { label: 'User group', kind: 'group' },
+  workgroups: { label: 'Workgroup', kind: 'workgroup' },
+} as const satisfies Record<string, { label: string; kind: SearchKind }>;
 
 /** Builds the access code for a kind and a target id. */
 function codeOf(kind: Kind, target: string): string | null {
@@ -65,36 +65,16 @@ export function AccessCodePicker({
   /** Changing it clears the choice (after the parent has used it). */
   readonly resetKey?: number;
 }) {
-  const { directory, me } = useSession();
+  const { me } = useSession();
   const id = useId();
   const [kind, setKind] = useState<Kind>('user');
-  const [target, setTarget] = useState('');
+  const [target, setTarget] = useState<ComboboxItem | null>(null);
   const isOnPremise = me.account.edition === 'on-premise';
 
-  useEffect(() => setTarget(''), [resetKey]);
-  useEffect(() => onChange(codeOf(kind, target)), [kind, target, onChange]);
+  useEffect(() => setTarget(null), [resetKey]);
+  useEffect(() => onChange(codeOf(kind, target?.id ?? '')), [kind, target, onChange]);
 
   const targetKind = KINDS.find((k) => k.value === kind)!.target;
-  const options = (() => {
-    switch (targetKind) {
-      case 'users':
-        return directory.users
-          .slice()
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((u) => ({ id: u.id, name: u.active ? u.name : `${u.name} (inactive)` }));
-      case 'departments':
-        return departmentTree(directory).map(({ department, depth }) => ({
-          id: department.id,
-          name: `${'\u00a0\u00a0'.repeat(depth)}${department.name}`,
-        }));
-      case 'groups':
-        return directory.userGroups.map((g) => ({ id: g.id, name: g.name }));
-      case 'workgroups':
-        return directory.workgroups.map((w) => ({ id: w.id, name: w.name }));
-      case null:
-        return [];
-    }
-  })();
 
   return (
     <div className="picker">
@@ -104,8 +84,10 @@ export function AccessCodePicker({
           id={`${id}-kind`}
           value={kind}
           onChange={(e) => {
-            setKind(e.target.value as Kind);
-            setTarget('');
+            const next = e.target.value as Kind;
+            // The same search kind keeps its choice: "department" and "with sub-departments".
+            if (KINDS.find((k) => k.value === next)!.target !== targetKind) setTarget(null);
+            setKind(next);
           }}
         >
           {KINDS.map((k) => (
@@ -121,18 +103,14 @@ export function AccessCodePicker({
         )}
       </div>
       {targetKind !== null && (
-        <div className="field">
-          <label htmlFor={`${id}-target`}>{TARGET_LABEL[targetKind]}</label>
-          <select id={`${id}-target`} value={target} onChange={(e) => setTarget(e.target.value)}>
-            <option value="">Choose…</option>
-            {options.map((option) => (
-              <option key={option.id} value={option.id}>
-                {option.name}
-              </option>
-            ))}
-          </select>
-          {options.length === 0 && <p className="hint">The directory has none.</p>}
-        </div>
+        <Combobox
+          key={targetKind}
+          label={TARGET[targetKind].label}
+          kind={TARGET[targetKind].kind}
+          value={target}
+          onChange={setTarget}
+          placeholder={`Search ${TARGET[targetKind].label.toLowerCase()}s…`}
+        />
       )}
     </div>
   );

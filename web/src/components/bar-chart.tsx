@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { formatCompact, niceTicks } from '../format';
 
 export interface ChartPoint {
   readonly label: string;
@@ -15,9 +16,12 @@ export function BarChart({
   points,
   orientation = 'vertical',
   format = (value) => value.toLocaleString(),
+  axisFormat = formatCompact,
   unit,
   wide = false,
 }: {
+  /** Axis and bar labels, where room is short: compact ("1.2M") by default. */
+  readonly axisFormat?: (value: number) => string;
   /** A wide, low chart for a full-width row (vertical bars only). */
   readonly wide?: boolean;
   readonly title: string;
@@ -41,9 +45,22 @@ export function BarChart({
       {points.length === 0 ? (
         <p className="muted">No calls in this period.</p>
       ) : orientation === 'vertical' ? (
-        <VerticalBars points={points} max={max} format={format} summary={summary} wide={wide} />
+        <VerticalBars
+          points={points}
+          max={max}
+          format={format}
+          axisFormat={axisFormat}
+          summary={summary}
+          wide={wide}
+        />
       ) : (
-        <HorizontalBars points={points} max={max} format={format} summary={summary} />
+        <HorizontalBars
+          points={points}
+          max={max}
+          format={format}
+          axisFormat={axisFormat}
+          summary={summary}
+        />
       )}
       {points.length > 0 && (
         <details className="chart-data">
@@ -70,33 +87,33 @@ export function BarChart({
   );
 }
 
-/** A round upper bound for the axis whose half is a whole number too: 2, 4, 6, 8 or 10 times a power of ten. */
-function niceMax(max: number): number {
-  const power = 10 ** Math.max(0, Math.floor(Math.log10(max)));
-  for (const step of [2, 4, 6, 8, 10]) if (step * power >= max) return step * power;
-  return 10 * power;
-}
-
 interface BarsProps {
   readonly points: readonly ChartPoint[];
   readonly max: number;
   readonly format: (value: number) => string;
+  readonly axisFormat: (value: number) => string;
   readonly summary: string;
 }
+
+/** About how wide a label of the chart's 12 px axis text is, in SVG units. */
+const textWidth = (text: string) => text.length * 7;
 
 function VerticalBars({
   points,
   max,
   format,
+  axisFormat,
   summary,
   wide,
 }: BarsProps & { readonly wide: boolean }) {
   const width = wide ? 900 : 400;
   const height = wide ? 170 : 200;
-  const left = 40;
+  const ticks = niceTicks(max);
+  const top2 = ticks.at(-1)!;
+  // Room for the longest tick label, so no figure is cut ("1,000,000" read "0,000").
+  const left = 12 + Math.max(...ticks.map((t) => textWidth(axisFormat(t))));
   const bottom = 28;
   const top = 10;
-  const top2 = niceMax(max);
   const plotWidth = width - left - 22;
   const plotHeight = height - top - bottom;
   const slot = plotWidth / points.length;
@@ -105,13 +122,13 @@ function VerticalBars({
   const every = Math.max(1, Math.ceil(points.length / (wide ? 14 : 7)));
   return (
     <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary} className="chart-svg">
-      {[0, 0.5, 1].map((fraction) => {
-        const y = top + plotHeight * (1 - fraction);
+      {ticks.map((tick) => {
+        const y = top + plotHeight * (1 - tick / top2);
         return (
-          <g key={fraction}>
+          <g key={tick}>
             <line x1={left} x2={left + plotWidth} y1={y} y2={y} className="chart-grid" />
             <text x={left - 6} y={y + 4} textAnchor="end" className="chart-axis">
-              {format(top2 * fraction)}
+              {axisFormat(tick)}
             </text>
           </g>
         );
@@ -143,11 +160,11 @@ function VerticalBars({
   );
 }
 
-function HorizontalBars({ points, max, format, summary }: BarsProps) {
+function HorizontalBars({ points, max, format, axisFormat, summary }: BarsProps) {
   const width = 400;
   const row = 24;
   const labelWidth = 130;
-  const valueWidth = 50;
+  const valueWidth = 12 + Math.max(...points.map((p) => textWidth(axisFormat(p.value))));
   const height = points.length * row + 8;
   const plotWidth = width - labelWidth - valueWidth;
   return (
@@ -176,7 +193,7 @@ function HorizontalBars({ points, max, format, summary }: BarsProps) {
               <title>{`${point.label}: ${format(point.value)}`}</title>
             </rect>
             <text x={labelWidth + barWidth + 6} y={y + row / 2 + 4} className="chart-axis">
-              {format(point.value)}
+              {axisFormat(point.value)}
             </text>
           </g>
         );

@@ -1,6 +1,7 @@
-import { useId } from 'react';
+import { useCallback, useId, useMemo } from 'react';
 import { CALL_DIRECTIONS, type DirectoryUser } from '../types';
 import { DIRECTION_LABEL } from '../format';
+import { Combobox } from './combobox';
 
 export interface CallFilterValues {
   readonly from: string;
@@ -75,22 +76,11 @@ export function CallFilters({
         </div>
       )}
       {!periodOnly && users.length > 1 && (
-        <div className="field">
-          <label htmlFor={`${id}-user`}>Employee</label>
-          <select
-            id={`${id}-user`}
-            value={value.userId}
-            onChange={(e) => set({ userId: e.target.value })}
-          >
-            <option value="">All employees</option>
-            {users.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.name}
-                {user.active ? '' : ' (inactive)'}
-              </option>
-            ))}
-          </select>
-        </div>
+        <EmployeeFilter
+          users={users}
+          userId={value.userId}
+          onChange={(userId) => set({ userId })}
+        />
       )}
       {isFiltered && (
         <button type="button" className="button-secondary" onClick={() => onChange(NO_FILTERS)}>
@@ -98,5 +88,37 @@ export function CallFilters({
         </button>
       )}
     </form>
+  );
+}
+
+/**
+ * The employee filter: a search among everyone (the server's directory search), keeping
+ * only those the viewer's scope reaches, since the list would show no call of anyone else.
+ */
+function EmployeeFilter({
+  users,
+  userId,
+  onChange,
+}: {
+  readonly users: readonly DirectoryUser[];
+  readonly userId: string;
+  readonly onChange: (userId: string) => void;
+}) {
+  const reached = useMemo(() => new Map(users.map((u) => [u.id, u])), [users]);
+  const user = reached.get(userId);
+  const value = useMemo(
+    () => (user === undefined ? null : { id: user.id, name: user.name, active: user.active }),
+    [user],
+  );
+  const filter = useCallback((item: { id: string }) => reached.has(item.id), [reached]);
+  return (
+    <Combobox
+      label="Employee"
+      kind="user"
+      placeholder="All employees"
+      value={value}
+      filter={filter}
+      onChange={(item) => onChange(item?.id ?? '')}
+    />
   );
 }

@@ -3,10 +3,12 @@ import { api } from '../api';
 import { userName } from '../directory';
 import {
   endOfDay,
+  formatCompact,
   formatDay,
   formatDuration,
-  formatMinutes,
   formatMoney,
+  formatMoneyCompact,
+  formatTalkTime,
   startOfDay,
 } from '../format';
 import { useLoad } from '../hooks';
@@ -17,6 +19,8 @@ import { BarChart, type ChartPoint } from './bar-chart';
 import { CallFilters, type CallFilterValues, NO_FILTERS } from './call-filters';
 
 const DAY_MS = 86_400_000;
+/** Per-employee charts show the busiest this many until asked for all (2,000 bars made a 53,688 px page). */
+export const TOP_EMPLOYEES = 20;
 
 /** Per-day groups with the days that had no calls filled in, so the axis is continuous. */
 function everyDay(groups: CallStats['groups']): CallStats['groups'] {
@@ -50,6 +54,7 @@ function everyDay(groups: CallStats['groups']): CallStats['groups'] {
 export function CallStatistics({ viewAs }: { readonly viewAs?: string }) {
   const { directory } = useSession();
   const [filters, setFilters] = useState<CallFilterValues>(NO_FILTERS);
+  const [allEmployees, setAllEmployees] = useState(false);
   const period = { from: startOfDay(filters.from), to: endOfDay(filters.to), viewAs };
   const stats = useLoad(
     async (signal) => {
@@ -84,26 +89,42 @@ export function CallStatistics({ viewAs }: { readonly viewAs?: string }) {
               points={dayPoints(stats.data.byDay, (g) => Math.round(g.totalDurationSec / 60))}
             />
             <BarChart
-              title="Calls per employee"
+              title={employeeTitle('Calls per employee', stats.data.byUser, allEmployees)}
               unit="calls"
               orientation="horizontal"
               points={userPoints(
                 stats.data.byUser,
                 (g) => g.count,
                 (id) => userName(directory, id),
+                allEmployees,
               )}
             />
             <BarChart
-              title="Minutes per employee"
+              title={employeeTitle('Minutes per employee', stats.data.byUser, allEmployees)}
               unit="minutes"
               orientation="horizontal"
               points={userPoints(
                 stats.data.byUser,
                 (g) => Math.round(g.totalDurationSec / 60),
                 (id) => userName(directory, id),
+                allEmployees,
               )}
             />
           </div>
+          {stats.data.byUser.groups.length > TOP_EMPLOYEES && (
+            <p className="chart-more">
+              <button
+                type="button"
+                className="button-secondary"
+                aria-pressed={allEmployees}
+                onClick={() => setAllEmployees((all) => !all)}
+              >
+                {allEmployees
+                  ? `Show the top ${TOP_EMPLOYEES} employees`
+                  : `Show all ${stats.data.byUser.groups.length.toLocaleString()} employees`}
+              </button>
+            </p>
+          )}
         </div>
       )}
     </section>
@@ -115,32 +136,53 @@ export function dayPoints(stats: CallStats, value: (totals: CallTotals) => numbe
   return everyDay(stats.groups).map((g) => ({ label: formatDay(g.key!), value: value(g) }));
 }
 
+/** The chart's points per employee, the highest first: the top ones unless `all`. */
 function userPoints(
   stats: CallStats,
   value: (totals: CallTotals) => number,
   name: (id: string | null) => string,
+  all: boolean,
 ): ChartPoint[] {
-  return stats.groups
+  const points = stats.groups
     .map((g) => ({ label: name(g.key), value: value(g) }))
     .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label));
+  return all ? points : points.slice(0, TOP_EMPLOYEES);
 }
 
-/** The headline figures of a period: calls, answered, missed, talk time, average, cost. */
+function employeeTitle(title: string, stats: CallStats, all: boolean): string {
+  const count = stats.groups.length;
+  return count > TOP_EMPLOYEES && !all
+    ? `${title}: top ${TOP_EMPLOYEES} of ${count.toLocaleString()}`
+    : title;
+}
+
+/**
+ * The headline figures of a period: calls, answered, missed, talk time, average, cost.
+ * Compact, so a tile holds a million calls on a phone; the exact figure is the tile's title.
+ */
 export function Totals({ totals }: { readonly totals: CallTotals }) {
-  const items: [string, string][] = [
-    ['Calls', totals.count.toLocaleString()],
-    ['Answered', totals.answered.toLocaleString()],
-    ['Missed', totals.missed.toLocaleString()],
-    ['Talk time', formatMinutes(totals.totalDurationSec)],
-    ['Average call', formatDuration(totals.averageDurationSec)],
-    ['Cost', formatMoney(totals.totalCost, 'USD')],
+  const items: [string, string, string][] = [
+    ['Calls', formatCompact(totals.count), totals.count.toLocaleString()],
+    ['Answered', formatCompact(totals.answered), totals.answered.toLocaleString()],
+    ['Missed', formatCompact(totals.missed), totals.missed.toLocaleString()],
+    [
+      'Talk time',
+      formatTalkTime(totals.totalDurationSec),
+      `${Math.round(totals.totalDurationSec / 60).toLocaleString()} minutes`,
+    ],
+    [
+      'Average call',
+      formatDuration(totals.averageDurationSec),
+      formatDuration(totals.averageDurationSec),
+    ],
+    ['Cost', formatMoneyCompact(totals.totalCost, 'USD'), formatMoney(totals.totalCost, 'USD')],
   ];
   return (
     <dl className="totals">
-      {items.map(([label, value]) => (
-        <div key={label} className="total">
+      {items.map(([label, value, exact]) => (
+        <div key={label} className="total" data-testid="stats-tile">
           <dt>{label}</dt>
-          <dd>{value}</dd>
+          <dd title={exact}>{value}</dd>
         </div>
       ))}
     </dl>

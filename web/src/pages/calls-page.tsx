@@ -1,7 +1,7 @@
 import { CallList } from '../components/call-list';
 import { CallSummary } from '../components/call-summary';
 import { useTitle } from '../hooks';
-import { levelIn, levelLabel } from '../permissions';
+import { levelIn, yourLevelLabel } from '../permissions';
 import { Link } from '../router';
 import { useSession } from '../session';
 
@@ -19,8 +19,8 @@ export function CallsPage() {
         </Link>
       </div>
       <p className="lead">
-        You see: <strong>{levelLabel('callStats.view', level).toLowerCase()}</strong>. Open a call
-        for its details and recording.
+        You see: <strong>{yourLevelLabel('callStats.view', level).toLowerCase()}</strong>. Open a
+        call for its details and recording.
       </p>
       <CallList
         actorId={me.user.id}

@@ -3,6 +3,7 @@ import { api } from '../api';
 import { ErrorAlert, Loading, Notice } from '../components/alert';
 import { CallList } from '../components/call-list';
 import { CallStatistics } from '../components/call-statistics';
+import { Combobox } from '../components/combobox';
 import { describeAccessCode, userName } from '../directory';
 import { useLoad, useTitle } from '../hooks';
 import { PERMISSION_GROUPS, PERMISSION_TEXT, levelLabel } from '../permissions';
@@ -19,9 +20,8 @@ export function EffectivePermissionsPage() {
   useTitle('Effective permissions');
   const { directory } = useSession();
   const { query } = useLocation();
-  const id = useId();
   const userId = query.get('user') ?? '';
-  const users = directory.users.slice().sort((a, b) => a.name.localeCompare(b.name));
+  const user = directory.users.find((u) => u.id === userId);
 
   return (
     <>
@@ -30,27 +30,20 @@ export function EffectivePermissionsPage() {
         What someone may do, and why. Roles combine: each permission takes the highest level of all
         the roles someone holds.
       </p>
-      <div className="field inline-field">
-        <label htmlFor={`${id}-user`}>Employee</label>
-        <select
-          id={`${id}-user`}
-          value={userId}
-          onChange={(e) =>
+      <div className="inline-field">
+        <Combobox
+          label="Employee"
+          kind="user"
+          placeholder="Search by name, email, phone or id…"
+          value={user === undefined ? null : { id: user.id, name: user.name, active: user.active }}
+          onChange={(item) =>
             navigate(
-              e.target.value === ''
+              item === null
                 ? '/admin/effective'
-                : `/admin/effective?user=${encodeURIComponent(e.target.value)}`,
+                : `/admin/effective?user=${encodeURIComponent(item.id)}`,
             )
           }
-        >
-          <option value="">Choose an employee…</option>
-          {users.map((user) => (
-            <option key={user.id} value={user.id}>
-              {user.name}
-              {user.active ? '' : ' (inactive)'}
-            </option>
-          ))}
-        </select>
+        />
       </div>
       {userId !== '' && <UserPermissions key={userId} userId={userId} />}
     </>

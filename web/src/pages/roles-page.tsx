@@ -1,10 +1,11 @@
+import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { ErrorAlert, Loading, Notice } from '../components/alert';
 import { PlanNotice } from '../components/plan-notice';
 import { describeAccessCode } from '../directory';
 import { useLoad, useTitle } from '../hooks';
 import { PERMISSION_TEXT, levelLabel } from '../permissions';
-import { Link, useLocation } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { type AssignmentSet, PERMISSION_KEYS, type Role } from '../types';
 
@@ -20,7 +21,13 @@ export function RolesPage() {
     ]);
     return { roles, assignments };
   }, []);
-  const notice = query.get('notice');
+  // The editor hands its success notice over in the URL; it is shown once and taken out of
+  // the address, so a reload or a bookmark does not announce the change again.
+  const [notice] = useState(() => query.get('notice'));
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).has('notice'))
+      navigate('/admin/roles', { replace: true });
+  }, []);
 
   return (
     <>

@@ -8,6 +8,7 @@ const LAST_ACCOUNT = 'callgate.lastAccount';
 
 const DEMO_USERS = [
   ['ada@northwind.example', 'Ada, account administrator'],
+  ['carla@northwind.example', 'Carla, chief executive: every call and recording'],
   ['erik@northwind.example', 'Erik, head of Sales East'],
   ['mia@northwind.example', 'Mia, manager in Sales East'],
   ['cora@contractor.example', 'Cora, support: CRM clients only'],

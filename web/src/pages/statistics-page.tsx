@@ -1,6 +1,6 @@
 import { CallStatistics } from '../components/call-statistics';
 import { useTitle } from '../hooks';
-import { levelIn, levelLabel } from '../permissions';
+import { levelIn, yourLevelLabel } from '../permissions';
 import { Link } from '../router';
 import { useSession } from '../session';
 
@@ -18,7 +18,7 @@ export function StatisticsPage() {
         </Link>
       </div>
       <p className="lead">
-        Counted over <strong>{levelLabel('callStats.view', level).toLowerCase()}</strong>: calls
+        Counted over <strong>{yourLevelLabel('callStats.view', level).toLowerCase()}</strong>: calls
         outside your access are never included. Days are UTC days.
       </p>
       <CallStatistics />

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { importCalls } from '../../src/telephony/calls.js';
+import { type Journeys, screenshot, signIn, skipReason, startJourneys } from './harness.js';
+
+/**
+ * Issue 13: the pickers and the statistics at company scale. The demo company is small, so
+ * a few hundred calls of a week each stand in for a million ordinary ones: the totals
+ * and the axes then carry the seven-digit figures that overflowed before.
+ */
+describe('browser: pickers and statistics at scale', { skip: skipReason() }, () => {
+  let journeys: Journeys;
+  before(async () => {
+    journeys = await startJourneys({
+      seed: async (db, now) => {
+        const day = 86_400_000;
+        // 300 calls of a week each (the longest a call may be): 3 million minutes.
+        await importCalls(
+          db,
+          'demo',
+          Array.from({ length: 300 }, (_, i) => ({
+            where: `[${i}]`,
+            record: {
+              id: `huge-${i}`,
+              userId: i % 2 === 0 ? 'mia' : 'max',
+              direction: 'outbound',
+              phoneNumber: '+14155550199',
+              startedAt: new Date(now - ((i % 3) + 1) * day).toISOString(),
+              durationSec: 604_800,
+              status: 'answered',
+              cost: 25_000,
+              currency: 'USD',
+            },
+          })),
+          'operator',
+          now,
+        );
+      },
+    });
+  });
+  after(async () => {
+    await journeys?.close();
+  });
+
+  test('the access-code picker works from the keyboard alone: type, arrow, Enter; the row appears', async () => {
+    const page = await journeys.newPage();
+    await signIn(page, 'ada@northwind.example');
+    await page.goto('/admin/assignments');
+    const add = page.getByRole('form', { name: 'Add access permission' });
+    const user = add.getByRole('combobox', { name: 'User' });
+    await user.focus();
+    await page.keyboard.type('ma');
+    // "Max Manager" starts with "ma"; "Mia Manager" has a word that does: Max first.
+    const listbox = add.getByRole('listbox', { name: 'User' });
+    await listbox.getByRole('option').nth(1).waitFor();
+    const names = await listbox.locator('.combobox-name').allTextContents();
+    assert.deepEqual(names.slice(0, 2), ['Max Manager', 'Mia Manager']);
+    assert.equal(await user.getAttribute('aria-expanded'), 'true');
+    await page.keyboard.press('ArrowDown');
+    const active = await user.getAttribute('aria-activedescendant');
+    assert.ok(active, 'an option is active');
+    assert.match((await page.locator(`[id="${active}"]`).textContent()) ?? '', /Mia Manager/);
+    await page.keyboard.press('Enter');
+    assert.equal(await user.inputValue(), 'Mia Manager');
+    assert.equal(await user.getAttribute('aria-expanded'), 'false');
+
+    await add.getByLabel('Role').focus();
+    await page.keyboard.type('Head');
+    await add.getByRole('button', { name: 'Add' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'User: Mia Manager' })
+      .filter({ hasText: 'Head of department' })
+      .waitFor();
+
+    // The picker was cleared; empty, it offers the recent choice.
+    assert.equal(await user.inputValue(), '');
+    await user.focus();
+    await listbox.getByText('Recent').waitFor();
+    assert.deepEqual(await listbox.locator('.combobox-name').allTextContents(), ['Mia Manager']);
+    await page.keyboard.press('Escape');
+
+    // A department is shown with its path.
+    await add
+      .getByLabel('Give access to')
+      .selectOption({ label: 'Department, with sub-departments' });
+    const department = add.getByRole('combobox', { name: 'Department' });
+    await department.focus();
+    await page.keyboard.type('east');
+    const option = add.getByRole('listbox', { name: 'Department' }).getByRole('option').first();
+    await option.waitFor();
+    assert.equal(await option.locator('.combobox-name').textContent(), 'Sales East');
+    assert.equal(
+      await option.locator('.combobox-detail').textContent(),
+      'Northwind Telephony › Sales',
+    );
+    await screenshot(page, 'scale-combobox-department', false);
+    await page.keyboard.press('Enter');
+    assert.equal(await department.inputValue(), 'Northwind Telephony › Sales › Sales East');
+  });
+
+  for (const viewport of [
+    { width: 390, height: 844 },
+    { width: 1280, height: 800 },
+  ]) {
+    test(`statistics of seven-digit totals are readable at ${viewport.width}×${viewport.height}`, async () => {
+      const page = await journeys.newPage(viewport);
+      await signIn(page, 'ada@northwind.example');
+      await page.goto('/statistics');
+      await page.getByTestId('stats-tile').first().waitFor();
+      await page.getByTestId('stats-chart').first().locator('svg').waitFor();
+      await assertReadable(page, viewport.width);
+      await screenshot(page, `scale-statistics-${viewport.width}`);
+    });
+  }
+});
+
+/** No horizontal scroll, no tile whose figure spills or is cut, no axis label cut off. */
+async function assertReadable(page: Page, width: number): Promise<void> {
+  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+  assert.ok(scrollWidth <= width, `no horizontal scroll (scrollWidth ${scrollWidth})`);
+  const tiles = await page.evaluate<{ text: string; fits: boolean }[]>(`
+    [...document.querySelectorAll('[data-testid="stats-tile"] dd')].map((dd) => ({
+      text: dd.textContent,
+      fits: dd.scrollWidth <= dd.clientWidth && dd.getBoundingClientRect().right <= dd.parentElement.getBoundingClientRect().right,
+    }))`);
+  assert.equal(tiles.length, 6);
+  for (const tile of tiles) assert.ok(tile.fits, `the tile figure "${tile.text}" fits`);
+  const talkTime = tiles.find((t) => /h$/.test(t.text));
+  assert.ok(talkTime, `talk time in hours: ${tiles.map((t) => t.text).join(', ')}`);
+  const clipped = await page.evaluate<string[]>(`
+    [...document.querySelectorAll('svg.chart-svg')].flatMap((svg) => {
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('text')]
+        .filter((t) => { const r = t.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+        .map((t) => t.textContent);
+    })`);
+  assert.deepEqual(clipped, [], 'no axis or bar label is cut off');
+  // Minutes per day: millions of minutes.
+  const axis = await page
+    .getByTestId('stats-chart')
+    .nth(1)
+    .locator('text.chart-axis')
+    .allTextContents();
+  assert.ok(
+    axis.some((label) => /^\d+(\.\d)?[KM]$/.test(label)),
+    `compact axis labels: ${axis.join(' ')}`,
+  );
+}
