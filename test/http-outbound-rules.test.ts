@@ -332,10 +332,10 @@ describeOnEachDialect('the PBX hook’s emergency calls pass the rate limits', (
       dataDir,
       secretKey: Buffer.alloc(32, 7),
       maxRecordingBytes: 1024,
-      // One window for the whole test: three hook answers per token, five requests per address.
+      // One window for the whole test: three hook answers per token; one unauthenticated request per address.
       rateLimits: {
         windowMs: 600_000,
-        perAddress: 5,
+        perAddress: 1,
         perToken: 1000,
         pbxPerToken: 3,
         perAccount: 1000,
@@ -370,11 +370,12 @@ describeOnEachDialect('the PBX hook’s emergency calls pass the rate limits', (
       assert.equal(answer.statusCode, 200, answer.body);
       assert.equal(json<Hook>(answer).rule, 'emergencyNumber');
     }
-    // The address limit is spent as well now: still 429 for the rest. A token that is no
-    // token names no account whose emergency numbers could be known: it is counted against
-    // its address like any refusal (the proxy routes emergency numbers itself,
+    // Still 429 for the rest. A token that is no token names no account whose emergency
+    // numbers could be known: it is refused and counted against its address like any
+    // unauthenticated request (the proxy routes emergency numbers itself,
     // integrations/kamailio).
     assert.equal((await ask('+14155550199')).statusCode, 429);
+    assert.equal((await ask('911', 'cg_not-a-token')).statusCode, 401);
     assert.equal((await ask('911', 'cg_not-a-token')).statusCode, 429);
   });
 });

@@ -132,7 +132,7 @@ test('serve refuses a read replica that is not PostgreSQL and a lag bound that i
   const primary = 'postgres://postgres@127.0.0.1:1/none';
   const sqlite = await runCallgate(['serve', '--db', './x.db', '--read-db', primary]);
   assert.equal(sqlite.code, 2, sqlite.stderr);
-  assert.match(sqlite.stderr, /--read-db needs PostgreSQL/);
+  assert.match(sqlite.stderr, /read-db needs PostgreSQL/);
   const lag = await runCallgate(['serve', '--db', primary], {
     CALLGATE_READ_DATABASE_URL: primary,
     CALLGATE_READ_MAX_LAG_SECONDS: '0',

@@ -162,8 +162,9 @@ export function accessHook(services: Services, limiter: Limiter) {
           ) {
             throw permissionDenied(access.permission);
           }
+          // A PBX is one address carrying a whole call centre: once its token is known, its
+          // token's limit is the one that counts, not the address's.
           if (isPbxHook && !services.isEmergencyCall(state, hookQueryOf(request.query))) {
-            await limiter.take('address', request.ip, request);
             await limiter.take('pbxToken', identity.tokenId, request);
             await limiter.take('account', identity.accountId, request);
           }
