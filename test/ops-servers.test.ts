@@ -203,7 +203,15 @@ describe('rate limits with several servers (real processes)', () => {
     const warm = await fetch(url, { headers });
     assert.equal(warm.status, 200, await warm.text());
     const cpuBefore = await cpuSeconds();
-    const result = await autocannon({ url, headers, connections: 16, duration: 2 });
+    // A PBX at 1,200 calls a second: above the target, below the default PBX limit (5,000),
+    // which a flat-out load on a quiet machine reaches and is rightly refused past.
+    const result = await autocannon({
+      url,
+      headers,
+      connections: 16,
+      duration: 2,
+      overallRate: 1200,
+    });
     const cpu = (await cpuSeconds()) - cpuBefore;
     const answered = result['2xx'];
     const perSecond = answered / (result.duration || 2);
@@ -213,7 +221,11 @@ describe('rate limits with several servers (real processes)', () => {
     console.log(
       `PBX hook: ${Math.round(perSecond)} answers/s over ${result.duration} s (${Math.round(perCpuSecond)} per CPU-second of the server), p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
     );
-    assert.equal(result.non2xx, 0, 'no 429 (nor anything else) for the PBX');
+    assert.equal(
+      result.non2xx,
+      0,
+      `no 429 (nor anything else) for the PBX: ${JSON.stringify(result.statusCodeStats)}`,
+    );
     assert.equal(result.errors, 0);
     assert.ok(perCpuSecond >= 1000, `${Math.round(perCpuSecond)} answers per CPU-second`);
     // The wall-clock rate is the machine's as much as ours: on a 2-core machine that other
