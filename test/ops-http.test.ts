@@ -116,6 +116,12 @@ test('GET /metrics: closed without the metrics token; decisions, hook answers, H
     assert.equal(moved('callgate_http_request_duration_seconds_count', { route: '/api/v1/me' }), 4);
     assert.ok(moved('callgate_policy_cache_total', { result: 'hit' }) >= 4);
     assert.ok(sample(after, 'callgate_policy_compile_seconds_count') >= 1);
+    // The one account's policy is held, its estimate within the default budget.
+    assert.equal(sample(after, 'callgate_policy_cache_accounts'), 1);
+    const held = sample(after, 'callgate_policy_cache_bytes', { of: 'held' });
+    assert.ok(held > 0 && held < sample(after, 'callgate_policy_cache_bytes', { of: 'budget' }));
+    // Without a replica every read a replica could serve is the primary's: none counted.
+    assert.equal(sample(after, 'callgate_read_routing_total', { to: 'replica' }), 0);
     assert.equal(sample(after, 'callgate_rate_limited_total', { limit: 'token' }), 1);
     assert.match(after, /callgate_emergency_calls_total 0/);
     assert.match(after, /callgate_recording_sweep_runs_total/);

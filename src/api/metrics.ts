@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/database.js';
+import type { ReadRoutingCounters } from '../store/read-replica.js';
+import type { PolicyCacheStats } from '../telephony/policy.js';
 
 /**
  * The service's Prometheus metrics (prom-client), in a registry of its own per service so
@@ -100,6 +102,42 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(pool().waiting);
+      },
+    });
+  }
+
+  /**
+   * The policy cache's size and the read router's counts, read at scrape time from the
+   * objects that keep them (telephony/ and store/ know nothing of prom-client).
+   */
+  watch(policyCache: () => PolicyCacheStats, reads: Readonly<ReadRoutingCounters>): void {
+    new Gauge({
+      name: 'callgate_policy_cache_bytes',
+      help: 'estimated memory of the compiled policies held, and the budget (--policy-cache-mib)',
+      labelNames: ['of'] as const,
+      registers: [this.registry],
+      collect() {
+        const stats = policyCache();
+        this.set({ of: 'held' }, stats.bytes);
+        this.set({ of: 'budget' }, stats.maxBytes);
+      },
+    });
+    new Gauge({
+      name: 'callgate_policy_cache_accounts',
+      help: 'accounts whose compiled policy the cache holds',
+      registers: [this.registry],
+      collect() {
+        this.set(policyCache().entries);
+      },
+    });
+    new Counter({
+      name: 'callgate_read_routing_total',
+      help: "reads a replica may serve (lists, details, statistics, audit log), by where they went: replica, or the primary because the replica was unreachable (primaryFallback), lagged (lagged) or had not replayed the reader's own write (notYetReplayed)",
+      labelNames: ['to'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [to, count] of Object.entries(reads)) this.inc({ to }, count);
       },
     });
   }

@@ -147,7 +147,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
   const signInLimits = options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
   const reads = options.reads ?? primaryOnly(store);
   const metrics = new Metrics(store);
-  return {
+  const services: Services = {
     store,
     policies: new PolicyCache({
       ...(options.policyCacheBytes !== undefined && { maxBytes: options.policyCacheBytes }),
@@ -183,6 +183,8 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
     isEmergencyCall: options.isEmergencyCall ?? isEmergencyHookCall,
     now,
   };
+  metrics.watch(() => services.policies.stats(), services.readRouting);
+  return services;
 }
 
 /**
