@@ -9,8 +9,8 @@
  *   from asking the cache for the account (nothing of it loaded yet) to `decide`'s answer:
  *   the load of that one account's directory, roles and assignments, its reduction and
  *   compile. Target p99 ≤ 50 ms.
- * - Resident memory and the cache's own estimate once every account is warm (a 1 GiB
- *   budget, CALLGATE_POLICY_CACHE_MIB), against the process before any account was loaded.
+ * - Resident memory and the cache's own estimate once every account is warm (a budget that
+ *   holds them all, CALLGATE_POLICY_CACHE_MIB), against the process before any account was loaded.
  * - Warm decisions per second, each for a random account of the 10,000 (the policy version
  *   given, as the access hook has it from the token statement), against the same loop on
  *   one account: what a wide working set costs in CPU caches and the LRU's bookkeeping.
@@ -31,10 +31,12 @@ const COLD_SAMPLE = 2_000;
 const WARM_DECISIONS = 1_000_000;
 const PATH = join('bench', 'data', 'tenants.sqlite');
 /**
- * Enough for all 10,000 accounts (about 90 kB each by the estimate): the warm figure is
- * about a working set that fits. The default 256 MiB holds about 3,000 of them.
+ * Enough for all 10,000 accounts by the estimate, so the warm figure is about a working set
+ * that fits. The estimate is an upper bound: it counts each account's cache of dialled
+ * numbers full (engine/outbound.ts: 256 + twice its phone book's numbers), about 430 kB for
+ * these accounts against about 90 kB of heap measured; resident memory is the real cost.
  */
-const CACHE_BYTES = 1024 * 2 ** 20;
+const CACHE_BYTES = 6 * 2 ** 30;
 
 export async function run(): Promise<Figure[]> {
   mkdirSync(join('bench', 'data'), { recursive: true });
@@ -111,6 +113,9 @@ async function measure(store: Store): Promise<Figure[]> {
   globalThis.gc?.();
   const rssWarm = process.memoryUsage().rss;
   const stats = cache.stats();
+  // Past the budget every warm decision would reload an account: stop rather than spin.
+  if (stats.entries < ACCOUNTS)
+    throw new Error(`the cache holds ${stats.entries} of ${ACCOUNTS} accounts: raise CACHE_BYTES`);
 
   const warmRate = async (pick: (k: number) => number) => {
     let allowed = 0;
@@ -149,7 +154,7 @@ async function measure(store: Store): Promise<Figure[]> {
       ours: mib(rssWarm),
       peer: mib(rssBefore),
       ratio: rssWarm / rssBefore,
-      target: 'every account stays cached (1 GiB budget)',
+      target: 'every account stays cached',
       met: stats.entries === ACCOUNTS && missesAfterWarm === 0,
       note: `peer: the process before any account was loaded; the cache's estimate ${mib(stats.bytes).toFixed(0)} MiB for ${stats.entries} accounts; ${missesAfterWarm} misses once warm`,
     },
