@@ -75,7 +75,12 @@ describe('browser: pickers and statistics at scale', { skip: skipReason() }, () 
       .filter({ hasText: 'Head of department' })
       .waitFor();
 
-    // The picker was cleared; empty, it offers the recent choice.
+    // The picker is cleared (an effect after the row appears); empty, it offers the recent
+    // choice.
+    const input = await user.elementHandle();
+    await page.waitForFunction((element) => (element as { value?: string }).value === '', input, {
+      timeout: 5_000,
+    });
     assert.equal(await user.inputValue(), '');
     await user.focus();
     await listbox.getByText('Recent').waitFor();
