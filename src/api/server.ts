@@ -11,7 +11,7 @@ import { sweepRecordingStorage } from '../telephony/recordings.js';
 import { parseSecretKey } from '../telephony/secrets.js';
 import { type App, buildApp } from './app.js';
 import { scheduleRetentionSweep } from './retention.js';
-import { isLive, readiness } from './routes/system.js';
+import { isLive, readiness } from '../telephony/health.js';
 import { type ServiceConfig, createServices, type Services } from './services.js';
 
 export interface ServerOptions extends Partial<Config> {
@@ -232,11 +232,11 @@ async function serveMetrics(
           await services.metrics.registry.metrics(),
         ];
       if (path === '/healthz')
-        return (await isLive(services))
+        return (await isLive(services.store))
           ? [200, 'application/json', '{"status":"ok"}']
           : [503, 'application/json', '{"status":"unavailable"}'];
       if (path === '/readyz') {
-        const { ready, reason } = await readiness(services);
+        const { ready, reason } = await readiness(services.store);
         return [
           ready ? 200 : 503,
           'application/json',

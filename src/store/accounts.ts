@@ -35,6 +35,15 @@ export async function insertAccount(
     .execute();
 }
 
+/** Changes an account's name, plan or edition. */
+export async function updateAccount(
+  db: Executor,
+  id: string,
+  changes: { readonly name?: string; readonly plan?: Plan; readonly edition?: Edition },
+): Promise<void> {
+  await db.updateTable('accounts').set(changes).where('id', '=', id).execute();
+}
+
 export async function findAccount(db: Executor, id: string): Promise<Account | undefined> {
   const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;

@@ -6,7 +6,13 @@ import type { CountryCode } from '../engine/phone-number.js';
 import { DEFAULT_RECORDINGS_FOLDER } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
-import { type Account, findAccount, insertAccount } from '../store/accounts.js';
+import {
+  type Account,
+  bumpVersions,
+  findAccount,
+  insertAccount,
+  updateAccount,
+} from '../store/accounts.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 import { replacePermissions, replaceRecordingsFolder } from '../store/permissions.js';
@@ -72,4 +78,24 @@ export async function requireAccount(db: Executor, accountId: string): Promise<A
   const account = await findAccount(db, accountId);
   if (!account) throw new CallgateError('not_found', `account ${accountId} not found`);
   return account;
+}
+
+/**
+ * Changes an account's name, plan or edition (the operator's use case). The plan and the
+ * edition decide what the policy allows (SPEC §9), so the policy version moves with them.
+ * Run inside a transaction.
+ */
+export async function changeAccount(
+  db: Executor,
+  accountId: string,
+  changes: { readonly name?: string; readonly plan?: Plan; readonly edition?: Edition },
+  actor: Actor,
+  now = Date.now(),
+): Promise<Account> {
+  const before = await requireAccount(db, accountId);
+  await updateAccount(db, accountId, changes);
+  await bumpVersions(db, accountId);
+  const after = await requireAccount(db, accountId);
+  await appendAudit(db, accountId, { type: 'account.changed', actor, before, after }, now);
+  return after;
 }

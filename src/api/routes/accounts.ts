@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { DirectoryDocumentSchema } from '../../directory/schema.js';
 import { EDITIONS, PLANS } from '../../engine/catalogue.js';
-import { bumpVersions } from '../../store/accounts.js';
-import { appendAudit } from '../../store/audit.js';
-import { createAccount, requireAccount } from '../../telephony/accounts.js';
+import { changeAccount, createAccount, requireAccount } from '../../telephony/accounts.js';
 import { setPassword } from '../../telephony/credentials.js';
 import { importDirectory } from '../../telephony/directory.js';
 import { APP_SCOPES, createApp, mintToken } from '../../telephony/tokens.js';
@@ -86,19 +84,11 @@ export const accountRoutes: RouteModule = (app, services) => {
     },
     async (request) => {
       const { accountId } = request.params;
-      return db.transaction().execute(async (trx) => {
-        const before = await requireAccount(trx, accountId);
-        await trx.updateTable('accounts').set(request.body).where('id', '=', accountId).execute();
-        await bumpVersions(trx, accountId);
-        const after = await requireAccount(trx, accountId);
-        await appendAudit(
-          trx,
-          accountId,
-          { type: 'account.changed', actor: 'operator', before, after },
-          services.now(),
-        );
-        return after;
-      });
+      // The schema admits only the catalogue's plans and editions.
+      const changes = request.body as Parameters<typeof changeAccount>[2];
+      return db
+        .transaction()
+        .execute((trx) => changeAccount(trx, accountId, changes, 'operator', services.now()));
     },
   );
 
