@@ -1,5 +1,10 @@
-import { exportPermissions, importPermissions } from '../../telephony/permissions.js';
-import { type Command, requireOption } from '../command.js';
+import { type TranslatedRoles, importBitrixRoles } from '../../telephony/bitrix-roles.js';
+import {
+  type PermissionsChange,
+  exportPermissions,
+  importPermissions,
+} from '../../telephony/permissions.js';
+import { type Command, UsageError, requireOption } from '../command.js';
 import { readJsonFile } from '../read-input.js';
 
 export const rolesExport: Command = {
@@ -16,21 +21,40 @@ export const rolesExport: Command = {
 
 export const rolesImport: Command = {
   name: 'roles import',
-  usage: 'roles import FILE.json --account ID [--dry-run]',
-  summary: 'replace roles and assignments; --dry-run shows who would gain or lose which level',
-  options: { 'dry-run': { type: 'boolean' } },
-  positionals: { min: 1, max: 1 },
+  usage: 'roles import (FILE.json | --from-bitrix FILE.json) --account ID [--dry-run]',
+  summary:
+    "replace roles and assignments, from Callgate's document or Bitrix24's b_voximplant_role* rows; --dry-run shows who would gain or lose which level",
+  options: { 'dry-run': { type: 'boolean' }, 'from-bitrix': { type: 'string' } },
+  positionals: { min: 0, max: 1 },
   async run({ options, positionals, openStore, out }) {
     const accountId = requireOption(options, 'account');
-    const document = await readJsonFile(positionals[0]!);
+    const bitrix = options['from-bitrix'];
+    if ((typeof bitrix === 'string') === (positionals.length === 1))
+      throw new UsageError('name one file: FILE.json, or --from-bitrix FILE.json');
+    const document = await readJsonFile(typeof bitrix === 'string' ? bitrix : positionals[0]!);
     const dryRun = options['dry-run'] === true;
     const store = await openStore();
-    const result = await store.db
+    const importOptions = { dryRun, actor: 'cli' } as const;
+    const result: PermissionsChange & Partial<TranslatedRoles> = await store.db
       .transaction()
-      .execute((trx) => importPermissions(trx, accountId, document, { dryRun, actor: 'cli' }));
+      .execute((trx) =>
+        typeof bitrix === 'string'
+          ? importBitrixRoles(trx, accountId, document, importOptions)
+          : importPermissions(trx, accountId, document, importOptions),
+      );
     if (options.json) {
       out(JSON.stringify(result));
       return;
+    }
+    if (result.document !== undefined && result.assignments !== undefined) {
+      for (const role of result.document.roles) {
+        const given = Object.entries(role.permissions).filter(([, level]) => level !== 'none');
+        out(
+          `role ${role.id} (${role.name}): ${given.map(([key, level]) => `${key} ${level}`).join(', ') || 'nothing'}`,
+        );
+      }
+      for (const a of result.assignments)
+        out(`${a.bitrixAccessCode} → ${a.accessCode}: ${a.roleId}`);
     }
     for (const c of result.changes) {
       out(`${c.userId} (${c.userName}): ${c.permission} ${c.from} → ${c.to}`);
