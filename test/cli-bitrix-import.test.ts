@@ -329,12 +329,27 @@ describeOnEachDialect('callgate roles import --from-bitrix', (dialect) => {
     [
       'an access code Callgate has no equivalent for',
       (e) => e.access.push({ ID: '11', ROLE_ID: '2', ACCESS_CODE: 'CR' }),
-      /access\[10\]\.ACCESS_CODE: "CR" has no Callgate equivalent/,
+      /access\[10\]\.ACCESS_CODE: "CR": no Callgate equivalent/,
     ],
     [
       'a row of a role that is not there',
       (e) => e.access.push({ ID: '11', ROLE_ID: '42', ACCESS_CODE: 'AU' }),
       /access\[10\]\.ROLE_ID: no role 42 in "roles"/,
+    ],
+    [
+      'an empty row',
+      (e) => (e.access as unknown[]).push({}),
+      /access\[10\]\.ROLE_ID: missing[^]*access\[10\]\.ACCESS_CODE: missing: no Callgate equivalent/,
+    ],
+    [
+      'a row that is not an object',
+      (e) => (e.roles as unknown[]).push('Manager'),
+      /roles\[6\]: must be an object \(one row\)/,
+    ],
+    [
+      'a name longer than Callgate takes (Bitrix24 takes 255 characters)',
+      (e) => (e.roles[0]!.NAME = 'A'.repeat(101)),
+      /roles\[0\] \(id "bitrix-1"\)\.name: must be a non-empty string of at most 100 characters/,
     ],
     [
       'an unknown column',

@@ -17,29 +17,6 @@ import { type PermissionsChange, importPermissions } from './permissions.js';
 import { userNumbersOf } from './user-numbers.js';
 
 /**
- * Bitrix24's telephony roles, as rows of its three tables exported to JSON:
- * `b_voximplant_role` (ID, NAME), `b_voximplant_role_permission` (ID, ROLE_ID, ENTITY,
- * ACTION, PERMISSION) and `b_voximplant_role_access` (ID, ROLE_ID, ACCESS_CODE), with the
- * column names as Bitrix24 has them. Ids may be numbers or decimal strings (MySQL exports
- * give strings); the rows' own ID is optional.
- */
-export interface BitrixRolesExport {
-  readonly roles: readonly { ID: number | string; NAME: string }[];
-  readonly permissions: readonly {
-    ID?: number | string;
-    ROLE_ID: number | string;
-    ENTITY: string;
-    ACTION: string;
-    PERMISSION: string | null;
-  }[];
-  readonly access: readonly {
-    ID?: number | string;
-    ROLE_ID: number | string;
-    ACCESS_CODE: string;
-  }[];
-}
-
-/**
  * Bitrix24's entity/action pairs (Bitrix\Voximplant\Security\Permissions::getMap) and the
  * permission of SPEC §2 each one is, with the level each letter means. A letter missing
  * from a pair's table is not one Bitrix24 allows there, so it is refused. The empty
@@ -75,7 +52,7 @@ const ENTITY_ACTIONS = {
 type BitrixEntity = keyof typeof ENTITY_ACTIONS;
 
 /** The Callgate role made of Bitrix24 role `id`; the prefix keeps its origin visible. */
-export function bitrixRoleId(id: number): string {
+function bitrixRoleId(id: number): string {
   return `bitrix-${id}`;
 }
 
@@ -98,12 +75,17 @@ export interface TranslatedRoles {
 }
 
 /**
- * Turns Bitrix24's role rows into Callgate's permissions document, or throws a
- * ValidationError naming every row it cannot translate, by its place in the export: an
- * unknown entity or action, a level letter that pair does not take, two different letters
- * for one pair, a row of a role that is not there, an access code Callgate has no
- * equivalent for, a user number or directory item the account does not have. Nothing is
- * guessed. Pure: the caller gives what it knows of the account.
+ * Turns Bitrix24's role rows into Callgate's permissions document. The input is the rows
+ * of `b_voximplant_role`, `b_voximplant_role_permission` and `b_voximplant_role_access`,
+ * with Bitrix24's column names: `{"roles": [{ID, NAME}], "permissions": [{ID?, ROLE_ID,
+ * ENTITY, ACTION, PERMISSION}], "access": [{ID?, ROLE_ID, ACCESS_CODE}]}`; ids are numbers
+ * or decimal strings (MySQL exports give strings).
+ *
+ * Throws a ValidationError naming every row it cannot translate, by its place in the
+ * export: an unknown entity or action, a level letter that pair does not take, two
+ * different letters for one pair, a row of a role that is not there, an access code
+ * Callgate has no equivalent for, a user number or directory item the account does not
+ * have. Nothing is guessed. Pure: the caller gives what it knows of the account.
  *
  * @example translateBitrixRoles({ roles: [{ ID: 1, NAME: 'Admin' }], permissions: [
  *   { ROLE_ID: 1, ENTITY: 'LINE', ACTION: 'MODIFY', PERMISSION: 'X' }],
@@ -212,7 +194,7 @@ export function translateBitrixRoles(
 function readTables(
   input: unknown,
   issues: IssueList,
-): { roles: Row[]; permissions: Row[]; access: Row[] } {
+): { roles: MaybeRow[]; permissions: MaybeRow[]; access: MaybeRow[] } {
   const empty = { roles: [], permissions: [], access: [] };
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     issues.add('document', 'must be an object with "roles", "permissions" and "access" arrays');
@@ -224,7 +206,7 @@ function readTables(
     if (!['roles', 'permissions', 'access'].includes(key))
       issues.add(`document.${key}`, 'unknown field; expected "roles", "permissions" and "access"');
   }
-  const rows = (name: string): Row[] => {
+  const rows = (name: string): MaybeRow[] => {
     const value = tables[name];
     if (!Array.isArray(value)) {
       issues.add(`document.${name}`, 'must be an array of rows');
@@ -233,31 +215,39 @@ function readTables(
     return value.map((row, i) => {
       if (typeof row === 'object' && row !== null && !Array.isArray(row)) return row as Row;
       issues.add(`${name}[${i}]`, 'must be an object (one row)');
-      return {};
+      return undefined;
     });
   };
   return { roles: rows('roles'), permissions: rows('permissions'), access: rows('access') };
 }
 
 type Row = Record<string, unknown>;
+/** A row, or undefined where the input had something else (already reported). */
+type MaybeRow = Row | undefined;
 
 function hasOnlyColumns(
-  row: Row,
+  row: MaybeRow,
   columns: readonly string[],
   where: string,
   issues: IssueList,
-): boolean {
+): row is Row {
+  if (row === undefined) return false;
   const extra = Object.keys(row).filter((key) => !columns.includes(key));
   for (const key of extra)
     issues.add(`${where}.${key}`, `unknown column; expected ${columns.join(', ')}`);
-  return extra.length === 0 && Object.keys(row).length > 0;
+  return extra.length === 0;
 }
 
 /** Bitrix24 ids are positive integers; MySQL exports write them as strings. */
 function readId(value: unknown, where: string, issues: IssueList): number | undefined {
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text === 'string' && /^[1-9][0-9]{0,15}$/.test(text)) return Number(text);
-  issues.add(where, `${JSON.stringify(value)} is not a Bitrix24 id (a positive integer)`);
+  if (typeof text === 'string' && /^[1-9][0-9]{0,14}$/.test(text)) return Number(text);
+  issues.add(
+    where,
+    value === undefined
+      ? 'missing; a Bitrix24 id (a positive integer)'
+      : `${JSON.stringify(value)} is not a Bitrix24 id (a positive integer)`,
+  );
   return undefined;
 }
 
@@ -305,7 +295,7 @@ function translateAccessCode(
   if (parsed === undefined) {
     issues.add(
       where,
-      `${JSON.stringify(value)} has no Callgate equivalent; Callgate takes U<id>, D<id>, DR<id>, G<id>, SG<id>_A, SG<id>_E, SG<id>_K and AU`,
+      `${value === undefined ? 'missing' : JSON.stringify(value)}: no Callgate equivalent; Callgate takes U<id>, D<id>, DR<id>, G<id>, SG<id>_A, SG<id>_E, SG<id>_K and AU`,
     );
     return undefined;
   }
@@ -331,7 +321,7 @@ function parseBitrixAccessCode(
 ): ParsedAccessCode | 'unknownUser' | undefined {
   if (code === 'AU') return { kind: 'everyone' };
   if (code === 'G1') return { kind: 'admins' };
-  const match = /^(U|DR|D|G|SG)([1-9][0-9]{0,15})(?:_([AEK]))?$/.exec(code);
+  const match = /^(U|DR|D|G|SG)([1-9][0-9]{0,14})(?:_([AEK]))?$/.exec(code);
   if (match === null) return undefined;
   const [, prefix, id = '', suffix] = match;
   if ((prefix === 'SG') !== (suffix !== undefined)) return undefined;
