@@ -4,6 +4,7 @@ import {
   CATALOGUE,
   type Edition,
   type Level,
+  type LevelOf,
   type PermissionKey,
   type PermissionLevels,
 } from '../engine/catalogue.js';
@@ -29,24 +30,34 @@ interface BitrixPermission {
   readonly letters: Readonly<Record<string, Level>>;
 }
 
+/** A pair's table; the compiler checks each letter's level is one of `key`'s (SPEC §2). */
+function pair<K extends PermissionKey>(
+  key: K,
+  letters: Readonly<Record<string, LevelOf<K>>>,
+): BitrixPermission {
+  return { key, letters };
+}
+
 const SCOPE_LETTERS = { '': 'none', A: 'own', D: 'department', X: 'any' } as const;
 const SWITCH_LETTERS = { '': 'none', X: 'any' } as const;
 const ENTITY_ACTIONS = {
-  CALL_DETAIL: { VIEW: { key: 'callStats.view', letters: SCOPE_LETTERS } },
+  CALL_DETAIL: { VIEW: pair('callStats.view', SCOPE_LETTERS) },
   CALL_RECORD: {
-    LISTEN: { key: 'recording.listen', letters: SCOPE_LETTERS },
-    MODIFY: { key: 'recording.delete', letters: SCOPE_LETTERS },
+    LISTEN: pair('recording.listen', SCOPE_LETTERS),
+    MODIFY: pair('recording.delete', SCOPE_LETTERS),
   },
   CALL: {
-    PERFORM: {
-      key: 'outboundCall.perform',
-      letters: { '': 'none', C: 'crmClients', K: 'crmClientsAndEmployees', X: 'any' },
-    },
+    PERFORM: pair('outboundCall.perform', {
+      '': 'none',
+      C: 'crmClients',
+      K: 'crmClientsAndEmployees',
+      X: 'any',
+    }),
   },
-  USER: { MODIFY: { key: 'userSettings.modify', letters: SCOPE_LETTERS } },
-  SETTINGS: { MODIFY: { key: 'telephonySettings.modify', letters: SWITCH_LETTERS } },
-  LINE: { MODIFY: { key: 'numbers.manage', letters: SWITCH_LETTERS } },
-  BALANCE: { MODIFY: { key: 'balance.manage', letters: SWITCH_LETTERS } },
+  USER: { MODIFY: pair('userSettings.modify', SCOPE_LETTERS) },
+  SETTINGS: { MODIFY: pair('telephonySettings.modify', SWITCH_LETTERS) },
+  LINE: { MODIFY: pair('numbers.manage', SWITCH_LETTERS) },
+  BALANCE: { MODIFY: pair('balance.manage', SWITCH_LETTERS) },
 } as const satisfies Record<string, Record<string, BitrixPermission>>;
 
 type BitrixEntity = keyof typeof ENTITY_ACTIONS;
