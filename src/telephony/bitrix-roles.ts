@@ -1,7 +1,7 @@
 import { type KnownIds, accessCodeProblem, knownIds } from '../directory/directory.js';
 import { type ParsedAccessCode, formatAccessCode } from '../engine/access-code.js';
 import {
-  CATALOGUE,
+  PERMISSION_KEYS,
   type Edition,
   type Level,
   type LevelOf,
@@ -124,8 +124,9 @@ export function translateBitrixRoles(
   });
   const roleOf = (value: unknown, where: string): number | undefined => {
     const id = readId(value, where, issues);
-    if (id !== undefined && !names.has(id)) issues.add(where, `no role ${id} in "roles"`);
-    return id !== undefined && names.has(id) ? id : undefined;
+    if (id === undefined || names.has(id)) return id;
+    issues.add(where, `no role ${id} in "roles"`);
+    return undefined;
   };
 
   tables.permissions.forEach((row, i) => {
@@ -175,9 +176,9 @@ export function translateBitrixRoles(
       bitrixAccessCode: row.ACCESS_CODE as string,
     };
     // The same role given twice to one code gives nothing more; Bitrix24 does not mind either.
-    const pair = `${assignment.roleId}\u0000${assignment.accessCode}`;
-    if (pairs.has(pair)) return;
-    pairs.add(pair);
+    const given = `${assignment.roleId}\u0000${assignment.accessCode}`;
+    if (pairs.has(given)) return;
+    pairs.add(given);
     assignments.push(assignment);
   });
   issues.throwIfAny();
@@ -185,7 +186,7 @@ export function translateBitrixRoles(
   const roles: Role[] = [...names].map(([id, name]) => {
     const given = levels.get(id)!;
     const permissions = Object.fromEntries(
-      (Object.keys(CATALOGUE) as PermissionKey[]).map((key) => [key, given[key] ?? 'none']),
+      PERMISSION_KEYS.map((key) => [key, given[key] ?? 'none']),
     ) as PermissionLevels;
     return { id: bitrixRoleId(id), name, permissions };
   });
