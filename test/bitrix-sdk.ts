@@ -101,6 +101,14 @@ export function send(
   });
 }
 
+/** The SDK, as an application makes it from a webhook URL, trusting the test's CA. */
+export function hookFromUrl(url: string, agent: Agent): B24Hook {
+  const hook = B24Hook.fromWebhookUrl(url, { restrictionParams: { maxRetries: 1 } });
+  hook.offClientSideWarning();
+  hook.getHttpClient(ApiVersion.v2).ajaxClient.defaults.httpsAgent = agent;
+  return hook;
+}
+
 export const ACTIVE_USERS = DEMO_DIRECTORY.users.filter((u) => u.active !== false).map((u) => u.id);
 
 export interface DemoOverHttps {
@@ -168,14 +176,7 @@ export async function startDemoOverHttps(dialect: DialectName): Promise<DemoOver
     agent,
     tokens,
     webhooks,
-    hookOf(userId) {
-      const hook = B24Hook.fromWebhookUrl(webhooks.get(userId)!, {
-        restrictionParams: { maxRetries: 1 },
-      });
-      hook.offClientSideWarning();
-      hook.getHttpClient(ApiVersion.v2).ajaxClient.defaults.httpsAgent = agent;
-      return hook;
-    },
+    hookOf: (userId) => hookFromUrl(webhooks.get(userId)!, agent),
     async close() {
       agent.destroy();
       await server.close();

@@ -16,7 +16,7 @@ import { userNumbersOf } from '../telephony/user-numbers.js';
 import type { Caller } from './caller.js';
 import { badArgument } from './errors.js';
 import type { MethodAnswer, MethodContext, MethodSpec } from './methods.js';
-import { type Params, scalarText, upperKeys } from './params.js';
+import { type Params, scalarText, upperKeys, valuesOf } from './params.js';
 import { PAGE_SIZE, readStart } from './statistic.js';
 
 /**
@@ -116,11 +116,7 @@ function sipFilter(filter: unknown): ((row: SipRow) => boolean)[] {
       throw badArgument('FILTER: PASSWORD cannot be filtered on: the answer would tell it');
     if (!isSipField(name))
       throw badArgument(`FILTER: unknown field ${JSON.stringify(name.slice(0, 64))}`);
-    const list = Array.isArray(raw)
-      ? (raw as unknown[])
-      : typeof raw === 'object' && raw !== null
-        ? Object.values(raw)
-        : [raw];
+    const list = valuesOf(raw);
     const values = list.map((item) => {
       const text = scalarText(item);
       if (text === undefined) throw badArgument(`FILTER ${name}: values are text or numbers`);

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from './database.js';
+import type { SipConnectionsTable } from './schema.js';
 
 /** A SIP connection as stored: the password stays sealed here. */
 export interface StoredSipConnection {
@@ -21,27 +23,7 @@ export interface SipConnectionFields {
   readonly sealedPassword: string | null;
 }
 
-const COLUMNS = [
-  'id',
-  'type',
-  'title',
-  'server',
-  'login',
-  'password',
-  'created_at',
-  'updated_at',
-] as const;
-
-function fromRow(row: {
-  id: number;
-  type: string;
-  title: string;
-  server: string;
-  login: string;
-  password: string | null;
-  created_at: number;
-  updated_at: number;
-}): StoredSipConnection {
+function fromRow(row: Selectable<SipConnectionsTable>): StoredSipConnection {
   return {
     // PostgreSQL's bigserial arrives as text through some drivers: ids are numbers here.
     id: Number(row.id),
@@ -62,7 +44,7 @@ export async function listSipConnections(
 ): Promise<StoredSipConnection[]> {
   const rows = await db
     .selectFrom('sip_connections')
-    .select(COLUMNS)
+    .selectAll()
     .where('account_id', '=', accountId)
     .orderBy('id')
     .execute();
@@ -77,7 +59,7 @@ export async function findSipConnection(
 ): Promise<StoredSipConnection | undefined> {
   const row = await db
     .selectFrom('sip_connections')
-    .select(COLUMNS)
+    .selectAll()
     .where('account_id', '=', accountId)
     .where('id', '=', id)
     .executeTakeFirst();
