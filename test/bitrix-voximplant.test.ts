@@ -428,15 +428,10 @@ describeOnEachDialect('voximplant methods through the Bitrix24 SDK over HTTPS', 
         const line = i % 2 === 0 ? rented[0] : undefined;
         const method =
           i % 3 === 0 ? 'voximplant.infocall.startwithtext' : 'voximplant.callback.start';
-        const viaRest = await rest(
-          'ada' === userId ? 'ada' : userId,
-          'POST',
-          '/api/v1/calls/outbound',
-          {
-            to,
-            ...(line !== undefined && { from: line }),
-          },
-        );
+        const viaRest = await rest(userId, 'POST', '/api/v1/calls/outbound', {
+          to,
+          ...(line !== undefined && { from: line }),
+        });
         const viaBitrix = await call(userId, method, {
           TO_NUMBER: to,
           TEXT_TO_PRONOUNCE: 'Your order is ready',
