@@ -1,91 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AjaxError, ApiVersion, B24Hook } from '@bitrix24/b24jssdk';
-import { generate } from 'selfsigned';
-import { type RunningServer, startServer } from '../src/api/server.js';
-import type { Executor } from '../src/store/database.js';
-import { DEMO_ACCOUNT_ID, DEMO_DIRECTORY, seedDemo } from '../src/telephony/demo.js';
+import { AjaxError, ApiVersion } from '@bitrix24/b24jssdk';
+import { DEMO_ACCOUNT_ID } from '../src/telephony/demo.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
-import { mintToken } from '../src/telephony/tokens.js';
-import { describeOnEachDialect, freshDatabase } from './databases.js';
+import {
+  ACTIVE_USERS,
+  type DemoOverHttps,
+  hookFromUrl,
+  send,
+  startDemoOverHttps,
+} from './bitrix-sdk.js';
+import { describeOnEachDialect } from './databases.js';
 
 /**
  * The Bitrix24 surface through Bitrix24's own JavaScript SDK (@bitrix24/b24jssdk), against
  * the real server over HTTPS (a self-signed certificate made here), on the demo company.
  */
-
-/** A certificate for 127.0.0.1 and localhost that the test's clients trust, and its key. */
-async function makeCertificate(
-  dir: string,
-): Promise<{ cert: string; certFile: string; keyFile: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
-  const certFile = join(dir, 'tls.crt');
-  const keyFile = join(dir, 'tls.key');
-  writeFileSync(certFile, pems.cert);
-  writeFileSync(keyFile, pems.private, { mode: 0o600 });
-  return { cert: pems.cert, certFile, keyFile };
-}
-
-interface Reply {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-/** One HTTPS request through an agent that trusts the test's certificate. */
-function send(
-  agent: Agent,
-  url: string,
-  options: { method?: string; token?: string; body?: unknown } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const request = httpsRequest(
-      url,
-      {
-        agent,
-        method: options.method ?? 'GET',
-        headers: {
-          ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }),
-          ...(payload !== undefined && { 'content-type': 'application/json' }),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: response.statusCode ?? 0,
-            body: text === '' ? null : JSON.parse(text),
-          });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
-
-const ACTIVE_USERS = DEMO_DIRECTORY.users.filter((u) => u.active !== false).map((u) => u.id);
 
 interface StatisticRow {
   readonly ID: string;
@@ -94,70 +24,15 @@ interface StatisticRow {
 }
 
 describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) => {
-  let server: RunningServer | undefined;
-  let db: Executor | undefined;
-  let agent: Agent;
-  let cleanup: (() => Promise<void>) | undefined;
-  const tokens = new Map<string, string>();
-  const webhooks = new Map<string, string>();
+  let demo: DemoOverHttps;
 
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'callgate-bitrix-'));
-    const tls = await makeCertificate(dir);
-    agent = new Agent({ ca: tls.cert, keepAlive: true });
-    const database = freshDatabase(dialect);
-    server = await startServer({
-      db: database.url,
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: join(dir, 'data'),
-      logs: false,
-      rateLimits: false,
-      tls: { certFile: tls.certFile, keyFile: tls.keyFile },
-      prepare: async (services) => {
-        db = services.store.db;
-        const now = services.now();
-        await db.transaction().execute(async (trx) => {
-          await seedDemo(trx, now, undefined, { passwords: false });
-          for (const userId of ACTIVE_USERS)
-            tokens.set(
-              userId,
-              (await mintToken(trx, DEMO_ACCOUNT_ID, { userId }, 'operator', now)).token,
-            );
-        });
-      },
-    });
-    assert.match(server.url, /^https:\/\//);
-    // Each user makes their own webhook, as a Bitrix24 user would in their profile.
-    for (const userId of ACTIVE_USERS) {
-      const created = await send(agent, `${server.url}/api/v1/me/webhooks`, {
-        method: 'POST',
-        token: tokens.get(userId)!,
-        body: { scopes: ['telephony', 'user'] },
-      });
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      const body = created.body as { url: string; userNumber: number };
-      assert.match(body.url, new RegExp(`/rest/${body.userNumber}/[A-Za-z0-9_-]{55}/$`));
-      webhooks.set(userId, body.url);
-    }
-    cleanup = async () => {
-      agent.destroy();
-      await server?.close();
-      await database.drop();
-      rmSync(dir, { recursive: true, force: true });
-    };
+    demo = await startDemoOverHttps(dialect);
   });
-  after(() => cleanup?.());
+  after(() => demo?.close());
 
   /** The SDK, as an application would make it from a webhook URL, trusting the test's CA. */
-  const hookOf = (url: string): B24Hook => {
-    const hook = B24Hook.fromWebhookUrl(url, {
-      restrictionParams: { maxRetries: 1 },
-    });
-    hook.offClientSideWarning();
-    hook.getHttpClient(ApiVersion.v2).ajaxClient.defaults.httpsAgent = agent;
-    return hook;
-  };
+  const hookOf = (url: string) => hookFromUrl(url, demo.agent);
 
   /** Every call a user's `GET /api/v1/calls` lists, page after page. */
   const restCallIds = async (userId: string): Promise<Set<string> | 'forbidden'> => {
@@ -165,8 +40,8 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
     let cursor: string | null = null;
     do {
       const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-      const page = await send(agent, `${server!.url}/api/v1/calls?limit=500${query}`, {
-        token: tokens.get(userId)!,
+      const page = await send(demo.agent, `${demo.url}/api/v1/calls?limit=500${query}`, {
+        token: demo.tokens.get(userId)!,
       });
       if (page.status === 403) return 'forbidden';
       assert.equal(page.status, 200, JSON.stringify(page.body));
@@ -182,7 +57,9 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
     for (const userId of ACTIVE_USERS) {
       const expected = await restCallIds(userId);
       assert.notEqual(expected, 'forbidden', userId);
-      const listed = await hookOf(webhooks.get(userId)!).actions.v2.callList.make<StatisticRow>({
+      const listed = await hookOf(
+        demo.webhooks.get(userId)!,
+      ).actions.v2.callList.make<StatisticRow>({
         method: 'voximplant.statistic.get',
         params: {},
         idKey: 'ID',
@@ -198,7 +75,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
   });
 
   test('fetchList streams the administrator’s 600 calls 50 at a time, in increasing ID', async () => {
-    const hook = hookOf(webhooks.get('ada')!);
+    const hook = hookOf(demo.webhooks.get('ada')!);
     const all: StatisticRow[] = [];
     let chunks = 0;
     for await (const chunk of hook.actions.v2.fetchList.make<StatisticRow>({
@@ -221,7 +98,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
   });
 
   test('a page from start, with total and next; FILTER, SORT and ORDER as Bitrix24 takes them', async () => {
-    const hook = hookOf(webhooks.get('ada')!);
+    const hook = hookOf(demo.webhooks.get('ada')!);
     const first = await hook.actions.v2.call.make<StatisticRow[]>({
       method: 'voximplant.statistic.get',
       params: { FILTER: { CALL_TYPE: 2 }, SORT: 'CALL_START_DATE', ORDER: 'DESC', start: 50 },
@@ -238,7 +115,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
   });
 
   test('batch runs commands as the same user, each through its own guard', async () => {
-    const hook = hookOf(webhooks.get('mia')!);
+    const hook = hookOf(demo.webhooks.get('mia')!);
     const batch = await hook.actions.v2.batch.make({
       calls: {
         me: { method: 'user.current', params: {} },
@@ -262,7 +139,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
   });
 
   test('errors arrive as the SDK’s AjaxError with Bitrix24’s codes and statuses', async () => {
-    const hook = hookOf(webhooks.get('mia')!);
+    const hook = hookOf(demo.webhooks.get('mia')!);
     const refused = async (method: string, params: Record<string, unknown>) => {
       try {
         await hook.actions.v2.call.make({ method, params });
@@ -281,7 +158,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
       status: 400,
     });
     const forged = hookOf(
-      webhooks.get('mia')!.replace(/\/[A-Za-z0-9_-]{55}\/$/, `/${'A'.repeat(55)}/`),
+      demo.webhooks.get('mia')!.replace(/\/[A-Za-z0-9_-]{55}\/$/, `/${'A'.repeat(55)}/`),
     );
     try {
       await forged.actions.v2.call.make({ method: 'user.current', params: {} });
@@ -295,8 +172,8 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
 
   test('the same application works for some users and not for others (SPEC §12)', async () => {
     // Support's role loses call statistics: its people are refused, Sales still served.
-    const permissions = await exportPermissions(db!, DEMO_ACCOUNT_ID);
-    await db!.transaction().execute((trx) =>
+    const permissions = await exportPermissions(demo.db, DEMO_ACCOUNT_ID);
+    await demo.db.transaction().execute((trx) =>
       importPermissions(
         trx,
         DEMO_ACCOUNT_ID,
@@ -314,7 +191,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
     /** The application: count my calls. */
     const application = async (userId: string): Promise<number | string> => {
       try {
-        const answer = await hookOf(webhooks.get(userId)!).actions.v2.call.make({
+        const answer = await hookOf(demo.webhooks.get(userId)!).actions.v2.call.make({
           method: 'voximplant.statistic.get',
           params: {},
         });

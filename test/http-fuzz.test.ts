@@ -675,6 +675,10 @@ describeHttp('hostile input', (h) => {
           fc.constantFrom('-1', '50', '1e9', 'x', '99999999999999999999'),
         ),
         USER_ID: value,
+        // voximplant.sip.* and line.outgoing.set ids (no connection exists; no line is this).
+        CONFIG_ID: value,
+        REG_ID: value,
+        LINE_ID: value,
         full: fc.constantFrom('true', 'Y', '0'),
         halt: fc.constantFrom(0, 1, 'x'),
         cmd: fc.oneof(

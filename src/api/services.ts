@@ -92,13 +92,13 @@ export interface Services {
  */
 export function recordingDialer(store: Store, now: () => number): Dialer {
   return {
-    async place({ accountId, userId, to, from }) {
+    async place({ accountId, userId, to, from, direction }) {
       const callId = `out-${randomUUID()}`;
       await insertCalls(store.db, accountId, [
         {
           id: callId,
           userId,
-          direction: 'outbound',
+          direction: direction ?? 'outbound',
           phoneNumber: to,
           lineNumber: from,
           startedAt: new Date(now()).toISOString(),

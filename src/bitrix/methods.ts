@@ -1,5 +1,8 @@
+import type { Kysely } from 'kysely';
 import type { PermissionKey } from '../engine/catalogue.js';
 import type { Executor } from '../store/database.js';
+import type { Database } from '../store/schema.js';
+import type { Dialer } from '../telephony/outbound.js';
 import type { Secrets } from '../telephony/secrets.js';
 import type { AppScope } from '../telephony/tokens.js';
 import { readUserSettings } from '../telephony/user-settings.js';
@@ -10,10 +13,14 @@ import type { Caller } from './caller.js';
 import { badArgument } from './errors.js';
 import { type Params, isFlagSet, scalarText } from './params.js';
 import { getStatistic } from './statistic.js';
+import { VOXIMPLANT_METHODS } from './voximplant.js';
 
 /** What a method runs with. */
 export interface MethodContext {
-  readonly db: Executor;
+  /** The database, not a transaction: a method's writes run in their use case's own. */
+  readonly db: Kysely<Database>;
+  /** Places the outbound calls a method asks for once they are allowed. */
+  readonly dialer: Dialer;
   readonly caller: Caller;
   readonly params: Params;
   readonly secrets: Secrets;
@@ -223,4 +230,5 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     reason: 'runs other methods as the same caller, each guarded by its own entry here',
     run: runBatch,
   },
+  ...VOXIMPLANT_METHODS,
 };

@@ -62,6 +62,13 @@ export function upperKeys(value: unknown): [string, unknown][] {
   return Object.entries(value).map(([key, item]) => [key.toUpperCase(), item]);
 }
 
+/** A parameter's values: a list or a map's values as they are, anything else as one value. */
+export function valuesOf(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value as unknown[];
+  if (typeof value === 'object' && value !== null) return Object.values(value);
+  return [value];
+}
+
 /** A parameter that should be one piece of text or a number, as text; undefined otherwise. */
 export function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

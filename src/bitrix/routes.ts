@@ -129,6 +129,7 @@ export const bitrixRoutes: RouteModule = (app, services, limiter) => {
       const answer = await dispatch(
         {
           db,
+          dialer: services.dialer,
           caller,
           secrets: services.secrets,
           signedUrlTtlSeconds: services.config.signedUrlTtlSeconds,

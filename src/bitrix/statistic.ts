@@ -2,7 +2,7 @@ import type { CallCondition, CallField } from '../telephony/call-list.js';
 import { listVisibleCalls, recordingUrlsFor } from '../telephony/call-list.js';
 import { badArgument } from './errors.js';
 import type { MethodAnswer, MethodContext } from './methods.js';
-import { scalarText, upperKeys } from './params.js';
+import { scalarText, upperKeys, valuesOf } from './params.js';
 
 /** Bitrix24 lists come 50 at a time. */
 export const PAGE_SIZE = 50;
@@ -129,11 +129,7 @@ export function readFilter(filter: unknown): CallCondition[] {
     const spec = FIELDS[name];
     if (spec === undefined)
       throw badArgument(`FILTER: unknown field ${JSON.stringify(name.slice(0, 64))}`);
-    const list = Array.isArray(raw)
-      ? (raw as unknown[])
-      : typeof raw === 'object' && raw !== null
-        ? Object.values(raw)
-        : [raw];
+    const list = valuesOf(raw);
     if (list.length > 100) throw badArgument(`FILTER ${name}: at most 100 values`);
     const ranged = op === 'between' || op === 'notBetween';
     if (ranged && list.length !== 2)

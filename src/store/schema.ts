@@ -43,6 +43,7 @@ export interface Database {
   user_numbers: UserNumbersTable;
   webhooks: WebhooksTable;
   directory_search: DirectorySearchTable;
+  sip_connections: SipConnectionsTable;
 }
 
 export interface AccountsTable {
@@ -396,6 +397,22 @@ export interface DirectorySearchTable {
   field: 'id' | 'name' | 'word' | 'email' | 'phone';
   /** The folded name, for alphabetical order. */
   sort_key: string;
+}
+
+/** A SIP connection of the account (SPEC §12, `voximplant.sip.*`): a cloud or office PBX. */
+export interface SipConnectionsTable {
+  /** Bitrix24's CONFIG_ID; a cloud PBX's REG_ID too. */
+  id: Generated<number>;
+  account_id: string;
+  type: string;
+  /** '' when none was given: Bitrix24 then shows a name made from the type and the id. */
+  title: string;
+  server: string;
+  login: string;
+  /** Sealed (telephony/secrets.ts); null when none was given. */
+  password: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export type CallRow = Selectable<CallsTable>;

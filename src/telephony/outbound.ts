@@ -19,6 +19,8 @@ export interface Dialer {
     userId: string;
     to: string;
     from: string | null;
+    /** `callback` for a callback an application started; `outbound` when absent. */
+    direction?: 'outbound' | 'callback';
   }): Promise<{ callId: string }>;
 }
 
@@ -41,7 +43,7 @@ export interface OutboundCall {
   readonly to: string;
   /** The line it goes out from, when the request names one (`line`, `from`). */
   readonly line?: string;
-  readonly source: 'api' | 'pbx';
+  readonly source: 'api' | 'pbx' | 'bitrix';
 }
 
 /**

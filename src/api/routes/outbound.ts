@@ -1,11 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { CallgateError } from '../../errors.js';
-import {
-  PBX_HOOK_URL,
-  decideOutbound,
-  resolveCallerId,
-  resolvePbxCaller,
-} from '../../telephony/outbound.js';
+import { PBX_HOOK_URL, decideOutbound, resolvePbxCaller } from '../../telephony/outbound.js';
+import { placeOutboundCall } from '../../telephony/place-call.js';
 import { signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
@@ -45,55 +40,30 @@ export const outboundRoutes: RouteModule = (app, services) => {
     },
     async (request, reply) => {
       const { identity, state } = userOf(request);
-      const now = services.now();
-      const asked = request.body.from;
-      const decision = await decideOutbound(
+      const { to } = request.body;
+      const placed = await placeOutboundCall(
         db,
+        services.dialer,
         state,
         {
           userId: identity.userId,
-          caller: identity.userId,
-          to: request.body.to,
-          ...(asked !== undefined && { line: asked }),
+          to,
+          ...(request.body.from !== undefined && { line: request.body.from }),
           source: 'api',
         },
-        now,
+        services.now(),
         identity.appId,
+        (decision) => {
+          if (!decision.audited)
+            request.log.error({ to }, 'an emergency call could not be audited');
+          services.metrics.decisions.inc({
+            permission: 'outboundCall.perform',
+            outcome: decision.allowed ? 'allowed' : 'denied',
+          });
+        },
       );
-      if (!decision.audited)
-        request.log.error({ to: request.body.to }, 'an emergency call could not be audited');
-      services.metrics.decisions.inc({
-        permission: 'outboundCall.perform',
-        outcome: decision.allowed ? 'allowed' : 'denied',
-      });
-      if (!decision.allowed) {
-        throw new CallgateError('destination_not_allowed', decision.reason, {
-          permission: 'outboundCall.perform',
-          level: decision.explanation.level,
-          classification: decision.classification,
-          rule: decision.rule,
-        });
-      }
-      const { explanation } = decision;
-      // The line the engine decided on is the caller ID: the one asked (it must be rented),
-      // else the caller's own, else the account's default. An emergency call goes out
-      // whatever is wrong with the line asked for, with the caller ID it can have.
-      const from =
-        decision.rule === 'emergencyNumber'
-          ? await resolveCallerId(db, identity.accountId, identity.userId, asked).catch(() => null)
-          : asked !== undefined
-            ? await resolveCallerId(db, identity.accountId, identity.userId, asked)
-            : (explanation.line ?? null);
-      const to = explanation.destination ?? request.body.to.trim();
-      const { callId } = await services.dialer.place({
-        accountId: identity.accountId,
-        userId: identity.userId,
-        to,
-        from,
-      });
-      return reply
-        .status(201)
-        .send({ callId, classification: decision.classification, rule: decision.rule, to });
+      const { classification, rule } = placed.decision;
+      return reply.status(201).send({ callId: placed.callId, classification, rule, to: placed.to });
     },
   );
 
