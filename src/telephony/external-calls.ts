@@ -432,7 +432,7 @@ export async function setExternalCallDisplay(
   userIds: readonly string[],
   shown: boolean,
 ): Promise<void> {
+  await requireOwnCall(db, caller, callId);
   for (const userId of userIds) requireActsFor(caller, userId);
-  if (!(await setExternalCallShown(db, caller.accountId, caller.appKey, callId, shown)))
-    throw new CallgateError('not_found', `call ${callId} was not registered by this application`);
+  await setExternalCallShown(db, caller.accountId, caller.appKey, callId, shown);
 }
