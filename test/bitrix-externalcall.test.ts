@@ -142,6 +142,21 @@ describeOnEachDialect('telephony.externalcall.* through the Bitrix24 SDK', (dial
       }),
     );
     assert.match(forWalt.CALL_ID, /^externalCall\./);
+    // The same call registered again within 30 minutes is the same call, as in Bitrix24;
+    // another EXTERNAL_CALL_ID or another application makes another.
+    const again = (sdk: TypeB24, params: Record<string, unknown> = {}) =>
+      call<Registered>(sdk, 'telephony.externalcall.register', {
+        USER_ID: numbers.get('walt'),
+        PHONE_NUMBER: '+1 415 555 0177',
+        TYPE: 2,
+        ...params,
+      }).then((r) => registered(r).CALL_ID);
+    assert.equal(await again(s.app(CONNECTOR, 'ada')), forWalt.CALL_ID);
+    assert.notEqual(
+      await again(s.app(CONNECTOR, 'ada'), { EXTERNAL_CALL_ID: 'x-1' }),
+      forWalt.CALL_ID,
+    );
+    assert.notEqual(await again(s.hook('walt')), forWalt.CALL_ID);
     // Bitrix24's errors for what is missing or wrong.
     for (const [params, expected] of [
       [{ PHONE_NUMBER: '+14155550177', TYPE: 2 }, '400 ERROR_ARGUMENT'],
@@ -220,6 +235,15 @@ describeOnEachDialect('telephony.externalcall.* through the Bitrix24 SDK', (dial
     assert.ok(
       (await listAudit(s.db, DEMO_ACCOUNT_ID, 20)).some((e) => e.type === 'outboundCall.emergency'),
     );
+    // Olga has left: an application may still record her emergency call, nothing else.
+    const olga = (params: Record<string, unknown>) =>
+      call<Registered>(s.app(CONNECTOR, 'ada'), 'telephony.externalcall.register', {
+        USER_PHONE_INNER: '132',
+        ...params,
+      });
+    assert.equal(typeof (await olga({ TYPE: 1, PHONE_NUMBER: '911' })), 'object');
+    assert.equal(await olga({ TYPE: 1, PHONE_NUMBER: ACME }), '403 ACCESS_DENIED');
+    assert.equal(await olga({ TYPE: 2, PHONE_NUMBER: ACME }), '400 INVALID_REQUEST');
   });
 
   test('hole replay: no unchecked outbound call through an application’s line', async () => {

@@ -36,6 +36,8 @@ import { type Params, isFlagSet, scalarText } from './params.js';
  * "per application" lines: an application's tokens, whichever user they act for, are one
  * application; each incoming webhook is an application of its own (Bitrix24 treats a
  * webhook as a local application); a user's own token is that user's own.
+ *
+ * @example applicationOf(caller) // 'app:crm-connector' for any token of that application
  */
 export function applicationOf(caller: Caller): string {
   if (caller.via === 'webhook') return `webhook:${caller.webhookId}`;

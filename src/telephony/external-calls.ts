@@ -100,10 +100,14 @@ const statusOf = (code: FinishStatusCode): CallStatus =>
 /** Bitrix24 answers the same CALL_ID to a registration repeated within this time. */
 const REREGISTER_WINDOW_MS = 30 * 60 * 1000;
 
-/** The user a request names must be one it may act for: itself, or anyone with calls.write. */
-function requireActsFor(caller: ExternalCaller, userId: string): void {
+/**
+ * The user a request names must be one it may act for: itself, or anyone with calls.write;
+ * and active, unless `inactiveToo` (an outbound registration, whose decision refuses an
+ * inactive user everything but an emergency number, SPEC §5 rule 1).
+ */
+function requireActsFor(caller: ExternalCaller, userId: string, inactiveToo = false): void {
   const user = caller.state.directory.users.find((u) => u.id === userId);
-  if (user === undefined || !user.active)
+  if (user === undefined || (!user.active && !inactiveToo))
     throw new CallgateError('invalid_request', `user ${userId} is not found or is not active`);
   if (userId === caller.userId || caller.actsForOthers) return;
   throw new CallgateError(
@@ -141,6 +145,8 @@ export interface FoundCrmClient {
  * The CRM clients with this phone number that the user may read (SPEC §6): the number is
  * looked up as the outbound decision looks it up (the policy's phone book, by E.164), and
  * each client kept only when the user's CRM read scope reaches it.
+ *
+ * @example searchCrmClients(state, 'walt', '+14155550152') // [] in the demo: Sales West reads only its own contacts
  */
 export function searchCrmClients(
   state: PolicyState,
@@ -183,6 +189,8 @@ export interface ExternalCallRegistration {
  * first one with the number that they can. Callgate keeps no CRM: nothing is created.
  *
  * `db` is the database, not a transaction: the decision's audit entries are their own.
+ *
+ * @example await registerExternalCall(db, caller, { userId: 'tess', type: 1, phoneNumber: '911', show: true }, now) // allowed, audited
  */
 export async function registerExternalCall(
   db: Kysely<Database>,
@@ -191,7 +199,7 @@ export async function registerExternalCall(
   now: number,
 ): Promise<ExternalCall> {
   const { state } = caller;
-  requireActsFor(caller, registration.userId);
+  requireActsFor(caller, registration.userId, registration.type === 1);
   const startedAt = registration.startedAt;
   if (startedAt !== undefined && !isIsoInstant(startedAt))
     throw new CallgateError(
@@ -314,6 +322,8 @@ export interface FinishedExternalCall {
  * record — in the call list, the statistics and `voximplant.statistic.get`, for those whose
  * scope reaches its user — once. Run inside a transaction: the record, the registration's
  * finish and the audit entry are one change.
+ *
+ * @example await db.transaction().execute((trx) => finishExternalCall(trx, caller, { callId, userId: 'mia', durationSec: 95, cost: null, currency: null, failedReason: '', vote: null }, now))
  */
 export async function finishExternalCall(
   db: Executor,
