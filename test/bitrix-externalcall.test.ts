@@ -5,7 +5,13 @@ import { listAudit } from '../src/store/audit.js';
 import { listRentedNumbers } from '../src/store/numbers.js';
 import { generateDemoWav } from '../src/telephony/demo-audio.js';
 import { DEMO_ACCOUNT_ID } from '../src/telephony/demo.js';
-import { ACTIVE_DEMO_USERS, type BitrixServer, send, startBitrixServer } from './bitrix-sdk.js';
+import {
+  ACTIVE_DEMO_USERS,
+  type BitrixServer,
+  listRestCallIds,
+  send,
+  startBitrixServer,
+} from './bitrix-sdk.js';
 import { describeOnEachDialect } from './databases.js';
 
 /**
@@ -70,22 +76,7 @@ describeOnEachDialect('telephony.externalcall.* through the Bitrix24 SDK', (dial
   };
 
   /** The call ids a user's `GET /api/v1/calls` lists (all pages). */
-  const restCallIds = async (userId: string): Promise<Set<string> | 'forbidden'> => {
-    const ids = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-      const page = await send(s.agent, `${s.url}/api/v1/calls?limit=500${query}`, {
-        token: s.tokens.get(userId)!,
-      });
-      if (page.status === 403) return 'forbidden';
-      assert.equal(page.status, 200, JSON.stringify(page.body));
-      const body = page.body as { items: { id: string }[]; nextCursor: string | null };
-      for (const item of body.items) ids.add(item.id);
-      cursor = body.nextCursor;
-    } while (cursor !== null);
-    return ids;
-  };
+  const restCallIds = (userId: string) => listRestCallIds(s.agent, s.url, s.tokens.get(userId)!);
 
   /** Whether `voximplant.statistic.get` shows this call to the user. */
   const statisticShows = async (userId: string, callId: string): Promise<boolean | string> => {

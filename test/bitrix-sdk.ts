@@ -93,6 +93,26 @@ export function send(
   });
 }
 
+/** Every call a user's `GET /api/v1/calls` lists, page after page; 'forbidden' on 403. */
+export async function listRestCallIds(
+  agent: Agent,
+  baseUrl: string,
+  token: string,
+): Promise<Set<string> | 'forbidden'> {
+  const ids = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const page = await send(agent, `${baseUrl}/api/v1/calls?limit=500${query}`, { token });
+    if (page.status === 403) return 'forbidden';
+    if (page.status !== 200) throw new Error(`${page.status} ${JSON.stringify(page.body)}`);
+    const body = page.body as { items: { id: string }[]; nextCursor: string | null };
+    for (const item of body.items) ids.add(item.id);
+    cursor = body.nextCursor;
+  } while (cursor !== null);
+  return ids;
+}
+
 export const ACTIVE_DEMO_USERS = DEMO_DIRECTORY.users
   .filter((u) => u.active !== false)
   .map((u) => u.id);

@@ -1,89 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AjaxError, ApiVersion, B24Hook } from '@bitrix24/b24jssdk';
-import { generate } from 'selfsigned';
 import { type RunningServer, startServer } from '../src/api/server.js';
 import type { Executor } from '../src/store/database.js';
 import { DEMO_ACCOUNT_ID, DEMO_DIRECTORY, seedDemo } from '../src/telephony/demo.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
 import { mintToken } from '../src/telephony/tokens.js';
+import { listRestCallIds, makeCertificate, send } from './bitrix-sdk.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 
 /**
  * The Bitrix24 surface through Bitrix24's own JavaScript SDK (@bitrix24/b24jssdk), against
  * the real server over HTTPS (a self-signed certificate made here), on the demo company.
  */
-
-/** A certificate for 127.0.0.1 and localhost that the test's clients trust, and its key. */
-async function makeCertificate(
-  dir: string,
-): Promise<{ cert: string; certFile: string; keyFile: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
-  const certFile = join(dir, 'tls.crt');
-  const keyFile = join(dir, 'tls.key');
-  writeFileSync(certFile, pems.cert);
-  writeFileSync(keyFile, pems.private, { mode: 0o600 });
-  return { cert: pems.cert, certFile, keyFile };
-}
-
-interface Reply {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-/** One HTTPS request through an agent that trusts the test's certificate. */
-function send(
-  agent: Agent,
-  url: string,
-  options: { method?: string; token?: string; body?: unknown } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const request = httpsRequest(
-      url,
-      {
-        agent,
-        method: options.method ?? 'GET',
-        headers: {
-          ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }),
-          ...(payload !== undefined && { 'content-type': 'application/json' }),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: response.statusCode ?? 0,
-            body: text === '' ? null : JSON.parse(text),
-          });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
 
 const ACTIVE_USERS = DEMO_DIRECTORY.users.filter((u) => u.active !== false).map((u) => u.id);
 
@@ -160,22 +93,7 @@ describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) 
   };
 
   /** Every call a user's `GET /api/v1/calls` lists, page after page. */
-  const restCallIds = async (userId: string): Promise<Set<string> | 'forbidden'> => {
-    const ids = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-      const page = await send(agent, `${server!.url}/api/v1/calls?limit=500${query}`, {
-        token: tokens.get(userId)!,
-      });
-      if (page.status === 403) return 'forbidden';
-      assert.equal(page.status, 200, JSON.stringify(page.body));
-      const body = page.body as { items: { id: string }[]; nextCursor: string | null };
-      for (const item of body.items) ids.add(item.id);
-      cursor = body.nextCursor;
-    } while (cursor !== null);
-    return ids;
-  };
+  const restCallIds = (userId: string) => listRestCallIds(agent, server!.url, tokens.get(userId)!);
 
   test('for every user, voximplant.statistic.get through callList lists exactly their calls', async () => {
     let seenBySomeone = 0;

@@ -143,10 +143,23 @@ const lineAnswer = (line: ExternalLine) => ({
 const flag = (params: Params, key: string, otherwise: boolean): boolean =>
   text(params, key) === undefined ? otherwise : isFlagSet(params[key]);
 
-const TELEPHONY = { webhookScope: 'telephony', appScope: 'telephony' } as const;
-
 const ONLY_OWN_CALLS =
   'acts only on calls the same application registered (another’s is not found), for the caller or, with calls.write, for anyone';
+
+const TELEPHONY = { webhookScope: 'telephony', appScope: 'telephony' } as const;
+
+/** `show` and `hide`: the display state of one of the application's own calls. */
+const displayMethod = (shown: boolean): MethodSpec => ({
+  ...TELEPHONY,
+  permission: null,
+  reason: `${ONLY_OWN_CALLS}; Callgate has no call card: it records the display state`,
+  async run(context) {
+    const callId = required(context.params, 'call_id');
+    const users = await usersParam(context);
+    await setExternalCallDisplay(context.db, externalCaller(context.caller), callId, users, shown);
+    return { result: true };
+  },
+});
 
 /** The methods, in Bitrix24's names (lower case), for METHODS to take in. */
 export const EXTERNALCALL_METHODS: Readonly<Record<string, MethodSpec>> = {
@@ -299,34 +312,8 @@ export const EXTERNALCALL_METHODS: Readonly<Record<string, MethodSpec>> = {
       return { result: { FILE_ID: fileId } };
     },
   },
-  'telephony.externalcall.show': {
-    ...TELEPHONY,
-    permission: null,
-    reason: `${ONLY_OWN_CALLS}; Callgate has no call card: it records the display state`,
-    async run(context) {
-      const callId = required(context.params, 'call_id');
-      const users = await usersParam(context);
-      await setExternalCallDisplay(context.db, externalCaller(context.caller), callId, users, true);
-      return { result: true };
-    },
-  },
-  'telephony.externalcall.hide': {
-    ...TELEPHONY,
-    permission: null,
-    reason: `${ONLY_OWN_CALLS}; Callgate has no call card: it records the display state`,
-    async run(context) {
-      const callId = required(context.params, 'call_id');
-      const users = await usersParam(context);
-      await setExternalCallDisplay(
-        context.db,
-        externalCaller(context.caller),
-        callId,
-        users,
-        false,
-      );
-      return { result: true };
-    },
-  },
+  'telephony.externalcall.show': displayMethod(true),
+  'telephony.externalcall.hide': displayMethod(false),
   'telephony.externalcall.searchcrmentities': {
     ...TELEPHONY,
     permission: null,

@@ -25,7 +25,7 @@ import {
   setExternalCallShown,
 } from '../store/external-calls.js';
 import type { Database } from '../store/schema.js';
-import { decideOutbound } from './outbound.js';
+import { decideOutbound, refusalOf } from './outbound.js';
 import type { PolicyState } from './policy.js';
 import type { RecordingStorage } from './recording-storage.js';
 import { AUDIO_FORMATS, uploadRecording } from './recordings.js';
@@ -223,14 +223,7 @@ export async function registerExternalCall(
       now,
       caller.appId,
     );
-    if (!decision.allowed) {
-      throw new CallgateError('destination_not_allowed', decision.reason, {
-        permission: 'outboundCall.perform',
-        level: decision.explanation.level,
-        classification: decision.classification,
-        rule: decision.rule,
-      });
-    }
+    if (!decision.allowed) throw refusalOf(decision);
     phoneNumber = decision.explanation.destination ?? phoneNumber;
   }
   const match = {

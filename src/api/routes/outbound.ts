@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { CallgateError } from '../../errors.js';
 import {
   PBX_HOOK_URL,
   decideOutbound,
+  refusalOf,
   resolveCallerId,
   resolvePbxCaller,
 } from '../../telephony/outbound.js';
@@ -66,14 +66,7 @@ export const outboundRoutes: RouteModule = (app, services) => {
         permission: 'outboundCall.perform',
         outcome: decision.allowed ? 'allowed' : 'denied',
       });
-      if (!decision.allowed) {
-        throw new CallgateError('destination_not_allowed', decision.reason, {
-          permission: 'outboundCall.perform',
-          level: decision.explanation.level,
-          classification: decision.classification,
-          rule: decision.rule,
-        });
-      }
+      if (!decision.allowed) throw refusalOf(decision);
       const { explanation } = decision;
       // The line the engine decided on is the caller ID: the one asked (it must be rented),
       // else the caller's own, else the account's default. An emergency call goes out
