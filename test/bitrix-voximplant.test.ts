@@ -8,7 +8,7 @@ import { generateDemoWav } from '../src/telephony/demo-audio.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
 import { NOT_REGISTERED } from '../src/telephony/sip-connections.js';
 import { userNumberOf } from '../src/telephony/user-numbers.js';
-import { type DemoOverHttps, send, startDemoOverHttps } from './bitrix-sdk.js';
+import { type BitrixServer, send, startBitrixServer } from './bitrix-sdk.js';
 import { describeOnEachDialect } from './databases.js';
 
 /**
@@ -50,10 +50,10 @@ type Outcome =
   | { readonly ok: false; readonly code: string; readonly status: number; readonly text: string };
 
 describeOnEachDialect('voximplant methods through the Bitrix24 SDK over HTTPS', (dialect) => {
-  let demo: DemoOverHttps;
+  let demo: BitrixServer;
 
   before(async () => {
-    demo = await startDemoOverHttps(dialect);
+    demo = await startBitrixServer(dialect);
     // Beyond the demo's roles: Carla keeps the numbers, Sofia her department's phones, and
     // Carla's chief-executive role may not listen to recordings.
     const permissions = await exportPermissions(demo.db, DEMO_ACCOUNT_ID);
@@ -99,7 +99,7 @@ describeOnEachDialect('voximplant methods through the Bitrix24 SDK over HTTPS', 
     params: Record<string, unknown> = {},
   ): Promise<Outcome> => {
     try {
-      const answer = await demo.hookOf(userId).actions.v2.call.make({ method, params });
+      const answer = await demo.hook(userId).actions.v2.call.make({ method, params });
       return { ok: true, result: answer.getData()!.result, total: answer.getTotal() };
     } catch (error) {
       assert.ok(error instanceof AjaxError, `${method} as ${userId}: ${String(error)}`);

@@ -4,11 +4,11 @@ import { AjaxError, ApiVersion } from '@bitrix24/b24jssdk';
 import { DEMO_ACCOUNT_ID } from '../src/telephony/demo.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
 import {
-  ACTIVE_USERS,
-  type DemoOverHttps,
+  ACTIVE_DEMO_USERS,
+  type BitrixServer,
   hookFromUrl,
-  send,
-  startDemoOverHttps,
+  listRestCallIds,
+  startBitrixServer,
 } from './bitrix-sdk.js';
 import { describeOnEachDialect } from './databases.js';
 
@@ -24,37 +24,22 @@ interface StatisticRow {
 }
 
 describeOnEachDialect('the Bitrix24 SDK against Callgate over HTTPS', (dialect) => {
-  let demo: DemoOverHttps;
+  let demo: BitrixServer;
 
   before(async () => {
-    demo = await startDemoOverHttps(dialect);
+    demo = await startBitrixServer(dialect);
   });
   after(() => demo?.close());
 
   /** The SDK, as an application would make it from a webhook URL, trusting the test's CA. */
   const hookOf = (url: string) => hookFromUrl(url, demo.agent);
 
-  /** Every call a user's `GET /api/v1/calls` lists, page after page. */
-  const restCallIds = async (userId: string): Promise<Set<string> | 'forbidden'> => {
-    const ids = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-      const page = await send(demo.agent, `${demo.url}/api/v1/calls?limit=500${query}`, {
-        token: demo.tokens.get(userId)!,
-      });
-      if (page.status === 403) return 'forbidden';
-      assert.equal(page.status, 200, JSON.stringify(page.body));
-      const body = page.body as { items: { id: string }[]; nextCursor: string | null };
-      for (const item of body.items) ids.add(item.id);
-      cursor = body.nextCursor;
-    } while (cursor !== null);
-    return ids;
-  };
+  const restCallIds = (userId: string) =>
+    listRestCallIds(demo.agent, demo.url, demo.tokens.get(userId)!);
 
   test('for every user, voximplant.statistic.get through callList lists exactly their calls', async () => {
     let seenBySomeone = 0;
-    for (const userId of ACTIVE_USERS) {
+    for (const userId of ACTIVE_DEMO_USERS) {
       const expected = await restCallIds(userId);
       assert.notEqual(expected, 'forbidden', userId);
       const listed = await hookOf(

@@ -687,6 +687,22 @@ describeHttp('hostile input', (h) => {
           value,
         ),
         auth: fc.constantFrom(h().appToken, FORGED, '', 'x'),
+        // telephony.externalcall.* and externalLine.*: hostile values that cannot write —
+        // no TYPE is valid, no CALL_ID was registered, no NUMBER is a line's — so the reads
+        // (searchCrmEntities, externalLine.get) and every check before a write are fuzzed.
+        TYPE: fc.constantFrom('0', '6', 'x', '', '1.0', ' 1', '-1'),
+        CALL_ID: value,
+        PHONE_NUMBER: value,
+        USER_PHONE_INNER: value,
+        LINE_NUMBER: value,
+        CALL_START_DATE: value,
+        DURATION: value,
+        STATUS_CODE: value,
+        FILENAME: value,
+        FILE_CONTENT: value,
+        NUMBER: fc.constantFrom('', ' ', 'x'.repeat(41), 'a b'),
+        NAME: value,
+        CRM_AUTO_CREATE: value,
       },
       { requiredKeys: [] },
     );

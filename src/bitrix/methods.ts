@@ -3,12 +3,14 @@ import type { PermissionKey } from '../engine/catalogue.js';
 import type { Executor } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import type { Dialer } from '../telephony/outbound.js';
+import type { RecordingStorage } from '../telephony/recording-storage.js';
 import type { Secrets } from '../telephony/secrets.js';
 import type { AppScope } from '../telephony/tokens.js';
 import { readUserSettings } from '../telephony/user-settings.js';
 import { userNumberOf, userNumbersOf } from '../telephony/user-numbers.js';
 import { WEBHOOK_SCOPES, type WebhookScope } from '../telephony/webhooks.js';
 import { runBatch } from './batch.js';
+import { EXTERNALCALL_METHODS } from './externalcall.js';
 import type { Caller } from './caller.js';
 import { badArgument } from './errors.js';
 import { type Params, isFlagSet, scalarText } from './params.js';
@@ -25,6 +27,8 @@ export interface MethodContext {
   readonly params: Params;
   readonly secrets: Secrets;
   readonly signedUrlTtlSeconds: number;
+  /** Where recordings go, and how large one may be (telephony.externalcall.attachRecord). */
+  readonly recordings: { readonly storage: RecordingStorage; readonly maxBytes: number };
   readonly now: number;
   /** The service's address as the client reached it, for links. */
   readonly baseUrl: string;
@@ -231,4 +235,5 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     run: runBatch,
   },
   ...VOXIMPLANT_METHODS,
+  ...EXTERNALCALL_METHODS,
 };

@@ -3,6 +3,7 @@ import type { RouteAccess } from '../api/access.js';
 import type { RouteModule } from '../api/app.js';
 import { CallgateError } from '../errors.js';
 import { requirePermission } from '../telephony/guard.js';
+import { localRecordingStorage } from '../telephony/recording-storage.js';
 import { verifyWebhook } from '../telephony/webhooks.js';
 import { type Caller, callerKey } from './caller.js';
 import { BitrixError, errorEnvelope, methodNotFound, toBitrixError } from './errors.js';
@@ -44,6 +45,10 @@ async function dispatch(
  */
 export const bitrixRoutes: RouteModule = (app, services, limiter) => {
   const { db } = services.store;
+  const recordings = {
+    storage: localRecordingStorage(services.config.dataDir),
+    maxBytes: services.config.maxRecordingBytes,
+  };
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -133,6 +138,7 @@ export const bitrixRoutes: RouteModule = (app, services, limiter) => {
           caller,
           secrets: services.secrets,
           signedUrlTtlSeconds: services.config.signedUrlTtlSeconds,
+          recordings,
           now: startedAt,
           baseUrl: baseUrlOf(request),
           read: (read) =>

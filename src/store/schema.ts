@@ -44,6 +44,8 @@ export interface Database {
   webhooks: WebhooksTable;
   directory_search: DirectorySearchTable;
   sip_connections: SipConnectionsTable;
+  external_calls: ExternalCallsTable;
+  external_lines: ExternalLinesTable;
 }
 
 export interface AccountsTable {
@@ -418,3 +420,38 @@ export interface SipConnectionsTable {
 export type CallRow = Selectable<CallsTable>;
 export type NewCallRow = Insertable<CallsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+
+/** A call an application registered through `telephony.externalcall.register` (SPEC §12). */
+export interface ExternalCallsTable {
+  account_id: string;
+  /** The id of the row `finish` writes into `calls` (no foreign key: see the migration). */
+  call_id: string;
+  /** The application that registered it: only it may act on the call. */
+  app_key: string;
+  user_id: string;
+  /** Bitrix24's TYPE: 1 outbound, 2 inbound, 3 inbound redirected, 4 callback, 5 info call. */
+  type: number;
+  phone_number: string;
+  line_number: string | null;
+  external_call_id: string | null;
+  crm_type: string | null;
+  crm_id: string | null;
+  started_at: number;
+  registered_at: number;
+  /** The display state `show`/`hide` record (0/1): Callgate has no call card to pop. */
+  shown: number;
+  finished_at: number | null;
+  vote: number | null;
+  failed_reason: string | null;
+}
+
+/** An application's own line (`telephony.externalLine.*`). */
+export interface ExternalLinesTable {
+  account_id: string;
+  app_key: string;
+  number: string;
+  id: number;
+  name: string;
+  crm_auto_create: number;
+  created_at: number;
+}

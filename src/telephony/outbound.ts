@@ -132,6 +132,22 @@ export async function decideOutbound(
   };
 }
 
+/**
+ * The refusal a caller answers when an outbound call is not allowed: 403 with the reason,
+ * the permission and level, the destination's class and the rule that decided. Every
+ * surface that places or registers a call refuses with this one error.
+ *
+ * @example if (!decision.allowed) throw refusalOf(decision)
+ */
+export function refusalOf(decision: OutboundDecision): CallgateError {
+  return new CallgateError('destination_not_allowed', decision.reason, {
+    permission: 'outboundCall.perform',
+    level: decision.explanation.level,
+    classification: decision.classification,
+    rule: decision.rule,
+  });
+}
+
 /** The PBX hook's path (API.md): the surface whose emergency answers no rate limit stops. */
 export const PBX_HOOK_URL = '/api/v1/pbx/authorize';
 

@@ -1,10 +1,10 @@
-import { CallgateError } from '../errors.js';
 import type { Executor } from '../store/database.js';
 import {
   type Dialer,
   type OutboundCall,
   type OutboundDecision,
   decideOutbound,
+  refusalOf,
   resolveCallerId,
 } from './outbound.js';
 import type { PolicyState } from './policy.js';
@@ -58,14 +58,7 @@ export async function placeOutboundCall(
     appId,
   );
   observe?.(decision);
-  if (!decision.allowed) {
-    throw new CallgateError('destination_not_allowed', decision.reason, {
-      permission: 'outboundCall.perform',
-      level: decision.explanation.level,
-      classification: decision.classification,
-      rule: decision.rule,
-    });
-  }
+  if (!decision.allowed) throw refusalOf(decision);
   const { explanation } = decision;
   // The line the engine decided on is the caller ID: the one asked (it must be rented),
   // else the caller's own, else the account's default.

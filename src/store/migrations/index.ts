@@ -15,6 +15,7 @@ import * as recordingRetention from './2026-12-06-30-recording-retention.js';
 import * as bitrix from './2026-12-06-40-bitrix.js';
 import * as directorySearch from './2026-12-06-50-directory-search.js';
 import * as sipConnections from './2026-12-06-60-sip-connections.js';
+import * as externalCalls from './2026-12-06-70-external-calls.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-40-bitrix': bitrix,
   '2026-12-06-50-directory-search': directorySearch,
   '2026-12-06-60-sip-connections': sipConnections,
+  '2026-12-06-70-external-calls': externalCalls,
 };
 
 export const migrationProvider: MigrationProvider = {
