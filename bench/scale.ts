@@ -301,8 +301,9 @@ async function measureSize(run: SizeRun): Promise<SizeResult> {
   const any: ScopeFilter = { kind: 'any' };
   const monthStats = () => callStats(db, ACCOUNT_ID, any, { ...MONTH, groupBy: 'day' });
   log(`${run.label}: timing`);
-  const pages = await timeVariants({ first: page(head), deep: page(head, deep.cursor) }, 5, 200);
-  const stats = await timeVariants({ month: monthStats }, 3, 4);
+  // Rounds kept short: the machine is shared, and every size is timed in the same run.
+  const pages = await timeVariants({ first: page(head), deep: page(head, deep.cursor) }, 3, 100);
+  const stats = await timeVariants({ month: monthStats }, 3, 3);
   const counted = await callStats(db, ACCOUNT_ID, any, {});
   return {
     run,
