@@ -61,11 +61,11 @@ export const COMPANY_SIZE: CompanySize = {
   maxDepth: 8,
 };
 /** A year of calls, newest at the end of October 2026; "a month" is that October. */
-const DATA_START = Date.parse('2025-11-01T00:00:00Z');
-const DATA_END = Date.parse('2026-11-01T00:00:00Z');
-const MONTH = { from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' } as const;
-const PAGE_SIZE = 50;
-const DEEP_PAGE = 20;
+export const DATA_START = Date.parse('2025-11-01T00:00:00Z');
+export const DATA_END = Date.parse('2026-11-01T00:00:00Z');
+export const MONTH = { from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' } as const;
+export const PAGE_SIZE = 50;
+export const DEEP_PAGE = 20;
 const HEAD_REACH = 2_000;
 /** Bumped whenever the generated data changes, so stale data is regenerated, not reused. */
 const DATA_VERSION = 1;
@@ -144,17 +144,27 @@ function benchAssignments(heads: readonly string[]): Assignment[] {
 }
 
 async function generate(store: Store, calls: number): Promise<void> {
+  await createCompanyAccount(store, 'bench lists (generating)');
+  await insertGeneratedCalls(store, calls);
+  await store.db
+    .updateTable('accounts')
+    .set({ name: dataMarker(calls) })
+    .where('id', '=', ACCOUNT_ID)
+    .execute();
+}
+
+/**
+ * The benchmark company's account (seed 1): its directory, the default roles, Administrator
+ * to admins, Manager to everyone and Head of department to every head. bench/scale.ts makes
+ * it the biggest of its accounts.
+ */
+export async function createCompanyAccount(store: Store, name: string): Promise<void> {
   const directory = generateCompany(COMPANY_SIZE, SEED);
   const heads = [
     ...new Set(directory.departments.flatMap((d) => (d.headUserId ? [d.headUserId] : []))),
   ];
   await store.db.transaction().execute(async (trx) => {
-    await createAccount(
-      trx,
-      { id: ACCOUNT_ID, name: 'bench lists (generating)', plan: 'enterprise' },
-      'operator',
-      DATA_END,
-    );
+    await createAccount(trx, { id: ACCOUNT_ID, name, plan: 'enterprise' }, 'operator', DATA_END);
     await importDirectory(trx, ACCOUNT_ID, directory, 'operator', DATA_END);
     await importPermissions(
       trx,
@@ -163,12 +173,6 @@ async function generate(store: Store, calls: number): Promise<void> {
       { dryRun: false, actor: 'operator', now: DATA_END },
     );
   });
-  await insertGeneratedCalls(store, calls);
-  await store.db
-    .updateTable('accounts')
-    .set({ name: dataMarker(calls) })
-    .where('id', '=', ACCOUNT_ID)
-    .execute();
 }
 
 /**
@@ -195,7 +199,7 @@ function callColumns(calls: number, idExpression: string): string {
 const CALL_COLUMN_NAMES = `account_id, id, user_id, direction, phone_number, line_number, started_at,
   duration_sec, status, cost_micros, currency, crm_type, crm_id, recording_ref`;
 /** A hash of i: linear and quadratic terms modulo a prime, so neighbours get unrelated owners. */
-const HASH = `((i * 2654435761 + ((i * i) % 1000003) * 40503 + ${SEED * 7919}) % 4294967291)`;
+export const HASH = `((i * 2654435761 + ((i * i) % 1000003) * 40503 + ${SEED * 7919}) % 4294967291)`;
 
 async function insertGeneratedCalls(store: Store, calls: number): Promise<void> {
   const chunk = store.dialect === 'postgres' ? 1_000_000 : 250_000;
@@ -230,7 +234,7 @@ async function insertGeneratedCalls(store: Store, calls: number): Promise<void> 
  * The planner's statistics, and on PostgreSQL the visibility map that lets covering indexes
  * answer without the table — what autovacuum does on a table that is not freshly loaded.
  */
-async function refreshStatistics(store: Store): Promise<void> {
+export async function refreshStatistics(store: Store): Promise<void> {
   const started = performance.now();
   if (store.dialect === 'postgres') {
     const { rows } = await sql<{ name: string }>`
@@ -244,14 +248,18 @@ async function refreshStatistics(store: Store): Promise<void> {
   log(`statistics refreshed in ${ms(started)}`);
 }
 
-/** The indexes of `calls` other than its primary key, with the statements that create them. */
-async function secondaryIndexes(
+/**
+ * The indexes of `calls` other than its primary key, with the statements that create them.
+ * A partitioned table's are listed `ON ONLY` the parent, which would build no partition's:
+ * they are rebuilt on the whole table.
+ */
+export async function secondaryIndexes(
   db: Kysely<Database>,
   dialect: DialectName,
 ): Promise<{ name: string; definition: string }[]> {
   if (dialect === 'postgres') {
     const { rows } = await sql<{ name: string; definition: string }>`
-      select i.indexname as name, i.indexdef as definition
+      select i.indexname as name, replace(i.indexdef, ' ON ONLY ', ' ON ') as definition
       from pg_indexes i
       where i.schemaname = current_schema() and i.tablename = 'calls'
         and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(db);
@@ -393,7 +401,7 @@ async function naiveStatsByDay(
 // ---------------------------------------------------------------------------------------
 // Timing
 
-interface Sample {
+export interface Sample {
   readonly median: number;
   readonly p99: number;
   readonly n: number;
@@ -403,7 +411,7 @@ interface Sample {
  * Times each variant `iterations` times per round, the variants interleaved round by round
  * so drift touches them alike, after a warm-up of every variant.
  */
-async function timeVariants(
+export async function timeVariants(
   variants: Record<string, () => Promise<unknown>>,
   rounds: number,
   iterations: number,
@@ -436,7 +444,7 @@ function ms(started: number): string {
 }
 
 /** The cursor of page `page` (1-based), walked through the real store function. */
-async function cursorOfPage(
+export async function cursorOfPage(
   db: Executor,
   scope: ScopeFilter,
   page: number,

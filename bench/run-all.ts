@@ -3,7 +3,7 @@
  * one run, then bench/results.json and bench/RESULTS.md. Never part of `npm test`.
  *
  * `npm run bench -- sip http` runs only the suites named (decisions, change, lists, http,
- * tenants, sip) and keeps the other figures of bench/results.json as the last run left them.
+ * tenants, search, scale, sip) and keeps the other figures of bench/results.json as the last run left them.
  *
  * Data is built deterministically from seeds the first time and reused after
  * (bench/data/, the PostgreSQL schema bench_lists).
@@ -14,6 +14,7 @@ import { run as runDecisions } from './decisions.js';
 import { run as runHttp } from './http.js';
 import { run as runLists } from './lists.js';
 import { type Figure, writeResults } from './results.js';
+import { run as runScale } from './scale.js';
 import { run as runSearch } from './search.js';
 import { run as runSip } from './sip.js';
 import { run as runTenants } from './tenants.js';
@@ -33,6 +34,12 @@ const SUITES: readonly Suite[] = [
   { key: 'http', name: 'HTTP', run: () => runHttp() },
   { key: 'tenants', name: 'tenants', run: () => runTenants() },
   { key: 'search', name: 'directory search', run: () => runSearch() },
+  {
+    key: 'scale',
+    name: 'call history at scale',
+    run: () => runScale(),
+    owns: (figureName) => figureName.startsWith('Scale '),
+  },
   {
     key: 'sip',
     name: 'SIP through Kamailio',

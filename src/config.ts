@@ -93,6 +93,11 @@ export const SETTINGS = {
     'how often the server deletes recordings past their account’s retention (0: never; `callgate recordings sweep` runs it once)',
     { unit: 's', min: 0 },
   ),
+  callPartitionsAheadMonths: integer(
+    3,
+    'PostgreSQL: the months of call history the server partitions ahead of this one, at start and daily (see "Partitioned call history")',
+    { unit: 'months', min: 0, max: 120 },
+  ),
   sweepGraceSeconds: integer(
     900,
     'at start-up, recording files a crash left behind are removed once untouched this long (on a shared volume a newer file may be another server’s upload in flight)',

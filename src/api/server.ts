@@ -10,6 +10,7 @@ import { localRecordingStorage } from '../telephony/recording-storage.js';
 import { sweepRecordingStorage } from '../telephony/recordings.js';
 import { parseSecretKey } from '../telephony/secrets.js';
 import { type App, buildApp } from './app.js';
+import { scheduleCallPartitions } from './partitions.js';
 import { scheduleRetentionSweep } from './retention.js';
 import { isLive, readiness } from '../telephony/health.js';
 import { type ServiceConfig, createServices, type Services } from './services.js';
@@ -151,10 +152,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app.log.info(swept, 'removed recording files a crash left behind');
   await options.prepare?.(services, app);
   const retention = scheduleRetentionSweep(services, storage, app.log, config);
+  const partitions = await scheduleCallPartitions(services, app.log, config);
   const metricsServer =
     config.metricsPort === undefined ? undefined : await serveMetrics(services, config);
   const close = async () => {
     retention.stop();
+    partitions.stop();
     await metricsServer?.close();
     await app.close();
     await services.reads.close();

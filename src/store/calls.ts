@@ -91,6 +91,21 @@ export async function insertCalls(
   );
 }
 
+/**
+ * Holds the account's row until the transaction ends, so that one ingest at a time checks
+ * its ids and stores its calls. On PostgreSQL `calls` is partitioned by month and its key
+ * includes `started_at` (migration 2026-12-06-80): no index says an id is taken in another
+ * month, so the check under this lock is what keeps ids one per account. A no-op update is
+ * the row lock both dialects understand; {@link insertCalls} takes the same row.
+ */
+export async function lockAccountCalls(db: Executor, accountId: string): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ call_seq: eb.ref('call_seq') }))
+    .where('id', '=', accountId)
+    .execute();
+}
+
 /** Of these ids, the ones the account already has. */
 export async function existingCallIds(
   db: Executor,
@@ -305,12 +320,12 @@ async function recentDepartmentPage(
     .orderBy('calls.started_at', 'desc')
     .orderBy('calls.id', 'desc')
     .limit(RECENT_WINDOW);
-  return db
+  // The page's ids first, then their rows: the join back is then for a page of rows, not
+  // the window's, which on a partitioned table keeps it a probe per row of one partition's
+  // key (a window's worth made PostgreSQL read the account's rows of every month instead).
+  const page = db
     .selectFrom(window.as('w'))
-    .innerJoin('calls', (join) =>
-      join.on('calls.account_id', '=', accountId).onRef('calls.id', '=', 'w.id'),
-    )
-    .selectAll('calls')
+    .select(['w.id', 'w.started_at'])
     .where((eb) =>
       eb.or([
         eb('w.user_id', '=', scope.userId),
@@ -319,7 +334,22 @@ async function recentDepartmentPage(
     )
     .orderBy('w.started_at', 'desc')
     .orderBy('w.id', 'desc')
-    .limit(wanted)
+    .limit(wanted);
+  return withinWindow(
+    db
+      .selectFrom(page.as('p'))
+      .innerJoin('calls', (join) =>
+        join
+          .on('calls.account_id', '=', accountId)
+          .onRef('calls.id', '=', 'p.id')
+          .onRef('calls.started_at', '=', 'p.started_at'),
+      )
+      .selectAll('calls'),
+    'calls.started_at',
+    options,
+  )
+    .orderBy('calls.started_at', 'desc')
+    .orderBy('calls.id', 'desc')
     .execute();
 }
 
@@ -357,13 +387,18 @@ async function ownerIndexPage(
     ids = db
       .selectFrom(reached.as('r'))
       .innerJoinLateral(newestOfOwner.as('k'), (join) => join.onTrue())
-      .select('k.id')
+      .select(['k.id', 'k.started_at'])
       .orderBy('k.started_at', 'desc')
       .orderBy('k.id', 'desc')
       .limit(wanted);
   } else {
     ids = narrowPage(
-      whereCallInScope(db, db.selectFrom('calls').select('calls.id'), accountId, scope),
+      whereCallInScope(
+        db,
+        db.selectFrom('calls').select(['calls.id', 'calls.started_at']),
+        accountId,
+        scope,
+      ),
       accountId,
       options,
     )
@@ -371,14 +406,43 @@ async function ownerIndexPage(
       .orderBy('calls.id', 'desc')
       .limit(wanted);
   }
-  return db
-    .selectFrom('calls as page')
-    .selectAll('page')
-    .where('page.account_id', '=', accountId)
-    .where('page.id', 'in', ids)
+  return withinWindow(
+    db
+      .selectFrom(ids.as('p'))
+      .innerJoin('calls as page', (join) =>
+        join
+          .on('page.account_id', '=', accountId)
+          .onRef('page.id', '=', 'p.id')
+          .onRef('page.started_at', '=', 'p.started_at'),
+      )
+      .selectAll('page'),
+    'page.started_at',
+    options,
+  )
     .orderBy('page.started_at', 'desc')
     .orderBy('page.id', 'desc')
     .execute();
+}
+
+/**
+ * The list's time bounds again, on the rows a page's ids are joined back to. On PostgreSQL
+ * `calls` is partitioned by month of `started_at` (migration 2026-12-06-80): with the bounds
+ * the planner reads only the window's partitions, and the join on `started_at` lets each
+ * id probe one partition's key instead of every partition's.
+ */
+function withinWindow<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  column: string,
+  options: CallListOptions,
+): SelectQueryBuilder<DB, TB, O> {
+  let bounded = query;
+  if (options.from !== undefined)
+    bounded = bounded.where(sql<boolean>`${sql.ref(column)} >= ${Date.parse(options.from)}`);
+  if (options.to !== undefined)
+    bounded = bounded.where(sql<boolean>`${sql.ref(column)} < ${Date.parse(options.to)}`);
+  if (options.cursor !== undefined)
+    bounded = bounded.where(sql<boolean>`${sql.ref(column)} <= ${decodeCursor(options.cursor)[0]}`);
+  return bounded;
 }
 
 /** A field of a call that a condition or an order can name. */

@@ -11,7 +11,8 @@ import type { DialectName, Executor } from './database.js';
 /**
  * Every table as data, for backup and restore: which tables there are (read from the
  * database's own catalogue, not from a list in code, so a table a later migration adds is
- * carried without anyone remembering to), their columns, keys and foreign keys; rows read
+ * carried without anyone remembering to; a partitioned table as one, its partitions being
+ * where its rows live, not more rows), their columns, keys and foreign keys; rows read
  * a page at a time in key order; rows inserted in bulk; sequences moved past the ids.
  */
 export interface TableInfo {
@@ -99,7 +100,8 @@ async function describePostgres(db: Executor, schema: string): Promise<TableInfo
     join pg_class c on c.oid = a.attrelid
     join pg_namespace n on n.oid = c.relnamespace
     left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-    where n.nspname = ${schema} and c.relkind in ('r', 'p') and a.attnum > 0
+    where n.nspname = ${schema} and c.relkind in ('r', 'p') and not c.relispartition
+      and a.attnum > 0
       and not a.attisdropped and a.attgenerated = ''
       and c.relname not in (${sql.join(INTERNAL_TABLES)})
     order by c.relname, a.attnum`.execute(db);

@@ -15,6 +15,7 @@ import {
   type CallRecord,
   existingCallIds,
   insertCalls,
+  lockAccountCalls,
 } from '../store/calls.js';
 import type { Executor } from '../store/database.js';
 import { loadDirectory } from '../store/directory.js';
@@ -181,6 +182,7 @@ export async function importCalls(
     if (issues.issues.length >= 100) break;
   }
   issues.throwIfAny();
+  await lockAccountCalls(db, accountId);
   const taken = await existingCallIds(
     db,
     accountId,

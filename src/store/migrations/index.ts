@@ -16,6 +16,7 @@ import * as bitrix from './2026-12-06-40-bitrix.js';
 import * as directorySearch from './2026-12-06-50-directory-search.js';
 import * as sipConnections from './2026-12-06-60-sip-connections.js';
 import * as externalCalls from './2026-12-06-70-external-calls.js';
+import * as partitionedCalls from './2026-12-06-80-partitioned-calls.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-50-directory-search': directorySearch,
   '2026-12-06-60-sip-connections': sipConnections,
   '2026-12-06-70-external-calls': externalCalls,
+  '2026-12-06-80-partitioned-calls': partitionedCalls,
 };
 
 export const migrationProvider: MigrationProvider = {
