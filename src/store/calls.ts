@@ -179,7 +179,11 @@ export function whereCallInScope<O>(
  * Everyone placed (member or head) in a department of these subtrees: one covering-index
  * range of `department_reach` per department, written with the directory.
  */
-function departmentMembers(db: Executor, accountId: string, departmentIds: readonly string[]) {
+export function departmentMembers(
+  db: Executor,
+  accountId: string,
+  departmentIds: readonly string[],
+) {
   return db
     .selectFrom('department_reach as r')
     .select('r.user_id')

@@ -19,6 +19,8 @@ export interface Dialer {
     userId: string;
     to: string;
     from: string | null;
+    /** The CRM client called (the call record's `crm`), when the number is one the caller may read. */
+    crm?: { readonly type: string; readonly id: string } | null;
   }): Promise<{ callId: string }>;
 }
 

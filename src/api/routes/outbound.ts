@@ -6,6 +6,7 @@ import {
   resolveCallerId,
   resolvePbxCaller,
 } from '../../telephony/outbound.js';
+import { readableCrmClientOf } from '../../telephony/crm-clients.js';
 import { signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
@@ -38,6 +39,9 @@ export const outboundRoutes: RouteModule = (app, services) => {
             classification: Type.String(),
             rule: Type.String(),
             to: Type.String(),
+            crmClient: Type.Optional(
+              Type.Object({ type: Type.String(), id: Type.String(), name: Type.String() }),
+            ),
           }),
           ...errors(400, 401, 403),
         },
@@ -85,15 +89,27 @@ export const outboundRoutes: RouteModule = (app, services) => {
             ? await resolveCallerId(db, identity.accountId, identity.userId, asked)
             : (explanation.line ?? null);
       const to = explanation.destination ?? request.body.to.trim();
+      // A call to a CRM client names it, on the call record (`crm`) and in the answer.
+      const client =
+        decision.classification === 'crmClient'
+          ? await readableCrmClientOf(db, state.policy, identity.accountId, identity.userId, to)
+          : undefined;
       const { callId } = await services.dialer.place({
         accountId: identity.accountId,
         userId: identity.userId,
         to,
         from,
+        crm: client === undefined ? null : { type: client.type, id: client.id },
       });
-      return reply
-        .status(201)
-        .send({ callId, classification: decision.classification, rule: decision.rule, to });
+      return reply.status(201).send({
+        callId,
+        classification: decision.classification,
+        rule: decision.rule,
+        to,
+        ...(client !== undefined && {
+          crmClient: { type: client.type, id: client.id, name: client.name },
+        }),
+      });
     },
   );
 
