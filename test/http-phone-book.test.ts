@@ -157,4 +157,57 @@ describeHttp('the dial pad phone book: CRM clients in read scope, named calls', 
     const otherCall = await h().request('u0', 'GET', `/api/v1/calls/${otherAnswer.callId}`);
     assert.equal(json<{ crm: unknown }>(otherCall).crm, null);
   });
+
+  test('the caller IDs offered are the rented lines each user may call out from', async () => {
+    const lines = ['+16285550160', '+16285550161', '+16285550162'];
+    const added = await h().request('operator', 'POST', '/api/v1/number-inventory', {
+      items: lines.map((number) => ({ number, country: 'US', monthlyFee: 1, currency: 'USD' })),
+    });
+    assert.equal(added.statusCode, 201, added.body);
+    await h().request('u0', 'POST', '/api/v1/balance/top-ups', { amount: 10 });
+    for (const number of lines) {
+      const rented = await h().request('u0', 'POST', '/api/v1/numbers', { number });
+      assert.equal(rented.statusCode, 201, rented.body);
+    }
+    // The first line for Sales only, the second for Support only, the third for everyone.
+    for (const [number, codes] of [
+      [lines[0]!, ['departmentTree:2']],
+      [lines[1]!, ['department:4']],
+    ] as const) {
+      const url = `/api/v1/numbers/${encodeURIComponent(number)}/access`;
+      const { version } = json<{ version: number }>(await h().request('u0', 'GET', url));
+      const changed = await h().request(
+        'u0',
+        'PUT',
+        url,
+        { accessCodes: codes },
+        { 'if-match': String(version) },
+      );
+      assert.equal(changed.statusCode, 200, changed.body);
+    }
+    const choices = async (as: string, of = as) => {
+      const response = await h().request(as, 'GET', `/api/v1/users/${of}/telephony-settings`);
+      assert.equal(response.statusCode, 200, response.body);
+      return json<{ callerIdChoices: string[] }>(response).callerIdChoices.sort();
+    };
+    assert.deepEqual(await choices('u4'), [lines[0], lines[2]]);
+    assert.deepEqual(await choices('u6'), [lines[1], lines[2]]);
+    assert.deepEqual(await choices('u0', 'u9'), [lines[2]]);
+    assert.deepEqual(await choices('u0'), [...lines].sort());
+    // Each offered line is one the settings accept, and a line not offered is refused.
+    const put = async (as: string, callerIdNumber: string) => {
+      const { version } = json<{ version: number }>(
+        await h().request('u0', 'GET', `/api/v1/users/${as}/telephony-settings`),
+      );
+      return h().request(
+        'u0',
+        'PUT',
+        `/api/v1/users/${as}/telephony-settings`,
+        { device: null, sipLogin: null, callerIdNumber },
+        { 'if-match': String(version) },
+      );
+    };
+    assert.equal((await put('u6', lines[1]!)).statusCode, 200);
+    assert.equal((await put('u6', lines[0]!)).statusCode, 400);
+  });
 });
