@@ -19,6 +19,8 @@ export function NumbersPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [releaseError, setReleaseError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // A released number goes back to the pool: the offers are asked for again.
+  const [released, setReleased] = useState(0);
   const numbers = useLoad(
     (signal) => api.get<{ items: RentedNumber[] }>('/numbers', { signal }),
     [],
@@ -31,6 +33,7 @@ export function NumbersPage() {
       setNotice(`${number} was released. People who showed it as their caller ID now show none.`);
       setReleasing(null);
       if (editing === number) setEditing(null);
+      setReleased((n) => n + 1);
       numbers.reload();
     } catch (caught) {
       setReleaseError(caught);
@@ -136,6 +139,7 @@ export function NumbersPage() {
       )}
       {editing !== null && <LineAccessSection key={editing} number={editing} />}
       <RentSection
+        key={released}
         onRented={(rented) => {
           setNotice(
             `${rented.number} is yours. Its first monthly fee (${formatMoney(rented.monthlyFee, rented.currency)}) was taken from the balance.`,
