@@ -57,7 +57,10 @@ async function fitsTheScreen(page: Page, width: number, what: string): Promise<v
 async function open(page: Page, label: string): Promise<void> {
   const menu = page.getByRole('button', { name: 'Menu' });
   if (await menu.isVisible()) await menu.click();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: label, exact: true })
+    .click();
 }
 
 describe('browser: screens for every permission’s promise', { skip: skipReason() }, () => {
@@ -189,7 +192,7 @@ describe('browser: screens for every permission’s promise', { skip: skipReason
     });
   }
 
-  test('balance: a top-up is credited and shown; a bad amount is refused with the reason', async () => {
+  test('balance: a top-up is credited and shown in the balance and its ledger', async () => {
     const page = await journeys.newPage(PHONE);
     await signIn(page, 'ada@northwind.example');
     const before = (
@@ -305,15 +308,16 @@ describe('browser: screens for every permission’s promise', { skip: skipReason
     await open(page, 'My telephony settings');
     const field = page.getByLabel(/Number people you call see/);
     await field.waitFor();
-    assert.equal(await field.evaluate((el) => el.tagName), 'SELECT');
+    assert.equal(
+      await field.evaluate((el) => (el as unknown as { tagName: string }).tagName),
+      'SELECT',
+    );
     const settings = (await (
       await page.request.get('/api/v1/users/sofia/telephony-settings')
     ).json()) as { callerIdChoices: string[] };
-    const offered = (await field
+    const offered: string[] = await field
       .locator('option')
-      .evaluateAll((options) =>
-        options.map((o) => (o as unknown as { value: string }).value),
-      )) as string[];
+      .evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
     assert.deepEqual(offered, ['', ...settings.callerIdChoices]);
     assert.ok(settings.callerIdChoices.length > 0, 'the demo rents lines Sofia may use');
     const lead = (await page.locator('p.lead').first().textContent()) ?? '';

@@ -102,6 +102,8 @@ function Section<T>({
   readonly children: (value: T, set: (value: T) => void) => ReactNode;
 }) {
   const id = useId();
+  // Kept here: saving reloads the section and the form starts again at the new version.
+  const [justSaved, setJustSaved] = useState(false);
   const loaded = useLoad(
     (signal) => api.get<SettingsDocument<T>>(`/settings/${section}`, { signal }),
     [section],
@@ -117,6 +119,12 @@ function Section<T>({
           section={section}
           title={title}
           saved={loaded.data}
+          justSaved={justSaved}
+          onEdit={() => setJustSaved(false)}
+          onSaved={() => {
+            setJustSaved(true);
+            loaded.reload();
+          }}
           onReload={loaded.reload}
         >
           {children}
@@ -130,19 +138,24 @@ function SectionForm<T>({
   section,
   title,
   saved,
+  justSaved,
+  onEdit,
+  onSaved,
   onReload,
   children,
 }: {
   readonly section: string;
   readonly title: string;
   readonly saved: SettingsDocument<T>;
+  readonly justSaved: boolean;
+  readonly onEdit: () => void;
+  readonly onSaved: () => void;
   readonly onReload: () => void;
   readonly children: (value: T, set: (value: T) => void) => ReactNode;
 }) {
   const [draft, setDraft] = useState<T>(saved.value);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
   const changed = JSON.stringify(draft) !== JSON.stringify(saved.value);
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -150,20 +163,19 @@ function SectionForm<T>({
     setError(null);
     try {
       await api.put(`/settings/${section}`, draft, { ifMatch: saved.version });
-      setDone(true);
-      onReload();
+      onSaved();
     } catch (caught) {
       setError(caught);
       setBusy(false);
     }
   };
   return (
-    <form aria-label={title} onSubmit={(e) => void save(e)} onChange={() => setDone(false)}>
+    <form aria-label={title} onSubmit={(e) => void save(e)} onChange={onEdit}>
       {children(draft, (value) => {
         setDraft(value);
-        setDone(false);
+        onEdit();
       })}
-      {done && <Notice tone="success">Saved.</Notice>}
+      {justSaved && <Notice tone="success">Saved.</Notice>}
       {error !== null && (
         <ErrorAlert
           error={error}
