@@ -284,7 +284,7 @@ describe('browser: screens for every permission’s promise', { skip: skipReason
       assert.equal(await page.getByLabel('Number to call').inputValue(), '+14155550150');
       const verdict = page.locator('#dial-verdict');
       await verdict.getByText('Allowed', { exact: true }).waitFor();
-      assert.match((await verdict.textContent()) ?? '', /Acme Corp \(CRM company\)/);
+      assert.match((await verdict.textContent()) ?? '', /Acme Corp \(CRM client, company\)/);
       await fitsTheScreen(page, viewport.width, 'the dial pad with its phone book');
       await screenshot(page, `dial-phone-book-${size}`);
       await page.getByRole('button', { name: 'Call', exact: true }).click();

@@ -278,7 +278,7 @@ function VerdictText({
 }) {
   const kind =
     client !== null
-      ? `${client.name} (CRM ${(CRM_TYPE_TEXT[client.type] ?? client.type).toLowerCase()})`
+      ? `${client.name} (CRM client, ${(CRM_TYPE_TEXT[client.type] ?? client.type).toLowerCase()})`
       : answer.classification === undefined
         ? ''
         : (CLASSIFICATION_TEXT[answer.classification] ?? answer.classification);
