@@ -11,6 +11,7 @@ interface Item {
   name: string;
   active?: boolean;
   email?: string | null;
+  extension?: string | null;
   path?: string[];
 }
 
@@ -27,7 +28,7 @@ describeHttp('directory search', (h) => {
     // "Max East" starts with "ma"; "Mia Manager" only has a word that does.
     assert.deepEqual(ids(await search(h(), 'u4', 'kind=user&q=ma')), ['u10', 'u4']);
     assert.deepEqual(await search(h(), 'u4', 'kind=user&q=MIA'), [
-      { id: 'u4', name: 'Mia Manager', active: true },
+      { id: 'u4', name: 'Mia Manager', active: true, extension: '104' },
     ]);
   });
 
@@ -43,7 +44,7 @@ describeHttp('directory search', (h) => {
 
   test('inactive users are found and marked', async () => {
     assert.deepEqual(await search(h(), 'u4', 'kind=user&q=ina'), [
-      { id: 'u8', name: 'Ina Inactive', active: false },
+      { id: 'u8', name: 'Ina Inactive', active: false, extension: '108' },
     ]);
   });
 
@@ -51,7 +52,9 @@ describeHttp('directory search', (h) => {
     assert.deepEqual(await search(h(), 'u4', 'kind=user&q=%2B1%20415%20555%200004'), []);
     assert.deepEqual(await search(h(), 'u4', 'kind=user&q=104'), []);
     const byAdmin = await search(h(), 'u0', 'kind=user&q=%2B1%20415%20555%200004');
-    assert.deepEqual(byAdmin, [{ id: 'u4', name: 'Mia Manager', active: true, email: null }]);
+    assert.deepEqual(byAdmin, [
+      { id: 'u4', name: 'Mia Manager', active: true, extension: '104', email: null },
+    ]);
     assert.deepEqual(ids(await search(h(), 'u0', 'kind=user&q=104')), ['u4']);
     // A role with telephonySettings.modify = any is enough; a lower level is not.
     await grant(h(), { 'telephonySettings.modify': 'any' }, ['user:u7']);

@@ -47,6 +47,7 @@ describeHttp('user telephony settings', (h) => {
       sipLogin: null,
       hasSipSecret: false,
       callerIdNumber: null,
+      callerIdChoices: [],
       version: 0,
     });
     const other = await h().request('u4', 'GET', settingsUrl('u10'));

@@ -92,7 +92,7 @@ export interface Services {
  */
 export function recordingDialer(store: Store, now: () => number): Dialer {
   return {
-    async place({ accountId, userId, to, from, direction }) {
+    async place({ accountId, userId, to, from, direction, crm = null }) {
       const callId = `out-${randomUUID()}`;
       await insertCalls(store.db, accountId, [
         {
@@ -106,7 +106,7 @@ export function recordingDialer(store: Store, now: () => number): Dialer {
           status: 'placed',
           cost: null,
           currency: null,
-          crm: null,
+          crm,
           recordingRef: null,
         },
       ]);

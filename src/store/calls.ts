@@ -194,7 +194,11 @@ export function whereCallInScope<O>(
  * Everyone placed (member or head) in a department of these subtrees: one covering-index
  * range of `department_reach` per department, written with the directory.
  */
-function departmentMembers(db: Executor, accountId: string, departmentIds: readonly string[]) {
+export function departmentMembers(
+  db: Executor,
+  accountId: string,
+  departmentIds: readonly string[],
+) {
   return db
     .selectFrom('department_reach as r')
     .select('r.user_id')
@@ -206,11 +210,53 @@ function isPostgres(db: Executor): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
+/**
+ * The orders a call list pages in: a field, ascending, or with `-` descending. Each is
+ * a keyset order (the field, then the id), so a cursor holds the last row's key.
+ */
+export const CALL_SORTS = [
+  '-startedAt',
+  'startedAt',
+  '-durationSec',
+  'durationSec',
+  '-cost',
+  'cost',
+] as const;
+export type CallSort = (typeof CALL_SORTS)[number];
+
+/**
+ * The key of each order. A call without a cost sorts below every cost (costs are never
+ * negative), one expression in the order, the cursor and the index (calls_by_cost) alike,
+ * because the databases disagree on where NULL sorts.
+ */
+const SORT_KEYS = {
+  startedAt: sql<number>`calls.started_at`,
+  durationSec: sql<number>`calls.duration_sec`,
+  cost: sql<number>`coalesce(calls.cost_micros, -1)`,
+} as const;
+
+function sortOf(sort: CallSort): { key: RawBuilder<number>; direction: 'asc' | 'desc' } {
+  const field = (sort.startsWith('-') ? sort.slice(1) : sort) as keyof typeof SORT_KEYS;
+  return { key: SORT_KEYS[field], direction: sort.startsWith('-') ? 'desc' : 'asc' };
+}
+
+/** A row's value of the sort key, as the cursor keeps it. */
+function sortValue(row: CallRow, sort: CallSort): number {
+  if (sort.endsWith('durationSec')) return row.duration_sec;
+  if (sort.endsWith('cost')) return row.cost_micros === null ? -1 : Number(row.cost_micros);
+  return Number(row.started_at);
+}
+
 export interface CallListOptions {
   readonly from?: string;
   readonly to?: string;
   readonly userId?: string;
   readonly direction?: CallDirection;
+  readonly status?: CallStatus;
+  /** The start of the other party's number as stored (E.164, e.g. `+1415`). */
+  readonly phonePrefix?: string;
+  /** The order; newest first when absent. */
+  readonly sort?: CallSort;
   /** Further conditions, all of which a call must meet (the Bitrix24 surface's FILTER). */
   readonly conditions?: readonly CallCondition[];
   readonly limit: number;
@@ -247,8 +293,22 @@ export async function listCalls(
   options: CallListOptions,
 ): Promise<CallPage> {
   const wanted = options.limit + 1;
+  const sort = options.sort ?? '-startedAt';
   let rows: CallRow[];
-  if (scope.kind === 'department' && scope.departmentIds.length > 0 && !options.userId) {
+  if (sort !== '-startedAt') {
+    // Other orders walk their own index (calls_by_duration, calls_by_cost) with the scope
+    // as a filter: no window over the newest calls applies to them.
+    const { key, direction } = sortOf(sort);
+    rows = await narrowPage(
+      whereCallInScope(db, db.selectFrom('calls').selectAll('calls'), accountId, scope),
+      accountId,
+      options,
+    )
+      .orderBy(key, direction)
+      .orderBy('calls.id', direction)
+      .limit(wanted)
+      .execute();
+  } else if (scope.kind === 'department' && scope.departmentIds.length > 0 && !options.userId) {
     rows = await recentDepartmentPage(db, accountId, scope, options, wanted);
     if (rows.length < wanted) rows = await ownerIndexPage(db, accountId, scope, options, wanted);
   } else {
@@ -264,7 +324,10 @@ export async function listCalls(
   }
   const items = rows.slice(0, options.limit).map(fromRow);
   const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
-  return { items, nextCursor: last ? encodeCursor(last.started_at, last.id) : null };
+  return {
+    items,
+    nextCursor: last ? encodeCursor(sort, sortValue(last, sort), last.id) : null,
+  };
 }
 
 /** The list's own filters and the cursor, on a query over `calls`. */
@@ -281,10 +344,25 @@ function narrowPage<O>(
   if (options.userId !== undefined) narrowed = narrowed.where('calls.user_id', '=', options.userId);
   if (options.direction !== undefined)
     narrowed = narrowed.where('calls.direction', '=', options.direction);
+  if (options.status !== undefined) narrowed = narrowed.where('calls.status', '=', options.status);
+  if (options.phonePrefix !== undefined) {
+    const pattern = `${options.phonePrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    narrowed = narrowed.where(sql<boolean>`calls.phone_number like ${pattern} escape '\\'`);
+  }
   if (options.conditions !== undefined)
     narrowed = whereConditions(narrowed, accountId, options.conditions);
-  if (options.cursor !== undefined) {
-    const [startedAt, id] = decodeCursor(options.cursor);
+  const sort = options.sort ?? '-startedAt';
+  if (options.cursor !== undefined && sort !== '-startedAt') {
+    const [key, id] = decodeCursor(options.cursor, sort);
+    const { key: column, direction } = sortOf(sort);
+    const past = direction === 'asc' ? sql.raw('>') : sql.raw('<');
+    narrowed = narrowed
+      .where(sql<boolean>`${column} ${past}= ${key}`)
+      .where(
+        sql<boolean>`(${column} ${past} ${key} or (${column} = ${key} and calls.id ${past} ${id}))`,
+      );
+  } else if (options.cursor !== undefined) {
+    const [startedAt, id] = decodeCursor(options.cursor, sort);
     narrowed = narrowed
       // Redundant with the OR below, but a bound both databases can seek the index to.
       .where('calls.started_at', '<=', startedAt)
@@ -625,21 +703,27 @@ export async function queryCalls(
   };
 }
 
-function encodeCursor(startedAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([startedAt, id])).toString('base64url');
+/**
+ * The newest-first cursor is `[startedAt, id]`, as before there were other orders; any
+ * other order's is `[sort, key, id]`, so a cursor is never read under another order.
+ */
+function encodeCursor(sort: CallSort, key: number, id: string): string {
+  const value = sort === '-startedAt' ? [key, id] : [sort, key, id];
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** Reads a cursor this module wrote; anything else is refused rather than guessed at. */
-export function decodeCursor(cursor: string): [number, string] {
+/** Reads a cursor this module wrote for this order; anything else is refused rather than guessed at. */
+export function decodeCursor(cursor: string, sort: CallSort = '-startedAt'): [number, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const parts: unknown[] = Array.isArray(value) ? value : [];
+    const [key, id] = sort === '-startedAt' ? parts : parts[0] === sort ? parts.slice(1) : [];
     if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      Number.isSafeInteger(value[0]) &&
-      typeof value[1] === 'string'
+      parts.length === (sort === '-startedAt' ? 2 : 3) &&
+      Number.isSafeInteger(key) &&
+      typeof id === 'string'
     ) {
-      return [value[0] as number, value[1]];
+      return [key as number, id];
     }
   } catch {
     // fall through to the refusal below

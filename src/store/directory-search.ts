@@ -185,6 +185,11 @@ export interface SearchItem {
   /** Users: false for an inactive user (their calls stay visible, so they stay findable). */
   readonly active?: boolean;
   readonly email?: string | null;
+  /**
+   * Users: their extension, the internal number every colleague may dial (SPEC §5 "internal"),
+   * so the dial pad's phone book can call them; work and mobile numbers stay with email.
+   */
+  readonly extension?: string | null;
   /** Departments: the names from the root down, the department's own last. */
   readonly path?: string[];
 }
@@ -203,7 +208,7 @@ export async function loadSearchItems(
     case 'user': {
       const rows = await db
         .selectFrom('users')
-        .select(['id', 'name', 'active', 'email'])
+        .select(['id', 'name', 'active', 'email', 'phone_extension'])
         .where('account_id', '=', accountId)
         .where('id', 'in', [...ids])
         .execute();
@@ -212,6 +217,7 @@ export async function loadSearchItems(
           id: r.id,
           name: r.name,
           active: Number(r.active) === 1,
+          extension: r.phone_extension,
           ...(withEmail && { email: r.email }),
         });
       }

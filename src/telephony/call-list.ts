@@ -77,6 +77,72 @@ export async function listVisibleCalls(
   }
 }
 
+const CSV_COLUMNS = [
+  'id',
+  'startedAt',
+  'userId',
+  'direction',
+  'phoneNumber',
+  'lineNumber',
+  'durationSec',
+  'status',
+  'cost',
+  'currency',
+  'crmType',
+  'crmId',
+  'hasRecording',
+] as const;
+
+/**
+ * One CSV cell (RFC 4180). A text a spreadsheet would run as a formula gets a leading `'`;
+ * a phone number (`+` then digits) is left as it is, since a spreadsheet only reads it as
+ * a number and a quote would spoil it for every other reader.
+ */
+function csvCell(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  const formula = /^[=@\t\r]/.test(text) || (/^[+-]/.test(text) && !/^[+-]?[0-9.]+$/.test(text));
+  const safe = formula ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+function csvLine(call: CallRecord): string {
+  return [
+    call.id,
+    call.startedAt,
+    call.userId,
+    call.direction,
+    call.phoneNumber,
+    call.lineNumber,
+    call.durationSec,
+    call.status,
+    call.cost,
+    call.currency,
+    call.crm?.type ?? null,
+    call.crm?.id ?? null,
+    call.recordingRef !== null,
+  ]
+    .map(csvCell)
+    .join(',');
+}
+
+/**
+ * The call list as CSV lines (a header, then a line per call, each ending in CRLF),
+ * reading one page at a time through `readPage` (a page of {@link listVisibleCalls} after
+ * a cursor), so an export of a million calls never holds more than a page.
+ */
+export async function* visibleCallsCsv(
+  readPage: (cursor: string | null) => Promise<CallPage>,
+): AsyncGenerator<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  let cursor: string | null = null;
+  do {
+    const page: CallPage = await readPage(cursor);
+    if (page.items.length > 0) yield page.items.map((call) => `${csvLine(call)}\r\n`).join('');
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+}
+
 /**
  * Signed recording URLs (SPEC §7) for the listed calls whose recording the viewer may play
  * right now: recording.listen reaches the owner and the "Recorded calls" folder lets them

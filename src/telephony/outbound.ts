@@ -21,6 +21,8 @@ export interface Dialer {
     from: string | null;
     /** `callback` for a callback an application started; `outbound` when absent. */
     direction?: 'outbound' | 'callback';
+    /** The CRM client called (the call record's `crm`), when the number is one the caller may read. */
+    crm?: { readonly type: string; readonly id: string } | null;
   }): Promise<{ callId: string }>;
 }
 

@@ -1,4 +1,5 @@
 import type { Executor } from '../store/database.js';
+import { readableCrmClientOf } from './crm-clients.js';
 import {
   type Dialer,
   type OutboundCall,
@@ -21,6 +22,8 @@ export interface CallToPlace {
 
 export interface PlacedCall {
   readonly callId: string;
+  /** The CRM client called, when the number is one the caller may read (the call's `crm`). */
+  readonly crmClient?: { readonly type: string; readonly id: string; readonly name: string };
   /** The number dialled, normalised to E.164 where it could be. */
   readonly to: string;
   readonly decision: OutboundDecision;
@@ -69,12 +72,25 @@ export async function placeOutboundCall(
         ? await resolveCallerId(db, accountId, call.userId, call.line)
         : (explanation.line ?? null);
   const to = explanation.destination ?? call.to.trim();
+  // A call to a CRM client names it, on the call record (`crm`) and in the answer.
+  const client =
+    decision.classification === 'crmClient'
+      ? await readableCrmClientOf(db, state.policy, accountId, call.userId, to)
+      : undefined;
   const { callId } = await dialer.place({
     accountId,
     userId: call.userId,
     to,
     from,
     ...(call.direction !== undefined && { direction: call.direction }),
+    crm: client === undefined ? null : { type: client.type, id: client.id },
   });
-  return { callId, to, decision };
+  return {
+    callId,
+    to,
+    decision,
+    ...(client !== undefined && {
+      crmClient: { type: client.type, id: client.id, name: client.name },
+    }),
+  };
 }

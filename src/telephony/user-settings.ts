@@ -5,7 +5,7 @@ import { IssueList } from '../engine/validation-error.js';
 import { CallgateError, notFound } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
-import { findRentedNumber } from '../store/numbers.js';
+import { findRentedNumber, listRentedNumbers } from '../store/numbers.js';
 import {
   type Device,
   type StoredUserSettings,
@@ -29,6 +29,11 @@ export interface UserSettingsView {
   readonly sipSecret?: string | null;
   readonly hasSipSecret: boolean;
   readonly callerIdNumber: string | null;
+  /**
+   * The rented numbers the user may call out from (SPEC §5 rule 5, line access): the
+   * caller IDs they may be given. Given when the settings are read.
+   */
+  readonly callerIdChoices?: string[];
   readonly version: number;
 }
 
@@ -148,7 +153,13 @@ export async function readUserSettings(
   const stored =
     (await findUserSettings(db, context.accountId, targetUserId)) ??
     defaultUserSettings(targetUserId);
-  return describeSettings(stored, secrets, access.canModify);
+  const lines = await listRentedNumbers(db, context.accountId);
+  return {
+    ...describeSettings(stored, secrets, access.canModify),
+    callerIdChoices: lines
+      .map((line) => line.number)
+      .filter((number) => mayUseLine(context.policy, targetUserId, number)),
+  };
 }
 
 /**

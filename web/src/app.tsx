@@ -13,6 +13,7 @@ import { EffectivePermissionsPage } from './pages/effective-permissions-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { NumbersPage } from './pages/numbers-page';
 import { OutboundPolicyPage } from './pages/outbound-policy-page';
+import { TelephonySettingsPage } from './pages/telephony-settings-page';
 import { PlaceCallPage } from './pages/place-call-page';
 import { RecordingsFolderPage } from './pages/recordings-folder-page';
 import { RoleEditorPage } from './pages/role-editor-page';
@@ -72,6 +73,11 @@ const ROUTES: readonly Route[] = [
     pattern: '/admin/outbound-calls',
     allowed: administers,
     render: () => <OutboundPolicyPage />,
+  },
+  {
+    pattern: '/admin/telephony-settings',
+    allowed: administers,
+    render: () => <TelephonySettingsPage />,
   },
   { pattern: '/admin/audit', allowed: administers, render: () => <AuditLogPage /> },
 ];

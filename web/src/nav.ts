@@ -61,6 +61,12 @@ export const NAV_ITEMS: readonly NavItem[] = [
     section: 'admin',
     allowed: administers,
   },
+  {
+    path: '/admin/telephony-settings',
+    label: 'Telephony settings',
+    section: 'admin',
+    allowed: administers,
+  },
   { path: '/admin/audit', label: 'Audit log', section: 'admin', allowed: administers },
 ];
 

@@ -2,15 +2,21 @@ import { type Static, Type } from '@sinclair/typebox';
 import { decide, scopeFilter } from '../../engine/decide.js';
 import { isIsoInstant } from '../../engine/roles.js';
 import { CallgateError } from '../../errors.js';
+import { Readable } from 'node:stream';
 import {
   CALL_DIRECTIONS,
+  CALL_SORTS,
+  CALL_STATUSES,
   type CallDirection,
+  type CallListOptions,
   type CallRecord,
+  type CallSort,
+  type CallStatus,
   STATS_GROUPS,
   callStats,
   findCall,
 } from '../../store/calls.js';
-import { listVisibleCalls } from '../../telephony/call-list.js';
+import { type CallViewer, listVisibleCalls, visibleCallsCsv } from '../../telephony/call-list.js';
 import { CallRecordSchema, importCalls, resolveViewer } from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
@@ -71,6 +77,68 @@ function checkRange(query: { from?: string; to?: string }): void {
   }
 }
 
+/** The call list's filters and order, the same for its pages and its CSV export. */
+const ListFilters = {
+  ...Range,
+  userId: Type.Optional(IdParam),
+  viewAs: Type.Optional(ViewAsParam),
+  direction: Type.Optional(literals(CALL_DIRECTIONS)),
+  status: Type.Optional(literals(CALL_STATUSES)),
+  phoneNumber: Type.Optional(
+    Type.String({
+      pattern: '^\\+?[0-9]{1,16}$',
+      description: "the start of the other party's number as stored, E.164 (`+1415`)",
+    }),
+  ),
+  sort: Type.Optional(
+    Type.Union(
+      CALL_SORTS.map((v) => Type.Literal(v)),
+      {
+        description:
+          'startedAt, durationSec or cost, ascending, or descending with a leading `-`; `-startedAt` (newest first) when absent. A cursor pages only the order it was given for.',
+      },
+    ),
+  ),
+};
+
+type ListQuery = {
+  from?: string;
+  to?: string;
+  userId?: string;
+  viewAs?: string;
+  direction?: string;
+  status?: string;
+  phoneNumber?: string;
+  sort?: string;
+};
+
+/** The viewer and the list options a list or export query names. */
+function listRequest(
+  query: ListQuery,
+  identity: { accountId: string; userId: string },
+  policy: CallViewer['policy'],
+): { viewer: CallViewer; options: Omit<CallListOptions, 'limit' | 'cursor'> } {
+  checkRange(query);
+  const { from, to, userId, direction, status, phoneNumber, sort, viewAs } = query;
+  return {
+    viewer: {
+      accountId: identity.accountId,
+      userId: identity.userId,
+      policy,
+      ...(viewAs !== undefined && { viewAs }),
+    },
+    options: {
+      ...(from !== undefined && { from }),
+      ...(to !== undefined && { to }),
+      ...(userId !== undefined && { userId }),
+      ...(direction !== undefined && { direction: direction as CallDirection }),
+      ...(status !== undefined && { status: status as CallStatus }),
+      ...(phoneNumber !== undefined && { phonePrefix: phoneNumber }),
+      ...(sort !== undefined && { sort: sort as CallSort }),
+    },
+  };
+}
+
 /** Call ingest, the call list, statistics and call details (API.md, SPEC §4, §7). */
 export const callRoutes: RouteModule = (app, services) => {
   const { db } = services.store;
@@ -127,10 +195,7 @@ export const callRoutes: RouteModule = (app, services) => {
         tags,
         querystring: Type.Object(
           {
-            ...Range,
-            userId: Type.Optional(IdParam),
-            viewAs: Type.Optional(ViewAsParam),
-            direction: Type.Optional(literals(CALL_DIRECTIONS)),
+            ...ListFilters,
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
           },
@@ -144,27 +209,60 @@ export const callRoutes: RouteModule = (app, services) => {
     },
     async (request) => {
       const principal = userOf(request);
-      const { identity, state } = principal;
-      const { from, to, userId, direction, limit = 50, cursor, viewAs } = request.query;
-      checkRange(request.query);
-      const viewer = {
-        accountId: identity.accountId,
-        userId: identity.userId,
-        policy: state.policy,
-        ...(viewAs !== undefined && { viewAs }),
-      };
+      const { limit = 50, cursor } = request.query;
+      const { viewer, options } = listRequest(
+        request.query,
+        principal.identity,
+        principal.state.policy,
+      );
       const page = await services.reads.run(readerOf(principal), (reader) =>
         listVisibleCalls(reader, viewer, {
           kind: 'page',
           limit,
-          ...(from !== undefined && { from }),
-          ...(to !== undefined && { to }),
-          ...(userId !== undefined && { userId }),
-          ...(direction !== undefined && { direction: direction as CallDirection }),
+          ...options,
           ...(cursor !== undefined && { cursor }),
         }),
       );
       return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/calls/export.csv',
+    {
+      config: needs('telephony', 'callStats.view'),
+      schema: {
+        tags,
+        description:
+          'Every call the list would page through with these filters and order, as CSV (RFC 4180, a header row), streamed page by page; only calls in scope.',
+        querystring: Type.Object(ListFilters, { additionalProperties: false }),
+        response: { ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const principal = userOf(request);
+      const { viewer, options } = listRequest(
+        request.query,
+        principal.identity,
+        principal.state.policy,
+      );
+      // Refuse a viewAs that may not be used before the 200 and the first byte go out.
+      resolveViewer(viewer.policy, viewer.userId, viewer.viewAs);
+      const lines = visibleCallsCsv((cursor) =>
+        services.reads.run(readerOf(principal), (reader) =>
+          listVisibleCalls(reader, viewer, {
+            kind: 'page',
+            limit: 1000,
+            ...options,
+            ...(cursor !== null && { cursor }),
+          }),
+        ),
+      );
+      const stamp = new Date(services.now()).toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="calls-${stamp}.csv"`)
+        .send(Readable.from(lines));
     },
   );
 

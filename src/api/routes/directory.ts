@@ -9,6 +9,11 @@ import {
   SEARCH_MAX_LIMIT,
   searchForAsker,
 } from '../../telephony/directory-search.js';
+import {
+  CRM_SEARCH_DEFAULT_LIMIT,
+  CRM_SEARCH_MAX_LIMIT,
+  searchReadableCrmClients,
+} from '../../telephony/crm-clients.js';
 
 /**
  * The company structure as the web app's pickers need it: names for ids, the department
@@ -100,6 +105,7 @@ export const directoryRoutes: RouteModule = (app, services) => {
                 name: Type.String(),
                 active: Type.Optional(Type.Boolean()),
                 email: Type.Optional(Nullable(Type.String())),
+                extension: Type.Optional(Nullable(Type.String())),
                 path: Type.Optional(Type.Array(Type.String())),
               }),
             ),
@@ -117,6 +123,60 @@ export const directoryRoutes: RouteModule = (app, services) => {
         ...(limit !== undefined && { limit }),
       });
       return { items };
+    },
+  );
+
+  app.get(
+    '/api/v1/crm-clients/search',
+    {
+      config: signedIn(
+        'telephony',
+        "each user's CRM read scope (SPEC §6, the directory's crmReadScopes, not a catalogue permission) decides which clients they find, filtered in the SQL",
+      ),
+      schema: {
+        tags: ['directory'],
+        description:
+          "The dial pad's phone book: CRM clients you may read (SPEC §6) whose name or a word of it starts with `q`, whose id is `q`, or one of whose numbers starts with its digits; alphabetical.",
+        querystring: Type.Object(
+          {
+            q: Type.String({ minLength: 1, maxLength: 100 }),
+            limit: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: CRM_SEARCH_MAX_LIMIT,
+                default: CRM_SEARCH_DEFAULT_LIMIT,
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                type: Type.String(),
+                name: Type.String(),
+                phones: Type.Array(Type.String()),
+              }),
+            ),
+          }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const { identity, state } = userOf(request);
+      const { q, limit } = request.query;
+      return {
+        items: await searchReadableCrmClients(
+          db,
+          state.policy,
+          identity.accountId,
+          identity.userId,
+          { query: q, ...(limit !== undefined && { limit }) },
+        ),
+      };
     },
   );
 };

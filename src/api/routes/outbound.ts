@@ -33,6 +33,9 @@ export const outboundRoutes: RouteModule = (app, services) => {
             classification: Type.String(),
             rule: Type.String(),
             to: Type.String(),
+            crmClient: Type.Optional(
+              Type.Object({ type: Type.String(), id: Type.String(), name: Type.String() }),
+            ),
           }),
           ...errors(400, 401, 403),
         },
@@ -63,7 +66,13 @@ export const outboundRoutes: RouteModule = (app, services) => {
         },
       );
       const { classification, rule } = placed.decision;
-      return reply.status(201).send({ callId: placed.callId, classification, rule, to: placed.to });
+      return reply.status(201).send({
+        callId: placed.callId,
+        classification,
+        rule,
+        to: placed.to,
+        ...(placed.crmClient !== undefined && { crmClient: placed.crmClient }),
+      });
     },
   );
 

@@ -23,6 +23,12 @@ export const UserSettingsSchema = Type.Object({
   sipSecret: Type.Optional(Nullable(Type.String())),
   hasSipSecret: Type.Boolean(),
   callerIdNumber: Nullable(Type.String()),
+  callerIdChoices: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        'the rented numbers this user may call out from (line access): the caller IDs they may be given; in GET answers',
+    }),
+  ),
   version: Type.Integer(),
 });
 

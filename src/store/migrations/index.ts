@@ -17,6 +17,7 @@ import * as directorySearch from './2026-12-06-50-directory-search.js';
 import * as sipConnections from './2026-12-06-60-sip-connections.js';
 import * as externalCalls from './2026-12-06-70-external-calls.js';
 import * as partitionedCalls from './2026-12-06-80-partitioned-calls.js';
+import * as callSorts from './2026-12-06-85-call-sorts.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-60-sip-connections': sipConnections,
   '2026-12-06-70-external-calls': externalCalls,
   '2026-12-06-80-partitioned-calls': partitionedCalls,
+  '2026-12-06-85-call-sorts': callSorts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 import { useCallback, useId, useMemo } from 'react';
 import { CALL_DIRECTIONS, type DirectoryUser } from '../types';
-import { DIRECTION_LABEL } from '../format';
+import { DIRECTION_LABEL, STATUS_LABEL } from '../format';
 import { Combobox } from './combobox';
 
 export interface CallFilterValues {
@@ -8,9 +8,44 @@ export interface CallFilterValues {
   readonly to: string;
   readonly direction: string;
   readonly userId: string;
+  readonly status: string;
+  /** The start of the other party's number, as typed. */
+  readonly phoneNumber: string;
+  /** One of SORT_LABEL's keys; empty is newest first. */
+  readonly sort: string;
 }
 
-export const NO_FILTERS: CallFilterValues = { from: '', to: '', direction: '', userId: '' };
+export const NO_FILTERS: CallFilterValues = {
+  from: '',
+  to: '',
+  direction: '',
+  userId: '',
+  status: '',
+  phoneNumber: '',
+  sort: '',
+};
+
+/** The list's orders (GET /calls `sort`), newest first being the default (''). */
+export const SORT_LABEL: Readonly<Record<string, string>> = {
+  '': 'Newest first',
+  startedAt: 'Oldest first',
+  '-durationSec': 'Longest first',
+  durationSec: 'Shortest first',
+  '-cost': 'Most expensive first',
+  cost: 'Cheapest first',
+};
+
+/**
+ * The number typed as the API's prefix (`+` and digits): spaces, dashes and brackets
+ * dropped, a missing `+` added (numbers are kept in international format). Undefined for
+ * text that is no number prefix.
+ */
+export function phonePrefix(typed: string): string | undefined {
+  const compact = typed.replace(/[\s().-]/g, '');
+  if (compact === '') return undefined;
+  const prefix = compact.startsWith('+') ? compact : `+${compact}`;
+  return /^\+[0-9]{1,16}$/.test(prefix) ? prefix : undefined;
+}
 
 /**
  * The filters of the call list and statistics: a period (dates, inclusive), and for the
@@ -70,6 +105,55 @@ export function CallFilters({
             {CALL_DIRECTIONS.map((direction) => (
               <option key={direction} value={direction}>
                 {DIRECTION_LABEL[direction] ?? direction}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {!periodOnly && (
+        <div className="field">
+          <label htmlFor={`${id}-status`}>Status</label>
+          <select
+            id={`${id}-status`}
+            value={value.status}
+            onChange={(e) => set({ status: e.target.value })}
+          >
+            <option value="">All statuses</option>
+            {Object.entries(STATUS_LABEL).map(([status, label]) => (
+              <option key={status} value={status}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {!periodOnly && (
+        <div className="field">
+          <label htmlFor={`${id}-phone`}>Number starts with</label>
+          <input
+            id={`${id}-phone`}
+            type="search"
+            inputMode="tel"
+            autoComplete="off"
+            maxLength={30}
+            placeholder="+1 415"
+            value={value.phoneNumber}
+            aria-invalid={value.phoneNumber !== '' && phonePrefix(value.phoneNumber) === undefined}
+            onChange={(e) => set({ phoneNumber: e.target.value })}
+          />
+        </div>
+      )}
+      {!periodOnly && (
+        <div className="field">
+          <label htmlFor={`${id}-sort`}>Order</label>
+          <select
+            id={`${id}-sort`}
+            value={value.sort}
+            onChange={(e) => set({ sort: e.target.value })}
+          >
+            {Object.entries(SORT_LABEL).map(([sort, label]) => (
+              <option key={sort} value={sort}>
+                {label}
               </option>
             ))}
           </select>

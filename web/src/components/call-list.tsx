@@ -1,5 +1,5 @@
 import { type ReactNode, useLayoutEffect, useMemo, useState } from 'react';
-import { api, messageOf } from '../api';
+import { api, apiUrl, messageOf } from '../api';
 import { userName, usersReached } from '../directory';
 import {
   DIRECTION_LABEL,
@@ -14,7 +14,14 @@ import { Link } from '../router';
 import { useSession } from '../session';
 import type { Call, CallPage } from '../types';
 import { ErrorAlert, Loading } from './alert';
-import { CallFilters, type CallFilterValues, NO_FILTERS } from './call-filters';
+import { useDebounced } from '../hooks';
+import {
+  CallFilters,
+  type CallFilterValues,
+  NO_FILTERS,
+  SORT_LABEL,
+  phonePrefix,
+} from './call-filters';
 
 const PAGE_SIZE = 50;
 
@@ -37,6 +44,8 @@ export function CallList({
   level,
   viewAs,
   summary,
+  filters: shownFilters,
+  onFiltersChange,
 }: {
   /** Whose scope the employee filter offers. */
   readonly actorId: string;
@@ -45,22 +54,32 @@ export function CallList({
   readonly viewAs?: string;
   /** Shown between the filters and the list, for the period the filters choose. */
   readonly summary?: (period: { readonly from?: string; readonly to?: string }) => ReactNode;
+  /** Filters kept elsewhere (the calls page keeps them in the URL); else kept here. */
+  readonly filters?: CallFilterValues;
+  readonly onFiltersChange?: (filters: CallFilterValues) => void;
 }) {
   const { directory } = useSession();
-  const [filters, setFilters] = useState<CallFilterValues>(NO_FILTERS);
+  const [ownFilters, setOwnFilters] = useState<CallFilterValues>(NO_FILTERS);
+  const filters = shownFilters ?? ownFilters;
+  const setFilters = onFiltersChange ?? setOwnFilters;
+  // The number is asked for once typing pauses, not at every keystroke.
+  const typedPhone = useDebounced(filters.phoneNumber, 300);
   const [state, setState] = useState<ListState>({ status: 'loading' });
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<string | null>(null);
 
-  const query = (cursor?: string) => ({
-    from: startOfDay(filters.from),
-    to: endOfDay(filters.to),
-    direction: filters.direction,
-    userId: filters.userId,
+  const { from, to, direction, userId, status, sort } = filters;
+  const listQuery = {
+    from: startOfDay(from),
+    to: endOfDay(to),
+    direction,
+    userId,
+    status,
+    phoneNumber: phonePrefix(typedPhone),
+    sort,
     viewAs,
-    limit: PAGE_SIZE,
-    cursor,
-  });
+  };
+  const query = (cursor?: string) => ({ ...listQuery, limit: PAGE_SIZE, cursor });
 
   // A layout effect, so the list is asked for before the summary's statistics (a child's
   // effect, which would otherwise run first): the page the user waits for comes first.
@@ -78,8 +97,8 @@ export function CallList({
       },
     );
     return () => controller.abort();
-    // query() reads only these two.
-  }, [filters, viewAs]);
+    // query() reads only these.
+  }, [from, to, direction, userId, status, sort, typedPhone, viewAs]);
 
   const loadMore = async () => {
     if (state.status !== 'ready' || state.nextCursor === null) return;
@@ -107,13 +126,22 @@ export function CallList({
       {summary?.({ from: startOfDay(filters.from), to: endOfDay(filters.to) })}
       {state.status === 'loading' && <Loading label="Loading calls…" />}
       {state.status === 'error' && <ErrorAlert error={state.error} />}
+      {viewAs === undefined && (
+        <p className="list-actions">
+          <a className="button-secondary" href={apiUrl('/calls/export.csv', listQuery)} download>
+            Export to CSV
+          </a>
+        </p>
+      )}
       {state.status === 'ready' && state.items.length === 0 && (
         <p className="empty">No calls match.</p>
       )}
       {state.status === 'ready' && state.items.length > 0 && (
         <>
           <table className="data-table calls-table">
-            <caption className="visually-hidden">Calls, newest first</caption>
+            <caption className="visually-hidden">
+              Calls, {(SORT_LABEL[sort] ?? SORT_LABEL['']!).toLowerCase()}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">When</th>

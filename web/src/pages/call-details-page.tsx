@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { api, apiUrl, messageOf } from '../api';
 import { ErrorAlert, Loading, Notice } from '../components/alert';
 import { levelReaches, userName } from '../directory';
@@ -65,6 +65,20 @@ export function CallDetailsPage({ callId }: { readonly callId: string }) {
     [callId, hasRecording, owner],
   );
 
+  // The linked client's name, when the viewer's CRM read scope reaches it (else its id).
+  const crm = call.data?.crm ?? null;
+  const crmName = useLoad<string | null>(
+    async (signal) => {
+      if (crm === null) return null;
+      const found = await api.get<{ items: { id: string; type: string; name: string }[] }>(
+        '/crm-clients/search',
+        { query: { q: crm.id, limit: 50 }, signal },
+      );
+      return found.items.find((i) => i.id === crm.id && i.type === crm.type)?.name ?? null;
+    },
+    [crm?.id, crm?.type],
+  );
+
   if (call.status === 'loading' && call.data === undefined)
     return <Loading label="Loading the call…" />;
   if (call.status === 'error')
@@ -87,7 +101,7 @@ export function CallDetailsPage({ callId }: { readonly callId: string }) {
     ['Duration', formatDuration(c.durationSec)],
     ['Status', STATUS_LABEL[c.status] ?? c.status],
     ['Cost', formatMoney(c.cost, c.currency)],
-    ['CRM', c.crm === null ? '—' : `${c.crm.type} ${c.crm.id}`],
+    ['CRM', c.crm === null ? '—' : `${crmName.data ?? c.crm.id} (${c.crm.type})`],
   ];
 
   return (
@@ -161,8 +175,9 @@ function RecordingControls({
     }
   };
 
+  const { me } = useSession();
+  const [hold, setHold] = useState(access.meta?.legalHold ?? null);
   const mayListen = access.listen?.allowed === true;
-  const hold = access.meta?.legalHold ?? null;
   const mayDelete = access.remove?.allowed === true && hold === null;
 
   return (
@@ -199,6 +214,9 @@ function RecordingControls({
           until the hold is lifted.
         </Notice>
       )}
+      {me.user.admin && access.meta !== null && (
+        <LegalHoldControls path={`${path}/legal-hold`} hold={hold} onChange={setHold} />
+      )}
       {mayDelete && !confirming && (
         <button type="button" className="button-danger" onClick={() => setConfirming(true)}>
           Delete recording
@@ -224,5 +242,89 @@ function RecordingControls({
         <ErrorAlert error={deleteError} title="The recording was not deleted." />
       )}
     </>
+  );
+}
+
+type LegalHold = NonNullable<RecordingMeta['legalHold']>;
+
+/**
+ * Setting and lifting a legal hold (account administrators, SPEC §7): a held recording
+ * can be neither deleted nor replaced, by anyone, until the hold is lifted.
+ */
+function LegalHoldControls({
+  path,
+  hold,
+  onChange,
+}: {
+  readonly path: string;
+  readonly hold: LegalHold | null;
+  readonly onChange: (hold: LegalHold | null) => void;
+}) {
+  const id = useId();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const set = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const meta = await api.put<RecordingMeta>(path, { reason: reason.trim() });
+      onChange(meta.legalHold);
+      setReason('');
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const lift = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.delete(path);
+      onChange(null);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="legal-hold">
+      {hold === null ? (
+        <form className="form-grid" aria-labelledby={`${id}-title`} onSubmit={(e) => void set(e)}>
+          <h3 id={`${id}-title`}>Legal hold</h3>
+          <div className="field">
+            <label htmlFor={`${id}-reason`}>Reason for the hold</label>
+            <input
+              id={`${id}-reason`}
+              value={reason}
+              maxLength={500}
+              required
+              placeholder="Case 2026-117"
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </div>
+          <button
+            type="submit"
+            className="button-secondary"
+            disabled={busy || reason.trim() === ''}
+          >
+            {busy ? 'Placing the hold…' : 'Place under legal hold'}
+          </button>
+        </form>
+      ) : (
+        <button
+          type="button"
+          className="button-secondary"
+          disabled={busy}
+          onClick={() => void lift()}
+        >
+          {busy ? 'Lifting…' : 'Lift the legal hold'}
+        </button>
+      )}
+      {error !== null && <ErrorAlert error={error} title="The legal hold was not changed." />}
+    </div>
   );
 }

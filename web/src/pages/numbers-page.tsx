@@ -15,10 +15,32 @@ import type { LineAccess, LineAccessAnswer, RentedNumber } from '../types';
 export function NumbersPage() {
   useTitle('Numbers');
   const [editing, setEditing] = useState<string | null>(null);
+  const [releasing, setReleasing] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [releaseError, setReleaseError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // A released number goes back to the pool: the offers are asked for again.
+  const [released, setReleased] = useState(0);
   const numbers = useLoad(
     (signal) => api.get<{ items: RentedNumber[] }>('/numbers', { signal }),
     [],
   );
+  const release = async (number: string) => {
+    setBusy(true);
+    setReleaseError(null);
+    try {
+      await api.delete(`/numbers/${encodeURIComponent(number)}`);
+      setNotice(`${number} was released. People who showed it as their caller ID now show none.`);
+      setReleasing(null);
+      if (editing === number) setEditing(null);
+      setReleased((n) => n + 1);
+      numbers.reload();
+    } catch (caught) {
+      setReleaseError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <>
       <h1>Numbers</h1>
@@ -27,12 +49,13 @@ export function NumbersPage() {
         calls. Account administrators may always call out from every line; emergency calls go out
         from any line.
       </p>
-      {numbers.status === 'loading' && <Loading />}
+      {notice !== null && <Notice tone="success">{notice}</Notice>}
+      {numbers.status === 'loading' && numbers.data === undefined && <Loading />}
       {numbers.status === 'error' && <ErrorAlert error={numbers.error} />}
-      {numbers.status === 'ready' && numbers.data.items.length === 0 && (
+      {numbers.data !== undefined && numbers.data.items.length === 0 && (
         <p className="empty">No numbers rented.</p>
       )}
-      {numbers.status === 'ready' && numbers.data.items.length > 0 && (
+      {numbers.data !== undefined && numbers.data.items.length > 0 && (
         <table className="data-table">
           <caption className="visually-hidden">Rented numbers</caption>
           <thead>
@@ -43,6 +66,7 @@ export function NumbersPage() {
               <th scope="col">Rented</th>
               <th scope="col">SIP connection</th>
               <th scope="col">Outgoing calls</th>
+              <th scope="col">Rental</th>
             </tr>
           </thead>
           <tbody>
@@ -69,13 +93,159 @@ export function NumbersPage() {
                     Who may call out
                   </button>
                 </td>
+                <td data-label="Rental">
+                  {releasing === n.number ? (
+                    <span className="confirm" role="group" aria-label={`Release ${n.number}?`}>
+                      <span>Release {n.number}? Calls to it stop reaching you.</span>{' '}
+                      <button
+                        type="button"
+                        className="button-danger button-small"
+                        disabled={busy}
+                        onClick={() => void release(n.number)}
+                      >
+                        {busy ? 'Releasing…' : 'Release'}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        className="button-secondary button-small"
+                        disabled={busy}
+                        onClick={() => setReleasing(null)}
+                      >
+                        Keep it
+                      </button>
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button-secondary button-small"
+                      aria-label={`Release ${n.number}`}
+                      onClick={() => {
+                        setReleasing(n.number);
+                        setReleaseError(null);
+                        setNotice(null);
+                      }}
+                    >
+                      Release…
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {releaseError !== null && (
+        <ErrorAlert error={releaseError} title="The number was not released." />
+      )}
       {editing !== null && <LineAccessSection key={editing} number={editing} />}
+      <RentSection
+        key={released}
+        onRented={(rented) => {
+          setNotice(
+            `${rented.number} is yours. Its first monthly fee (${formatMoney(rented.monthlyFee, rented.currency)}) was taken from the balance.`,
+          );
+          setReleasing(null);
+          numbers.reload();
+        }}
+      />
     </>
+  );
+}
+
+/** A number of the pool no account rents (GET /numbers/available). */
+interface NumberOffer {
+  readonly number: string;
+  readonly country: string;
+  readonly monthlyFee: number;
+  readonly currency: string;
+}
+
+/** The pool's free numbers, by country, each with a button that rents it. */
+function RentSection({ onRented }: { readonly onRented: (number: RentedNumber) => void }) {
+  const id = useId();
+  const [country, setCountry] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [renting, setRenting] = useState<string | null>(null);
+  const wanted = useDebounced(country.trim().toUpperCase(), 250);
+  const offers = useLoad(
+    (signal) =>
+      api.get<{ items: NumberOffer[] }>('/numbers/available', {
+        query: { limit: 20, country: /^[A-Z]{2}$/.test(wanted) ? wanted : undefined },
+        signal,
+      }),
+    [wanted],
+  );
+  const rent = async (number: string) => {
+    setRenting(number);
+    setError(null);
+    try {
+      onRented(await api.post<RentedNumber>('/numbers', { number }));
+      offers.reload();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setRenting(null);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Rent a number</h2>
+      <p className="muted">Renting takes the first monthly fee from the balance at once.</p>
+      <div className="field inline-field">
+        <label htmlFor={`${id}-country`}>Country (two letters)</label>
+        <input
+          id={`${id}-country`}
+          value={country}
+          maxLength={2}
+          placeholder="US"
+          autoComplete="off"
+          onChange={(e) => setCountry(e.target.value)}
+        />
+      </div>
+      {error !== null && <ErrorAlert error={error} title="The number was not rented." />}
+      {offers.status === 'loading' && offers.data === undefined && <Loading />}
+      {offers.status === 'error' && <ErrorAlert error={offers.error} />}
+      {offers.data !== undefined && offers.data.items.length === 0 && (
+        <p className="empty">No free numbers{wanted === '' ? '' : ` in ${wanted}`}.</p>
+      )}
+      {offers.data !== undefined && offers.data.items.length > 0 && (
+        <table className="data-table">
+          <caption className="visually-hidden">Numbers free to rent</caption>
+          <thead>
+            <tr>
+              <th scope="col">Number</th>
+              <th scope="col">Country</th>
+              <th scope="col">Monthly fee</th>
+              <th scope="col">
+                <span className="visually-hidden">Rent</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {offers.data.items.map((offer) => (
+              <tr key={offer.number}>
+                <td data-label="Number" className="nowrap">
+                  {offer.number}
+                </td>
+                <td data-label="Country">{offer.country}</td>
+                <td data-label="Monthly fee">{formatMoney(offer.monthlyFee, offer.currency)}</td>
+                <td data-label="Rent">
+                  <button
+                    type="button"
+                    className="button-primary button-small"
+                    aria-label={`Rent ${offer.number}`}
+                    disabled={renting !== null}
+                    onClick={() => void rent(offer.number)}
+                  >
+                    {renting === offer.number ? 'Renting…' : 'Rent'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 

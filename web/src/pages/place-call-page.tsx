@@ -1,10 +1,44 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api';
-import { ErrorAlert, Notice } from '../components/alert';
-import { useDebounced, useTitle } from '../hooks';
-import { levelIn, levelLabel } from '../permissions';
+import { ErrorAlert, Loading, Notice } from '../components/alert';
+import { useDebounced, useLoad, useTitle } from '../hooks';
+import { levelIn, yourLevelLabel } from '../permissions';
 import { useSession } from '../session';
 import type { CheckAnswer, OutboundAnswer, OutboundRule } from '../types';
+
+/** A CRM client of the phone book (GET /crm-clients/search): one the caller may read. */
+interface CrmClient {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly phones: readonly string[];
+}
+
+/** A colleague found by name (GET /directory/search), with the extension to dial. */
+interface Colleague {
+  readonly id: string;
+  readonly name: string;
+  readonly active?: boolean;
+  readonly extension?: string | null;
+}
+
+/** The check's answer with the number as the server normalised it (E.164). */
+type DialCheck = CheckAnswer & { readonly destination?: string };
+
+const CRM_TYPE_TEXT: Readonly<Record<string, string>> = {
+  contact: 'Contact',
+  company: 'Company',
+  lead: 'Lead',
+};
+
+/** The CRM client the caller may read whose number this is (E.164), or null. */
+async function clientOf(number: string, signal: AbortSignal): Promise<CrmClient | null> {
+  const found = await api.get<{ items: CrmClient[] }>('/crm-clients/search', {
+    query: { q: number, limit: 50 },
+    signal,
+  });
+  return found.items.find((client) => client.phones.includes(number)) ?? null;
+}
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
 const LETTERS: Readonly<Record<string, string>> = {
@@ -46,7 +80,13 @@ const RULE_TEXT: Readonly<Record<OutboundRule, string>> = {
 type Verdict =
   | { readonly status: 'idle' }
   | { readonly status: 'checking' }
-  | { readonly status: 'answered'; readonly number: string; readonly answer: CheckAnswer }
+  | {
+      readonly status: 'answered';
+      readonly number: string;
+      readonly answer: DialCheck;
+      /** The CRM client dialled, named (null when the number is no client's). */
+      readonly client: CrmClient | null;
+    }
   | { readonly status: 'error'; readonly error: unknown };
 
 /**
@@ -59,7 +99,7 @@ export function PlaceCallPage() {
   const { me } = useSession();
   const [number, setNumber] = useState('');
   const [verdict, setVerdict] = useState<Verdict>({ status: 'idle' });
-  const [placed, setPlaced] = useState<OutboundAnswer | null>(null);
+  const [placed, setPlaced] = useState<PlacedCall | null>(null);
   const [callError, setCallError] = useState<unknown>(null);
   const [calling, setCalling] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -74,15 +114,23 @@ export function PlaceCallPage() {
     const controller = new AbortController();
     setVerdict({ status: 'checking' });
     api
-      .post<CheckAnswer>(
+      .post<DialCheck>(
         '/permissions/check',
         { permission: 'outboundCall.perform', phoneNumber: settled.slice(0, 40) },
         { signal: controller.signal },
       )
+      .then(async (answer) => {
+        // A CRM client is named, not just classed: the phone book knows whose number it is.
+        const client =
+          answer.classification === 'crmClient' && answer.destination !== undefined
+            ? await clientOf(answer.destination, controller.signal).catch(() => null)
+            : null;
+        return { answer, client };
+      })
       .then(
-        (answer) => {
+        ({ answer, client }) => {
           if (!controller.signal.aborted)
-            setVerdict({ status: 'answered', number: settled, answer });
+            setVerdict({ status: 'answered', number: settled, answer, client });
         },
         (error: unknown) => {
           if (!controller.signal.aborted) setVerdict({ status: 'error', error });
@@ -100,6 +148,7 @@ export function PlaceCallPage() {
 
   const current =
     verdict.status === 'answered' && verdict.number === number.trim() ? verdict.answer : null;
+  const currentClient = verdict.status === 'answered' && current !== null ? verdict.client : null;
   const mayDial = current?.allowed === true && !calling;
 
   const dial = async (event: FormEvent) => {
@@ -109,7 +158,7 @@ export function PlaceCallPage() {
     setCallError(null);
     setPlaced(null);
     try {
-      setPlaced(await api.post<OutboundAnswer>('/calls/outbound', { to: number.trim() }));
+      setPlaced(await api.post<PlacedCall>('/calls/outbound', { to: number.trim() }));
     } catch (error) {
       setCallError(error);
     } finally {
@@ -121,9 +170,17 @@ export function PlaceCallPage() {
     <>
       <h1>Place a call</h1>
       <p className="lead">
-        You may call: <strong>{levelLabel('outboundCall.perform', level)}</strong>. Emergency
-        numbers and internal extensions are always allowed; blocked numbers never are.
+        You may call: <strong>{yourLevelLabel('outboundCall.perform', level).toLowerCase()}</strong>
+        . Emergency numbers and internal extensions are always allowed; blocked numbers never are.
       </p>
+      <PhoneBook
+        onPick={(picked) => {
+          setNumber(picked);
+          setPlaced(null);
+          setCallError(null);
+          input.current?.focus();
+        }}
+      />
       <form className="dialer card" onSubmit={(e) => void dial(e)}>
         <div className="field">
           <label htmlFor="dial-number">Number to call</label>
@@ -181,7 +238,7 @@ export function PlaceCallPage() {
             (verdict.status === 'answered' && current === null)) && (
             <span className="muted">Checking…</span>
           )}
-          {current !== null && <VerdictText answer={current} />}
+          {current !== null && <VerdictText answer={current} client={currentClient} />}
         </div>
         {verdict.status === 'error' && (
           <ErrorAlert error={verdict.error} title="The number could not be checked." />
@@ -195,7 +252,10 @@ export function PlaceCallPage() {
       )}
       {placed !== null && placed.rule !== 'emergencyNumber' && (
         <Notice tone="success">
-          Calling {placed.to} ({CLASSIFICATION_TEXT[placed.classification] ?? placed.classification}
+          Calling {placed.to} (
+          {placed.crmClient !== undefined
+            ? `${placed.crmClient.name}, CRM client`
+            : (CLASSIFICATION_TEXT[placed.classification] ?? placed.classification)}
           ). Call id <code>{placed.callId}</code>.
         </Notice>
       )}
@@ -204,11 +264,24 @@ export function PlaceCallPage() {
   );
 }
 
-function VerdictText({ answer }: { readonly answer: CheckAnswer }) {
+/** A placed call, with the CRM client it is linked to when it went to one. */
+type PlacedCall = OutboundAnswer & {
+  readonly crmClient?: { readonly type: string; readonly id: string; readonly name: string };
+};
+
+function VerdictText({
+  answer,
+  client,
+}: {
+  readonly answer: CheckAnswer;
+  readonly client: CrmClient | null;
+}) {
   const kind =
-    answer.classification === undefined
-      ? ''
-      : (CLASSIFICATION_TEXT[answer.classification] ?? answer.classification);
+    client !== null
+      ? `${client.name} (CRM client, ${(CRM_TYPE_TEXT[client.type] ?? client.type).toLowerCase()})`
+      : answer.classification === undefined
+        ? ''
+        : (CLASSIFICATION_TEXT[answer.classification] ?? answer.classification);
   return (
     <div
       className={answer.allowed ? 'verdict-allowed' : 'verdict-denied'}
@@ -227,5 +300,114 @@ function VerdictText({ answer }: { readonly answer: CheckAnswer }) {
       )}
       <p className="verdict-detail">{answer.detail}</p>
     </div>
+  );
+}
+
+/**
+ * The dial pad's phone book: the CRM clients you may read (SPEC §6) and colleagues, found
+ * by name or number as you type; choosing one puts its number in the dial field.
+ */
+function PhoneBook({ onPick }: { readonly onPick: (number: string) => void }) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const query = useDebounced(text.trim(), 250);
+  const found = useLoad(
+    async (signal) => {
+      if (query === '') return null;
+      const [clients, colleagues] = await Promise.all([
+        api.get<{ items: CrmClient[] }>('/crm-clients/search', {
+          query: { q: query, limit: 10 },
+          signal,
+        }),
+        api.get<{ items: Colleague[] }>('/directory/search', {
+          query: { q: query, kind: 'user', limit: 10 },
+          signal,
+        }),
+      ]);
+      return {
+        clients: clients.items,
+        colleagues: colleagues.items.filter((c) => c.active !== false),
+      };
+    },
+    [query],
+  );
+  const results = query === '' ? null : found.data;
+  return (
+    <section className="card phone-book" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Phone book</h2>
+      <div className="field">
+        <label htmlFor={`${id}-search`}>Find a client or colleague</label>
+        <input
+          id={`${id}-search`}
+          type="search"
+          autoComplete="off"
+          maxLength={100}
+          placeholder="A name or the start of a number"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      {query !== '' && found.status === 'loading' && found.data === undefined && (
+        <Loading label="Searching…" />
+      )}
+      {found.status === 'error' && <ErrorAlert error={found.error} />}
+      {results !== undefined && results !== null && (
+        <div aria-live="polite">
+          {results.clients.length === 0 && results.colleagues.length === 0 && (
+            <p className="empty">Nobody you may call matches “{query}”.</p>
+          )}
+          {results.clients.length > 0 && (
+            <>
+              <h3>CRM clients</h3>
+              <ul className="phone-book-list" aria-label="CRM clients">
+                {results.clients.map((client) => (
+                  <li key={`${client.type}/${client.id}`}>
+                    <span>
+                      {client.name}{' '}
+                      <span className="muted">({CRM_TYPE_TEXT[client.type] ?? client.type})</span>
+                    </span>
+                    {client.phones.map((phone) => (
+                      <button
+                        key={phone}
+                        type="button"
+                        className="button-secondary button-small"
+                        aria-label={`Dial ${client.name} at ${phone}`}
+                        onClick={() => onPick(phone)}
+                      >
+                        {phone}
+                      </button>
+                    ))}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {results.colleagues.length > 0 && (
+            <>
+              <h3>Colleagues</h3>
+              <ul className="phone-book-list" aria-label="Colleagues">
+                {results.colleagues.map((colleague) => (
+                  <li key={colleague.id}>
+                    <span>{colleague.name}</span>
+                    {colleague.extension ? (
+                      <button
+                        type="button"
+                        className="button-secondary button-small"
+                        aria-label={`Dial ${colleague.name}, extension ${colleague.extension}`}
+                        onClick={() => onPick(colleague.extension!)}
+                      >
+                        Ext. {colleague.extension}
+                      </button>
+                    ) : (
+                      <span className="muted">No extension</span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+    </section>
   );
 }

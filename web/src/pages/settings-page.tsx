@@ -3,7 +3,7 @@ import { api } from '../api';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import { levelReaches, userName, usersReached } from '../directory';
 import { useLoad, useTitle } from '../hooks';
-import { levelIn, levelLabel } from '../permissions';
+import { levelIn, yourLevelLabel } from '../permissions';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { DEVICES, type Device, type UserSettings } from '../types';
@@ -66,8 +66,12 @@ export function SettingsPage({ userId }: { readonly userId?: string }) {
         </div>
       )}
       <p className="lead">
-        Your access to user settings: <strong>{levelLabel('userSettings.modify', level)}</strong>.
-        {!mayModify && ' You can see these settings but not change them.'}
+        You may change:{' '}
+        <strong>{yourLevelLabel('userSettings.modify', level).toLowerCase()}</strong>.
+        {!mayModify &&
+          (isOwn
+            ? ' You can see your settings but not change them.'
+            : ' You can see these settings but not change them.')}
       </p>
       {settings.status === 'loading' && settings.data === undefined && <Loading />}
       {settings.status === 'error' && <ErrorAlert error={settings.error} />}
@@ -75,6 +79,7 @@ export function SettingsPage({ userId }: { readonly userId?: string }) {
         <SettingsForm
           key={`${target}/${settings.data.version}`}
           settings={settings.data}
+          isOwn={isOwn}
           editable={mayModify}
           onReload={settings.reload}
         />
@@ -85,10 +90,12 @@ export function SettingsPage({ userId }: { readonly userId?: string }) {
 
 function SettingsForm({
   settings,
+  isOwn,
   editable,
   onReload,
 }: {
-  readonly settings: UserSettings;
+  readonly settings: UserSettings & { readonly callerIdChoices?: readonly string[] };
+  readonly isOwn: boolean;
   readonly editable: boolean;
   readonly onReload: () => void;
 }) {
@@ -132,6 +139,12 @@ function SettingsForm({
   };
 
   const hasSecret = saved?.hasSipSecret ?? settings.hasSipSecret;
+  const choices = settings.callerIdChoices ?? [];
+  // The stored caller ID stays choosable even when its line was closed to the user since.
+  const callerIdOptions =
+    settings.callerIdNumber === null || choices.includes(settings.callerIdNumber)
+      ? choices
+      : [settings.callerIdNumber, ...choices];
   return (
     <form className="card form-card" onSubmit={(e) => void save(e)}>
       <fieldset disabled={!editable || busy}>
@@ -188,19 +201,28 @@ function SettingsForm({
           </div>
         )}
         <div className="field">
-          <label htmlFor={`${id}-caller`}>Number shown to people called (outbound caller ID)</label>
-          <input
+          <label htmlFor={`${id}-caller`}>
+            {isOwn ? 'Number people you call see' : 'Number people they call see'} (outbound caller
+            ID)
+          </label>
+          <select
             id={`${id}-caller`}
-            type="tel"
             value={callerId}
-            placeholder={editable ? '+14155550100' : 'Not set'}
-            pattern="\+[1-9][0-9]{6,14}"
             aria-describedby={`${id}-caller-hint`}
             onChange={(e) => setCallerId(e.target.value)}
-          />
+          >
+            <option value="">The account’s default</option>
+            {callerIdOptions.map((number) => (
+              <option key={number} value={number}>
+                {number}
+                {choices.includes(number) ? '' : ' (no longer allowed)'}
+              </option>
+            ))}
+          </select>
           <p className="hint" id={`${id}-caller-hint`}>
-            In international format (E.164), one of the account’s rented numbers that this person
-            may call out from (its line access). Empty: the account’s default.
+            {choices.length === 0
+              ? `No rented number is open to ${isOwn ? 'you' : 'them'} for outgoing calls: calls show the account’s default.`
+              : `The account’s numbers ${isOwn ? 'you' : 'they'} may call out from.`}
           </p>
         </div>
         {editable && (
