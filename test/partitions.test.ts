@@ -140,7 +140,8 @@ describeOnPostgres('partitioned call history', () => {
     assert.ok(!(await migrationStatus(store)).applied.includes(PARTITIONING));
 
     await sql`drop view calls_report`.execute(db);
-    await migrateStore(store);
+    // Up to this migration only: later ones may add indexes of their own.
+    await migrateStore(store, PARTITIONING);
     assert.equal(await relkindOf(db, 'calls'), 'p');
     assert.deepEqual(await allCalls(db), rows, 'every row, as it was');
     assert.deepEqual(
@@ -174,6 +175,7 @@ describeOnPostgres('partitioned call history', () => {
       await allCalls(db),
       rows.filter((row) => row.account_id !== 'globex'),
     );
+    await migrateStore(store);
   });
 
   test('the server makes partitions ahead, idempotently and one server at a time, and moves a month out of the default partition', async () => {
