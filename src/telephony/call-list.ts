@@ -15,7 +15,8 @@ import {
 } from '../store/calls.js';
 import type { Executor } from '../store/database.js';
 import { resolveViewer } from './calls.js';
-import { checkRecordingAccess, issueRecordingUrl } from './recordings.js';
+import { checkRecordingAccess } from './recordings/access.js';
+import { issueRecordingUrl } from './recordings/signed-urls.js';
 import type { Secrets } from './secrets.js';
 
 /** Whose eyes a call list is seen through. */
