@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { levelOf } from '../engine/decide.js';
+import { levelOf } from '../engine/effective.js';
 import { CallgateError } from '../errors.js';
 import { verifySession } from '../telephony/credentials.js';
 import type { HookQuery } from '../telephony/outbound.js';

@@ -1,5 +1,5 @@
 import { type RawBuilder, type SelectQueryBuilder, PostgresAdapter, sql } from 'kysely';
-import type { ScopeFilter } from '../engine/decide.js';
+import type { ScopeFilter } from '../engine/scope.js';
 import { insertMany, selectByIds } from './batch.js';
 import type { Executor } from './database.js';
 import type { CallRow, Database } from './schema.js';

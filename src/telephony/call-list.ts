@@ -1,4 +1,4 @@
-import { scopeFilter } from '../engine/decide.js';
+import { scopeFilter } from '../engine/scope.js';
 import type { Policy } from '../engine/policy.js';
 import { CallgateError } from '../errors.js';
 import {

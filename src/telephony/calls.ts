@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Id } from '../directory/schema.js';
-import { isAccountAdministrator } from '../engine/decide.js';
+import { isAccountAdministrator } from '../engine/effective.js';
 import { type CountryCode, normalizePhoneNumber } from '../engine/phone-number.js';
 import type { Policy } from '../engine/policy.js';
 import { isIsoInstant } from '../engine/roles.js';

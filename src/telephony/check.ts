@@ -5,13 +5,10 @@ import {
   isPermissionKey,
   isScopedPermission,
 } from '../engine/catalogue.js';
-import {
-  type Explanation,
-  type Question,
-  decide,
-  explain,
-  mayAdministerPermissions,
-} from '../engine/decide.js';
+import { decide } from '../engine/decide.js';
+import { mayAdministerPermissions } from '../engine/effective.js';
+import { explain } from '../engine/explain.js';
+import type { Explanation, Question } from '../engine/question.js';
 import type { Policy } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';

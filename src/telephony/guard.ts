@@ -1,5 +1,5 @@
 import { CATALOGUE, type PermissionKey } from '../engine/catalogue.js';
-import { levelOf } from '../engine/decide.js';
+import { levelOf } from '../engine/effective.js';
 import type { Policy } from '../engine/policy.js';
 import { CallgateError } from '../errors.js';
 

@@ -1,10 +1,6 @@
-import {
-  type Destination,
-  type Explanation,
-  type OutboundRule,
-  explain,
-  isEmergencyCall,
-} from '../engine/decide.js';
+import { explain } from '../engine/explain.js';
+import { isEmergencyCall } from '../engine/outbound-decision.js';
+import type { Destination, Explanation, OutboundRule } from '../engine/question.js';
 import { CallgateError } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';

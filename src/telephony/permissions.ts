@@ -5,7 +5,7 @@ import {
   type PermissionKey,
   canEditPermissions,
 } from '../engine/catalogue.js';
-import { type EffectivePermission, effectivePermissions, levelOf } from '../engine/decide.js';
+import { type EffectivePermission, effectivePermissions, levelOf } from '../engine/effective.js';
 import type { Policy } from '../engine/policy.js';
 import { type PermissionsDocument, isSameRole, parsePermissionsDocument } from '../engine/roles.js';
 import { IssueList } from '../engine/validation-error.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
 import { CATALOGUE, PERMISSION_INDEX, PERMISSION_KEYS, levelRank } from '../engine/catalogue.js';
-import { isAccountAdministrator } from '../engine/decide.js';
+import { isAccountAdministrator } from '../engine/effective.js';
 import {
   type Assignment,
   type Role,

@@ -1,4 +1,5 @@
-import { decide, mayUseLine } from '../engine/decide.js';
+import { decide } from '../engine/decide.js';
+import { mayUseLine } from '../engine/outbound-decision.js';
 import { bumpVersions } from '../store/accounts.js';
 import type { Policy } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';

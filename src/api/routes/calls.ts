@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { decide, scopeFilter } from '../../engine/decide.js';
+import { decide } from '../../engine/decide.js';
+import { scopeFilter } from '../../engine/scope.js';
 import { isIsoInstant } from '../../engine/roles.js';
 import { CallgateError } from '../../errors.js';
 import {

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { PERMISSION_KEYS } from '../../engine/catalogue.js';
-import { mayAdministerPermissions } from '../../engine/decide.js';
+import { mayAdministerPermissions } from '../../engine/effective.js';
 import { loadRoles } from '../../store/permissions.js';
 import { CallgateError } from '../../errors.js';
 import { checkManyForAsker, parseCheckRequest } from '../../telephony/check.js';

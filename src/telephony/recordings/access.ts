@@ -1,5 +1,7 @@
 import type { ScopeLevel } from '../../engine/catalogue.js';
-import { decide, explain, lowestScopeReaching } from '../../engine/decide.js';
+import { decide } from '../../engine/decide.js';
+import { explain } from '../../engine/explain.js';
+import { lowestScopeReaching } from '../../engine/scope.js';
 import type { Policy } from '../../engine/policy.js';
 import { CallgateError, notFound } from '../../errors.js';
 import type { Actor } from '../../store/audit.js';

@@ -1,4 +1,4 @@
-import { isAccountAdministrator } from '../../engine/decide.js';
+import { isAccountAdministrator } from '../../engine/effective.js';
 import type { Policy } from '../../engine/policy.js';
 import { CallgateError, notFound } from '../../errors.js';
 import { appendAudit } from '../../store/audit.js';

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Readable } from 'node:stream';
-import { type Question, decide, explain, lowestScopeReaching } from '../../engine/decide.js';
+import { decide } from '../../engine/decide.js';
+import { explain } from '../../engine/explain.js';
+import type { Question } from '../../engine/question.js';
+import { lowestScopeReaching } from '../../engine/scope.js';
 import type { Policy } from '../../engine/policy.js';
 import { CallgateError, notFound } from '../../errors.js';
 import { type Actor, appendAudit } from '../../store/audit.js';
