@@ -270,3 +270,27 @@ export function resolveViewer(policy: Policy, askerId: string, viewAs: string | 
   if (!policy.users.has(viewAs)) throw new CallgateError('not_found', `user ${viewAs} not found`);
   return viewAs;
 }
+
+/** The directions a call may have, for the surfaces' schemas. */
+export { CALL_DIRECTIONS };
+
+/**
+ * Refuses a `from`/`to` that is not an ISO 8601 date-time with a zone, naming the field as
+ * a query parameter: the range of a call list or its statistics.
+ */
+export function checkTimeRange(query: { readonly from?: string; readonly to?: string }): void {
+  for (const field of ['from', 'to'] as const) {
+    const value = query[field];
+    if (value !== undefined && !isIsoInstant(value)) {
+      throw new CallgateError(
+        'invalid_request',
+        `${field} must be an ISO 8601 date-time with a zone`,
+        {
+          fields: [
+            { path: `querystring.${field}`, message: 'must be an ISO 8601 date-time with a zone' },
+          ],
+        },
+      );
+    }
+  }
+}

@@ -8,7 +8,7 @@ import { findRentedNumber } from '../store/numbers.js';
 import { findUserSettings } from '../store/user-settings.js';
 import type { PolicyState } from './policy.js';
 
-/** Places calls once allowed; a real PBX plugs in behind this (api/services.ts has the default). */
+/** Places calls once allowed; a real PBX plugs in behind this (telephony/dialer.ts has the default). */
 export interface Dialer {
   place(call: {
     accountId: string;

@@ -343,3 +343,12 @@ export async function replaceAssignmentSet(
   );
   return { applied: true, changes, result: { version: version + 1, items: assignments } };
 }
+
+/**
+ * The use case "list the account's roles" (API.md `GET /roles`), each with its version.
+ *
+ * @example await listRoles(db, 'acme') // [{ id: 'manager', name: 'Manager', permissions, version: 1 }, …]
+ */
+export function listRoles(db: Executor, accountId: string): Promise<StoredRole[]> {
+  return loadRoles(db, accountId);
+}

@@ -8,6 +8,7 @@ import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 import { findRentedNumber } from '../store/numbers.js';
 import {
+  DEVICES,
   type Device,
   type StoredUserSettings,
   defaultUserSettings,
@@ -17,6 +18,9 @@ import {
   writeUserSettings,
 } from '../store/user-settings.js';
 import type { Secrets } from './secrets.js';
+
+/** The devices a user may take calls on, for the surfaces' schemas. */
+export { DEVICES };
 import { versionMismatch } from './settings.js';
 
 /**

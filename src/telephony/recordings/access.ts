@@ -8,6 +8,7 @@ import type { Actor } from '../../store/audit.js';
 import { type CallRecord, findCall } from '../../store/calls.js';
 import type { Executor } from '../../store/database.js';
 import { type Recording, findRecording } from '../../store/recordings.js';
+import { callNotFound, seesCall } from '../call-visibility.js';
 
 export type RecordingPermission = 'recording.listen' | 'recording.delete';
 
@@ -26,6 +27,7 @@ export type RecordingAccess =
       readonly detail: string;
     };
 
+/** Who may play or delete a call's recording sees the call too, as a call-stats viewer does. */
 const VISIBILITY = ['callStats.view', 'recording.listen', 'recording.delete'] as const;
 
 /**
@@ -43,10 +45,7 @@ export function checkRecordingAccess(
 ): RecordingAccess {
   const question = { userId, permission, targetUserId: ownerId };
   if (decide(policy, question).allowed) return { kind: 'allowed' };
-  const visible = VISIBILITY.some(
-    (key) => decide(policy, { userId, permission: key, targetUserId: ownerId }).allowed,
-  );
-  if (!visible) return { kind: 'hidden' };
+  if (!seesCall(policy, userId, ownerId, VISIBILITY)) return { kind: 'hidden' };
   return {
     kind: 'denied',
     permission,
@@ -67,7 +66,7 @@ export function requireRecordingAccess(
     case 'allowed':
       return;
     case 'hidden':
-      throw notFound(`call ${call.id}`);
+      throw callNotFound(call.id);
     case 'denied':
       throw new CallgateError('permission_denied', access.detail, {
         permission: access.permission,
@@ -86,7 +85,7 @@ export async function requireCall(
   permission: RecordingPermission,
 ): Promise<CallRecord> {
   const call = await findCall(db, accountId, callId);
-  if (call === undefined) throw notFound(`call ${callId}`);
+  if (call === undefined) throw callNotFound(callId);
   requireRecordingAccess(policy, userId, call, permission);
   return call;
 }
