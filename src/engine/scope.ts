@@ -28,7 +28,7 @@ export function lowestScopeReaching(
 
 /**
  * How a list query must be narrowed for this actor (STYLE rule 3): the store turns it into
- * a `where` (an owner id, or a join on the department closure from these roots).
+ * a `where` (an owner id, or the users `department_reach` places under these roots).
  */
 export type ScopeFilter =
   | { readonly kind: 'none' }
