@@ -35,13 +35,9 @@ import {
   PERMISSION_KEYS,
   type PermissionLevels,
 } from '../src/engine/catalogue.js';
-import {
-  type Decision,
-  type Question,
-  decide,
-  decideByIndex,
-  explain,
-} from '../src/engine/decide.js';
+import { decide, decideByIndex } from '../src/engine/decide.js';
+import { explain } from '../src/engine/explain.js';
+import type { Decision, Question } from '../src/engine/question.js';
 import { DEFAULT_ROLES, defaultAssignments } from '../src/engine/defaults.js';
 import { EMPTY_OUTBOUND_SOURCE, type Line } from '../src/engine/outbound.js';
 import { DEFAULT_RECORDINGS_FOLDER, type Policy, compilePolicy } from '../src/engine/policy.js';

@@ -31,7 +31,7 @@ import {
   sql,
 } from 'kysely';
 import { DEFAULT_ROLES } from '../src/engine/defaults.js';
-import { type ScopeFilter, reachableUsers, scopeFilter } from '../src/engine/decide.js';
+import { type ScopeFilter, reachableUsers, scopeFilter } from '../src/engine/scope.js';
 import type { Policy } from '../src/engine/policy.js';
 import type { Assignment } from '../src/engine/roles.js';
 import { findAccount } from '../src/store/accounts.js';

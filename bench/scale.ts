@@ -31,7 +31,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { type ScopeFilter, scopeFilter } from '../src/engine/decide.js';
+import { type ScopeFilter, scopeFilter } from '../src/engine/scope.js';
 import { findAccount } from '../src/store/accounts.js';
 import { callStats, listCalls } from '../src/store/calls.js';
 import { type Store, migrateStore, migrationStatus, openStore } from '../src/store/database.js';

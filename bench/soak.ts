@@ -39,7 +39,9 @@ import {
   type PermissionKey,
   isScopedPermission,
 } from '../src/engine/catalogue.js';
-import { decide, explain, levelOf, mayAdministerPermissions } from '../src/engine/decide.js';
+import { decide } from '../src/engine/decide.js';
+import { levelOf, mayAdministerPermissions } from '../src/engine/effective.js';
+import { explain } from '../src/engine/explain.js';
 import { findCallOwners } from '../src/store/calls.js';
 import { type Store, openStore } from '../src/store/database.js';
 import { DEMO_ACCOUNT_ID, DEMO_DIRECTORY, seedDemo } from '../src/telephony/demo.js';

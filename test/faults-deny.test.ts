@@ -20,7 +20,8 @@ import {
   markStoreError,
   openStore,
 } from '../src/store/database.js';
-import { PLAYBACK_SESSION_MS, signRecordingUrl } from '../src/telephony/recordings.js';
+import { PLAYBACK_SESSION_MS } from '../src/telephony/recordings/listening.js';
+import { signRecordingUrl } from '../src/telephony/recordings/signed-urls.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { wav } from './faults-harness.js';
 import { START, seedAccount } from './http.js';

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import qs from 'qs';
 import { METHODS } from '../src/bitrix/methods.js';
 import { PERMISSION_KEYS } from '../src/engine/catalogue.js';
-import { decide, mayAdministerPermissions } from '../src/engine/decide.js';
+import { decide } from '../src/engine/decide.js';
+import { mayAdministerPermissions } from '../src/engine/effective.js';
 import { listAudit } from '../src/store/audit.js';
 import {
   DIAL_SUFFIXES,

@@ -9,7 +9,7 @@ import {
   createQueryId,
   sql,
 } from 'kysely';
-import type { ScopeFilter } from '../src/engine/decide.js';
+import type { ScopeFilter } from '../src/engine/scope.js';
 import {
   type CallListOptions,
   type CallRecord,

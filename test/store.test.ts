@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseDirectory } from '../src/directory/directory.js';
 import type { DirectoryDocument } from '../src/directory/schema.js';
-import { reachableUsers, scopeFilter } from '../src/engine/decide.js';
+import { reachableUsers, scopeFilter } from '../src/engine/scope.js';
 import { ValidationError } from '../src/engine/validation-error.js';
 import type { CallgateError } from '../src/errors.js';
 import { findAccount } from '../src/store/accounts.js';
@@ -16,7 +16,7 @@ import { importCalls, readCallFile } from '../src/telephony/calls.js';
 import { importDirectory } from '../src/telephony/directory.js';
 import { exportPermissions, importPermissions } from '../src/telephony/permissions.js';
 import { PolicyCache, loadPolicyState } from '../src/telephony/policy.js';
-import { levelOf } from '../src/engine/decide.js';
+import { levelOf } from '../src/engine/effective.js';
 import { describeEachDatabase } from './databases.js';
 import { COMPANY, role } from './fixtures.js';
 

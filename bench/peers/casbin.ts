@@ -19,7 +19,7 @@
  */
 import { type Enforcer, newEnforcer, newModelFromString } from 'casbin';
 import { CATALOGUE, PERMISSION_KEYS } from '../../src/engine/catalogue.js';
-import type { Question } from '../../src/engine/decide.js';
+import type { Question } from '../../src/engine/question.js';
 import { type Org, type PeerEngine, rolesByCode } from './org.js';
 
 const MODEL = `

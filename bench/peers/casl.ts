@@ -22,7 +22,7 @@ import {
   subject,
 } from '@casl/ability';
 import type { PermissionKey } from '../../src/engine/catalogue.js';
-import type { Question } from '../../src/engine/decide.js';
+import type { Question } from '../../src/engine/question.js';
 import { type Org, type PeerEngine, SCOPED, intern, rolesByCode, subtreesOf } from './org.js';
 
 interface UserModel {

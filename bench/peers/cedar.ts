@@ -24,7 +24,7 @@ import {
   statefulIsAuthorized,
 } from '@cedar-policy/cedar-wasm/nodejs';
 import { PERMISSION_KEYS } from '../../src/engine/catalogue.js';
-import type { Question } from '../../src/engine/decide.js';
+import type { Question } from '../../src/engine/question.js';
 import { type Org, type PeerEngine, SCOPED, rolesByCode } from './org.js';
 
 const POLICY_SET_ID = 'callgate-bench';

@@ -5,7 +5,7 @@
  */
 import type { Directory } from '../../src/directory/directory.js';
 import type { PermissionKey } from '../../src/engine/catalogue.js';
-import type { Question } from '../../src/engine/decide.js';
+import type { Question } from '../../src/engine/question.js';
 import type { PolicySubject } from '../../src/engine/policy.js';
 import type { Assignment, Role } from '../../src/engine/roles.js';
 

@@ -1,12 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { levelOf } from '../engine/decide.js';
 import { CallgateError } from '../errors.js';
 import { verifySession } from '../telephony/credentials.js';
+import { requirePermission } from '../telephony/guard.js';
 import type { HookQuery } from '../telephony/outbound.js';
 import type { TokenIdentity } from '../telephony/tokens.js';
 import { sendError } from './errors.js';
-import { permissionDenied } from './principal.js';
 import type { Limiter } from './rate-limits.js';
 import type { Services } from './services.js';
 
@@ -156,12 +155,8 @@ export function accessHook(services: Services, limiter: Limiter) {
             services.now(),
             identity.policyVersion,
           );
-          if (
-            access.permission !== null &&
-            levelOf(state.policy, identity.userId, access.permission) === 'none'
-          ) {
-            throw permissionDenied(access.permission);
-          }
+          if (access.permission !== null)
+            requirePermission(state.policy, identity.userId, access.permission);
           // A PBX is one address carrying a whole call centre: once its token is known, its
           // token's limit is the one that counts, not the address's.
           if (isPbxHook && !services.isEmergencyCall(state, hookQueryOf(request.query))) {

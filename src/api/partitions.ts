@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import { ensureCallPartitions } from '../store/partitions.js';
+import { partitionCallHistoryAhead } from '../telephony/partitions.js';
 import type { Services } from './services.js';
 
 const DAY_MS = 86_400_000;
@@ -18,10 +18,11 @@ export async function scheduleCallPartitions(
 ): Promise<{ stop(): void }> {
   const run = async () => {
     try {
-      const created = await ensureCallPartitions(services.store.db, {
-        now: services.now(),
-        ahead: config.callPartitionsAheadMonths,
-      });
+      const created = await partitionCallHistoryAhead(
+        services.store.db,
+        services.now(),
+        config.callPartitionsAheadMonths,
+      );
       if (created.length > 0) log.info({ created }, 'call history partitions created');
     } catch (error) {
       log.warn({ err: error }, 'creating call history partitions failed; tried again tomorrow');

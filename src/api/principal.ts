@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { CATALOGUE, type PermissionKey } from '../engine/catalogue.js';
 import { CallgateError } from '../errors.js';
 import type { Reader } from '../store/read-replica.js';
 import type { PolicyState } from '../telephony/policy.js';
@@ -36,13 +35,4 @@ export function readerOf(principal: UserPrincipal): Reader {
     userId: principal.identity.userId,
     policyVersion: principal.state.account.policyVersion,
   };
-}
-
-/** The 403 of SPEC §10 for an item the actor can see but may not act on. */
-export function permissionDenied(permission: PermissionKey, detail?: string): CallgateError {
-  const requiredLevel = CATALOGUE[permission][1];
-  return new CallgateError('permission_denied', detail ?? `${permission} above none is required`, {
-    permission,
-    requiredLevel,
-  });
 }

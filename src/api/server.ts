@@ -7,7 +7,7 @@ import { type Config, SETTINGS, resolveConfig } from '../config.js';
 import { openStore } from '../store/database.js';
 import { type ReadRouter, replicaRouter } from '../store/read-replica.js';
 import { localRecordingStorage } from '../telephony/recording-storage.js';
-import { sweepRecordingStorage } from '../telephony/recordings.js';
+import { sweepRecordingStorage } from '../telephony/recordings/sweep.js';
 import { parseSecretKey } from '../telephony/secrets.js';
 import { type App, buildApp } from './app.js';
 import { scheduleCallPartitions } from './partitions.js';

@@ -1,7 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { insertCalls } from '../store/calls.js';
 import type { Store } from '../store/database.js';
 import { type ReadRouter, type ReadRoutingCounters, primaryOnly } from '../store/read-replica.js';
 import type { Redis } from 'ioredis';
@@ -13,6 +12,7 @@ import {
 } from '../telephony/outbound.js';
 
 export type { Dialer };
+import { recordingDialer } from '../telephony/dialer.js';
 import { PolicyCache } from '../telephony/policy.js';
 import { Metrics } from './metrics.js';
 import type { RateLimits } from './rate-limits.js';
@@ -86,35 +86,6 @@ export interface Services {
   now(): number;
 }
 
-/**
- * The default dialer: no PBX is attached, so an allowed call is recorded as placed — an
- * outbound call record with status `placed` — and its id returned.
- */
-export function recordingDialer(store: Store, now: () => number): Dialer {
-  return {
-    async place({ accountId, userId, to, from, direction, crm = null }) {
-      const callId = `out-${randomUUID()}`;
-      await insertCalls(store.db, accountId, [
-        {
-          id: callId,
-          userId,
-          direction: direction ?? 'outbound',
-          phoneNumber: to,
-          lineNumber: from,
-          startedAt: new Date(now()).toISOString(),
-          durationSec: 0,
-          status: 'placed',
-          cost: null,
-          currency: null,
-          crm,
-          recordingRef: null,
-        },
-      ]);
-      return { callId };
-    },
-  };
-}
-
 export interface ServiceOptions extends Partial<ServiceConfig> {
   /** The master key for secrets at rest and signed URLs; read from or written to dataDir when absent. */
   readonly secretKey?: Buffer;
@@ -173,7 +144,7 @@ export function createServices(store: Store, options: ServiceOptions = {}): Serv
       trustProxy: options.trustProxy ?? [],
       metricsToken: options.metricsToken,
     },
-    dialer: options.dialer ?? recordingDialer(store, now),
+    dialer: options.dialer ?? recordingDialer(store.db, now),
     reads,
     readRouting: reads.counters,
     metrics,

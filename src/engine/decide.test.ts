@@ -2,17 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { COMPANY, assign, policyFor, role } from '../../test/fixtures.js';
 import type { PermissionKey, PermissionLevels } from './catalogue.js';
+import { decide } from './decide.js';
 import {
-  type Question,
-  decide,
   effectivePermissions,
-  explain,
   isAccountAdministrator,
   levelOf,
   mayAdministerPermissions,
-  reachableUsers,
-  scopeFilter,
-} from './decide.js';
+} from './effective.js';
+import { explain } from './explain.js';
+import type { Question } from './question.js';
+import { reachableUsers, scopeFilter } from './scope.js';
 import { DEFAULT_ROLES } from './defaults.js';
 
 const levelsOf = (policy: ReturnType<typeof policyFor>, userId: string): Record<string, string> =>

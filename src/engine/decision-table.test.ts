@@ -13,16 +13,10 @@ import {
   isScopedPermission,
   levelAt,
 } from './catalogue.js';
-import {
-  type Decision,
-  type Explanation,
-  type Question,
-  type Reason,
-  classifyDestination,
-  decide,
-  decideByIndex,
-  explain,
-} from './decide.js';
+import { decide, decideByIndex } from './decide.js';
+import { explain } from './explain.js';
+import { classifyDestination } from './outbound-decision.js';
+import type { Decision, Explanation, Question, Reason } from './question.js';
 import { type CompiledUser, type FolderAccessEntry, type Policy, compilePolicy } from './policy.js';
 import type { Role } from './roles.js';
 import { ValidationError } from './validation-error.js';

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { policyFor } from '../../test/fixtures.js';
 import type { DirectoryDocument } from '../directory/schema.js';
 import { CATALOGUE, PERMISSION_KEYS, type PermissionKey, levelRank } from './catalogue.js';
-import { decide, levelOf } from './decide.js';
+import { decide } from './decide.js';
+import { levelOf } from './effective.js';
 import type { Assignment, Role } from './roles.js';
 
 /**

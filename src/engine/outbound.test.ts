@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { COMPANY, assign, policyFor, role } from '../../test/fixtures.js';
-import {
-  type Explanation,
-  type Question,
-  decide,
-  explain,
-  isEmergencyCall,
-  mayUseLine,
-} from './decide.js';
+import { decide } from './decide.js';
+import { explain } from './explain.js';
+import { isEmergencyCall, mayUseLine } from './outbound-decision.js';
+import type { Explanation, Question } from './question.js';
 import { DEFAULT_ROLES } from './defaults.js';
 import { emergencyNumberPatternFor, isEmergencyNumberIn, readDialString } from './dial-string.js';
 import {

@@ -9,7 +9,7 @@ import {
   levelAt,
   levelRank,
 } from './catalogue.js';
-import type { RoleReason } from './decide.js';
+import type { RoleReason } from './question.js';
 import { DEFAULT_ROLES, defaultAssignments } from './defaults.js';
 import { CompiledOutbound, EMPTY_OUTBOUND_SOURCE, type OutboundSource } from './outbound.js';
 import type { CountryCode } from './phone-number.js';

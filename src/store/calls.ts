@@ -1,5 +1,5 @@
 import { type RawBuilder, type SelectQueryBuilder, PostgresAdapter, sql } from 'kysely';
-import type { ScopeFilter } from '../engine/decide.js';
+import type { ScopeFilter } from '../engine/scope.js';
 import { insertMany, selectByIds } from './batch.js';
 import type { Executor } from './database.js';
 import type { CallRow, Database } from './schema.js';
@@ -156,7 +156,7 @@ export async function findCallOwners(
 
 /**
  * Narrows a query over `calls` to the owners a scope reaches, inside the SQL (STYLE rule
- * 3): an owner id, or a join through the department closure, never a list of ids loaded
+ * 3): an owner id, or a range of `department_reach`, never a list of ids loaded
  * into memory. A call no employee took is reached only at `any`.
  *
  * The department form is one `IN` over a subquery (the actor, and everyone placed in their

@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import type { ScopeFilter } from '../engine/decide.js';
+import type { ScopeFilter } from '../engine/scope.js';
 import type { CrmClientType } from '../engine/policy.js';
 import { departmentMembers } from './calls.js';
 import type { Executor } from './database.js';

@@ -1,6 +1,7 @@
 import { CallgateError } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import {
+  LEDGER_KINDS,
   type LedgerEntry,
   type LedgerKind,
   appendLedgerEntry,
@@ -8,6 +9,9 @@ import {
   sumLedger,
 } from '../store/balance.js';
 import type { Executor } from '../store/database.js';
+
+/** The kinds of balance entries, for the surfaces' schemas. */
+export { LEDGER_KINDS };
 
 /**
  * The one currency balances are kept in. Numbers priced in another currency are refused

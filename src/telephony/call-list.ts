@@ -1,4 +1,3 @@
-import { scopeFilter } from '../engine/decide.js';
 import type { Policy } from '../engine/policy.js';
 import { CallgateError } from '../errors.js';
 import {
@@ -14,8 +13,9 @@ import {
   queryCalls,
 } from '../store/calls.js';
 import type { Executor } from '../store/database.js';
-import { resolveViewer } from './calls.js';
-import { checkRecordingAccess, issueRecordingUrl } from './recordings.js';
+import { visibleCallScope } from './call-visibility.js';
+import { checkRecordingAccess } from './recordings/access.js';
+import { issueRecordingUrl } from './recordings/signed-urls.js';
 import type { Secrets } from './secrets.js';
 
 /** Whose eyes a call list is seen through. */
@@ -60,11 +60,7 @@ export async function listVisibleCalls(
   viewer: CallViewer,
   request: CallListRequest,
 ): Promise<CallPage | { items: NumberedCall[]; total: number | null }> {
-  const scope = scopeFilter(
-    viewer.policy,
-    resolveViewer(viewer.policy, viewer.userId, viewer.viewAs),
-    'callStats.view',
-  );
+  const scope = visibleCallScope(viewer);
   if (request.kind === 'query') return queryCalls(db, viewer.accountId, scope, request);
   try {
     return await listCalls(db, viewer.accountId, scope, request);

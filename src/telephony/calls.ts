@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Id } from '../directory/schema.js';
-import { isAccountAdministrator } from '../engine/decide.js';
+import { isAccountAdministrator } from '../engine/effective.js';
 import { type CountryCode, normalizePhoneNumber } from '../engine/phone-number.js';
 import type { Policy } from '../engine/policy.js';
 import { isIsoInstant } from '../engine/roles.js';
@@ -11,6 +11,7 @@ import { CallgateError } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import {
   CALL_DIRECTIONS,
+  CALL_SORTS,
   CALL_STATUSES,
   type CallRecord,
   existingCallIds,
@@ -271,4 +272,28 @@ export function resolveViewer(policy: Policy, askerId: string, viewAs: string | 
   }
   if (!policy.users.has(viewAs)) throw new CallgateError('not_found', `user ${viewAs} not found`);
   return viewAs;
+}
+
+/** The directions, statuses and list orders a call may have, for the surfaces' schemas. */
+export { CALL_DIRECTIONS, CALL_SORTS, CALL_STATUSES };
+
+/**
+ * Refuses a `from`/`to` that is not an ISO 8601 date-time with a zone, naming the field as
+ * a query parameter: the range of a call list or its statistics.
+ */
+export function checkTimeRange(query: { readonly from?: string; readonly to?: string }): void {
+  for (const field of ['from', 'to'] as const) {
+    const value = query[field];
+    if (value !== undefined && !isIsoInstant(value)) {
+      throw new CallgateError(
+        'invalid_request',
+        `${field} must be an ISO 8601 date-time with a zone`,
+        {
+          fields: [
+            { path: `querystring.${field}`, message: 'must be an ISO 8601 date-time with a zone' },
+          ],
+        },
+      );
+    }
+  }
 }

@@ -5,18 +5,15 @@ import {
   isPermissionKey,
   isScopedPermission,
 } from '../engine/catalogue.js';
-import {
-  type Explanation,
-  type Question,
-  decide,
-  explain,
-  mayAdministerPermissions,
-} from '../engine/decide.js';
+import { mayAdministerPermissions } from '../engine/effective.js';
+import { explain } from '../engine/explain.js';
+import type { Explanation, Question } from '../engine/question.js';
 import type { Policy } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import { findCallOwners } from '../store/calls.js';
 import type { Executor } from '../store/database.js';
+import { callNotFound, seesCall } from './call-visibility.js';
 
 /** "May this user do this, to this call / user / number?" (API.md "Check"). */
 export interface CheckRequest {
@@ -168,11 +165,8 @@ export async function checkManyForAsker(
     }
     if (request.callId !== undefined) {
       const owner = owners.get(request.callId);
-      const seen =
-        owner !== undefined &&
-        decide(policy, { userId: askerId, permission: 'callStats.view', targetUserId: owner })
-          .allowed;
-      if (!seen) return new CallgateError('not_found', `call ${request.callId} not found`);
+      if (owner === undefined || !seesCall(policy, askerId, owner))
+        return callNotFound(request.callId);
     }
     if (
       request.targetUserId !== undefined &&
@@ -215,8 +209,7 @@ function answerWith(
 ): CheckAnswer | CallgateError {
   if (request.callId === undefined) return explain(policy, toQuestion(request));
   const owner = owners.get(request.callId);
-  if (owner === undefined)
-    return new CallgateError('not_found', `call ${request.callId} not found`);
+  if (owner === undefined) return callNotFound(request.callId);
   const answer = explain(policy, {
     userId: request.userId,
     permission: request.permission,

@@ -2,6 +2,14 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import type { Executor } from '../store/database.js';
+import {
+  deleteSession,
+  findSession,
+  findSignInUser,
+  insertSession,
+  replacePassword,
+  userExists,
+} from '../store/sessions.js';
 import { HashingGate, type SignInLimits } from './sign-in-limits.js';
 import type { TokenIdentity } from './tokens.js';
 
@@ -78,29 +86,9 @@ export async function setPassword(
   if (password.length < MIN_PASSWORD || password.length > 200)
     issues.add('password', `must be ${MIN_PASSWORD} to 200 characters`);
   issues.throwIfAny();
-  const user = await db
-    .selectFrom('users')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  if (!user) throw new CallgateError('not_found', `user ${userId} not found`);
-  const password_hash = await hashPassword(password);
-  await db
-    .deleteFrom('user_credentials')
-    .where('account_id', '=', accountId)
-    .where('user_id', '=', userId)
-    .execute();
-  await db
-    .insertInto('user_credentials')
-    .values({ account_id: accountId, user_id: userId, password_hash, updated_at: now })
-    .execute();
-  // A new password ends the sessions the old one opened.
-  await db
-    .deleteFrom('sessions')
-    .where('account_id', '=', accountId)
-    .where('user_id', '=', userId)
-    .execute();
+  if (!(await userExists(db, accountId, userId)))
+    throw new CallgateError('not_found', `user ${userId} not found`);
+  await replacePassword(db, accountId, userId, await hashPassword(password), now);
 }
 
 const sessionId = (secret: string): string => createHash('sha256').update(secret).digest('hex');
@@ -116,27 +104,6 @@ export interface Session {
 // Verified against when the email is unknown, so a wrong email costs what a wrong password does.
 // Computed once at start-up, outside the gate: a sign-in holding a slot may wait for it.
 const DUMMY_HASH = hashUngated(randomBytes(12).toString('hex'));
-
-/** The user an email names in an account, with their password hash if they have one. */
-function findSignInUser(db: Executor, input: { accountId: string; email: string }) {
-  return db
-    .selectFrom('users')
-    .leftJoin('user_credentials', (join) =>
-      join
-        .onRef('user_credentials.account_id', '=', 'users.account_id')
-        .onRef('user_credentials.user_id', '=', 'users.id'),
-    )
-    .select([
-      'users.id',
-      'users.name',
-      'users.active',
-      'users.incarnation',
-      'user_credentials.password_hash',
-    ])
-    .where('users.account_id', '=', input.accountId)
-    .where('users.email', '=', input.email.trim().toLowerCase())
-    .executeTakeFirst();
-}
 
 /**
  * Signs a user in by account, email and password, and opens a session. The same answer
@@ -168,18 +135,15 @@ export async function signIn(
   const secret = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = now + SESSION_TTL_MS;
-  await db
-    .insertInto('sessions')
-    .values({
-      id: sessionId(secret),
-      account_id: input.accountId,
-      user_id: row.id,
-      csrf_token: csrfToken,
-      created_at: now,
-      expires_at: expiresAt,
-      user_incarnation: row.incarnation,
-    })
-    .execute();
+  await insertSession(db, {
+    id: sessionId(secret),
+    accountId: input.accountId,
+    userId: row.id,
+    csrfToken,
+    createdAt: now,
+    expiresAt,
+    userIncarnation: row.incarnation,
+  });
   return { secret, csrfToken, userId: row.id, userName: row.name, expiresAt };
 }
 
@@ -190,27 +154,7 @@ export async function verifySession(
   now: number,
 ): Promise<{ identity: TokenIdentity; csrfToken: string } | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', (join) =>
-      join
-        .onRef('users.account_id', '=', 'sessions.account_id')
-        .onRef('users.id', '=', 'sessions.user_id')
-        // A session is the person's who signed in, not whoever holds the id later.
-        .onRef('users.incarnation', '=', 'sessions.user_incarnation'),
-    )
-    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select([
-      'sessions.id',
-      'sessions.account_id',
-      'sessions.user_id',
-      'sessions.csrf_token',
-      'sessions.expires_at',
-      'users.active',
-      'accounts.policy_version',
-    ])
-    .where('sessions.id', '=', sessionId(secret))
-    .executeTakeFirst();
+  const row = await findSession(db, sessionId(secret));
   if (!row || row.expires_at <= now || row.active !== 1) return undefined;
   return {
     identity: {
@@ -228,61 +172,5 @@ export async function verifySession(
 }
 
 export async function signOut(db: Executor, secret: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', sessionId(secret)).execute();
-}
-
-/** Ids per statement when ending credentials: far below either dialect's parameter limit. */
-const IDS_PER_STATEMENT = 500;
-
-/**
- * Ends every credential of users the directory no longer holds: their tokens are revoked,
- * their sessions, passwords and telephony settings (the SIP secret is a credential too)
- * deleted. Run in the directory import's transaction, so a removed user is signed out at
- * the moment they leave; the incarnation check (store/directory.ts) is the second lock,
- * for anything this misses. Their incoming webhooks are revoked too. Answers how many of
- * each it ended.
- */
-export async function endCredentialsOf(
-  db: Executor,
-  accountId: string,
-  userIds: readonly string[],
-  now: number,
-): Promise<{ tokens: number; webhooks: number; sessions: number }> {
-  let tokens = 0;
-  let webhooks = 0;
-  let sessions = 0;
-  for (let i = 0; i < userIds.length; i += IDS_PER_STATEMENT) {
-    const ids = userIds.slice(i, i + IDS_PER_STATEMENT);
-    const revoked = await db
-      .updateTable('tokens')
-      .set({ revoked_at: now })
-      .where('account_id', '=', accountId)
-      .where('user_id', 'in', ids)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    tokens += Number(revoked.numUpdatedRows);
-    // An incoming webhook (SPEC §12) is a token in a URL: it ends with its user.
-    const hooks = await db
-      .updateTable('webhooks')
-      .set({ revoked_at: now })
-      .where('account_id', '=', accountId)
-      .where('user_id', 'in', ids)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    webhooks += Number(hooks.numUpdatedRows);
-    const ended = await db
-      .deleteFrom('sessions')
-      .where('account_id', '=', accountId)
-      .where('user_id', 'in', ids)
-      .executeTakeFirst();
-    sessions += Number(ended.numDeletedRows);
-    for (const table of ['user_credentials', 'user_telephony_settings'] as const) {
-      await db
-        .deleteFrom(table)
-        .where('account_id', '=', accountId)
-        .where('user_id', 'in', ids)
-        .execute();
-    }
-  }
-  return { tokens, webhooks, sessions };
+  await deleteSession(db, sessionId(secret));
 }

@@ -1,4 +1,4 @@
-import type { ScopeFilter } from '../engine/decide.js';
+import type { ScopeFilter } from '../engine/scope.js';
 import { CRM_CLIENT_TYPES, type CrmClientType, type Policy } from '../engine/policy.js';
 import { type CrmClientItem, crmClientByPhone, searchCrmClients } from '../store/crm-clients.js';
 import type { Executor } from '../store/database.js';

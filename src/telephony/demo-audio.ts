@@ -4,7 +4,7 @@ import { callsWithRecordings } from '../store/recordings.js';
 import type { Database } from '../store/schema.js';
 import { DEMO_ACCOUNT_ID } from './demo.js';
 import { localRecordingStorage } from './recording-storage.js';
-import { uploadRecording } from './recordings.js';
+import { uploadRecording } from './recordings/upload.js';
 
 const SAMPLE_RATE = 8000;
 const AMPLITUDE = 0.28 * 32767;

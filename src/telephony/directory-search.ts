@@ -1,4 +1,4 @@
-import { mayAdministerPermissions } from '../engine/decide.js';
+import { mayAdministerPermissions } from '../engine/effective.js';
 import type { Executor } from '../store/database.js';
 import {
   type SearchField,

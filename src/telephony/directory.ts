@@ -7,7 +7,7 @@ import { loadDirectory, replaceDirectory } from '../store/directory.js';
 import { loadAssignments, replaceAssignments } from '../store/permissions.js';
 import { assignUserNumbers } from '../store/user-numbers.js';
 import { requireAccount } from './accounts.js';
-import { endCredentialsOf } from './credentials.js';
+import { endCredentialsOf } from '../store/sessions.js';
 
 export interface DirectoryCounts {
   readonly users: number;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { SCOPE_LEVELS } from '../engine/catalogue.js';
-import { lowestScopeReaching } from '../engine/decide.js';
+import { lowestScopeReaching } from '../engine/scope.js';
 import { normalizePhoneNumber } from '../engine/phone-number.js';
 import type { CrmClientRef, Policy } from '../engine/policy.js';
 import { isIsoInstant } from '../engine/roles.js';
@@ -28,7 +28,8 @@ import type { Database } from '../store/schema.js';
 import { decideOutbound, refusalOf } from './outbound.js';
 import type { PolicyState } from './policy.js';
 import type { RecordingStorage } from './recording-storage.js';
-import { AUDIO_FORMATS, uploadRecording } from './recordings.js';
+import { AUDIO_FORMATS } from './recordings/format.js';
+import { uploadRecording } from './recordings/upload.js';
 
 /**
  * Calls an application registers, finishes and attaches recordings to (SPEC §12,

@@ -1,5 +1,5 @@
 import { CATALOGUE, type PermissionKey } from '../engine/catalogue.js';
-import { levelOf } from '../engine/decide.js';
+import { levelOf } from '../engine/effective.js';
 import type { Policy } from '../engine/policy.js';
 import { CallgateError } from '../errors.js';
 
@@ -11,7 +11,15 @@ import { CallgateError } from '../errors.js';
  */
 export function requirePermission(policy: Policy, userId: string, permission: PermissionKey): void {
   if (levelOf(policy, userId, permission) !== 'none') return;
-  throw new CallgateError('permission_denied', `${permission} above none is required`, {
+  throw permissionDenied(permission);
+}
+
+/**
+ * The 403 of SPEC §10 for lacking `permission`, on an item the actor can see: naming it and the lowest level above `none`,
+ * with `detail` when the rule is more than "above none".
+ */
+export function permissionDenied(permission: PermissionKey, detail?: string): CallgateError {
+  return new CallgateError('permission_denied', detail ?? `${permission} above none is required`, {
     permission,
     requiredLevel: CATALOGUE[permission][1],
   });

@@ -1,5 +1,5 @@
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
-import { mayUseLine } from '../engine/decide.js';
+import { mayUseLine } from '../engine/outbound-decision.js';
 import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import { bumpVersions } from '../store/accounts.js';

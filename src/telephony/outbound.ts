@@ -1,10 +1,6 @@
-import {
-  type Destination,
-  type Explanation,
-  type OutboundRule,
-  explain,
-  isEmergencyCall,
-} from '../engine/decide.js';
+import { explain } from '../engine/explain.js';
+import { isEmergencyCall } from '../engine/outbound-decision.js';
+import type { Destination, Explanation, OutboundRule } from '../engine/question.js';
 import { CallgateError } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
@@ -12,7 +8,7 @@ import { findRentedNumber } from '../store/numbers.js';
 import { findUserSettings } from '../store/user-settings.js';
 import type { PolicyState } from './policy.js';
 
-/** Places calls once allowed; a real PBX plugs in behind this (api/services.ts has the default). */
+/** Places calls once allowed; a real PBX plugs in behind this (telephony/dialer.ts has the default). */
 export interface Dialer {
   place(call: {
     accountId: string;

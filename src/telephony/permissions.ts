@@ -5,7 +5,12 @@ import {
   type PermissionKey,
   canEditPermissions,
 } from '../engine/catalogue.js';
-import { type EffectivePermission, effectivePermissions, levelOf } from '../engine/decide.js';
+import {
+  type EffectivePermission,
+  effectivePermissions,
+  levelOf,
+  mayAdministerPermissions,
+} from '../engine/effective.js';
 import type { Policy } from '../engine/policy.js';
 import { type PermissionsDocument, isSameRole, parsePermissionsDocument } from '../engine/roles.js';
 import { IssueList } from '../engine/validation-error.js';
@@ -15,6 +20,7 @@ import { bumpVersions } from '../store/accounts.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 import { replacePermissions } from '../store/permissions.js';
+import { permissionDenied } from './guard.js';
 import { type PolicyInputs, compileInputs, loadPolicyState } from './policy.js';
 
 /** The permissions document (API.md) of an account: its roles and assignments. */
@@ -173,4 +179,24 @@ export function describeEffective(
     accessCodes: user.active ? [...compiled.subject.accessCodes] : [],
     permissions,
   };
+}
+
+/**
+ * The use case "read a user's effective permissions" as `askerId` (API.md
+ * `GET /users/{id}/effective-permissions`): a user reads their own; anyone else's needs
+ * "may administer permissions" (SPEC §8).
+ */
+export function readEffectivePermissions(
+  policy: Policy,
+  users: PolicyInputs['directory']['users'],
+  askerId: string,
+  userId: string,
+): EffectiveAnswer {
+  if (userId !== askerId && !mayAdministerPermissions(policy, askerId)) {
+    throw permissionDenied(
+      'telephonySettings.modify',
+      "reading another user's permissions needs telephonySettings.modify",
+    );
+  }
+  return describeEffective(policy, users, userId);
 }

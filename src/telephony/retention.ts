@@ -5,7 +5,7 @@ import { appendAudit } from '../store/audit.js';
 import type { Database } from '../store/schema.js';
 import { deleteExpiredRecordings, findExpiredRecordings } from '../store/recordings.js';
 import type { RecordingStorage } from './recording-storage.js';
-import { deleteCallRecording } from './recordings.js';
+import { deleteCallRecording } from './recordings/delete.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
 import { CATALOGUE, PERMISSION_INDEX, PERMISSION_KEYS, levelRank } from '../engine/catalogue.js';
-import { isAccountAdministrator } from '../engine/decide.js';
+import { isAccountAdministrator } from '../engine/effective.js';
 import {
   type Assignment,
   type Role,
@@ -342,4 +342,13 @@ export async function replaceAssignmentSet(
     options.now,
   );
   return { applied: true, changes, result: { version: version + 1, items: assignments } };
+}
+
+/**
+ * The use case "list the account's roles" (API.md `GET /roles`), each with its version.
+ *
+ * @example await listRoles(db, 'acme') // [{ id: 'manager', name: 'Manager', permissions, version: 1 }, …]
+ */
+export function listRoles(db: Executor, accountId: string): Promise<StoredRole[]> {
+  return loadRoles(db, accountId);
 }

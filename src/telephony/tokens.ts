@@ -4,7 +4,17 @@ import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
-import { sql } from 'kysely';
+import {
+  appExists,
+  findAppScopes,
+  findMintedToken,
+  findCredentialHolder,
+  insertApp,
+  insertToken,
+  listLiveTokens,
+  markTokenRevoked,
+  readLiveToken,
+} from '../store/tokens.js';
 
 /**
  * What an application may do on a user's behalf (SPEC §10). A request needs the route's
@@ -131,25 +141,14 @@ export async function mintToken(
     issues.add('ttlSeconds', `must be a whole number from ${MIN_TTL_SECONDS} to ${maxTtlSeconds}`);
   }
   issues.throwIfAny();
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'active', 'incarnation'])
-    .where('account_id', '=', accountId)
-    .where('id', '=', input.userId)
-    .executeTakeFirst();
+  const user = await findCredentialHolder(db, accountId, input.userId);
   if (!user) throw new CallgateError('not_found', `user ${input.userId} not found`);
   let available: readonly AppScope[] = allowed;
   const appId = input.appId ?? null;
   if (appId !== null) {
-    const app = await db
-      .selectFrom('apps')
-      .select('scopes')
-      .where('account_id', '=', accountId)
-      .where('id', '=', appId)
-      .executeTakeFirst();
-    if (!app) throw new CallgateError('not_found', `application ${appId} not found`);
-    const appScopes = JSON.parse(app.scopes) as AppScope[];
-    available = appScopes.filter((scope) => allowed.includes(scope));
+    const appScopes = await findAppScopes(db, accountId, appId);
+    if (!appScopes) throw new CallgateError('not_found', `application ${appId} not found`);
+    available = (appScopes as AppScope[]).filter((scope) => allowed.includes(scope));
   }
   const asked = input.scopes ?? (appId === null ? ['telephony'] : available);
   for (const scope of asked) {
@@ -168,23 +167,19 @@ export async function mintToken(
   // Never past the token that mints it: asking for more gets what that token has left.
   if (mintedBy?.credential === 'token' && mintedBy.expiresAt !== null)
     expiresAt = Math.min(expiresAt, mintedBy.expiresAt);
-  await db
-    .insertInto('tokens')
-    .values({
-      id,
-      account_id: accountId,
-      user_id: input.userId,
-      app_id: appId,
-      scopes: JSON.stringify(scopes),
-      secret_hash: hash(secret),
-      created_at: now,
-      created_by: createdBy,
-      expires_at: expiresAt,
-      revoked_at: null,
-      label: input.label ?? null,
-      user_incarnation: user.incarnation,
-    })
-    .execute();
+  await insertToken(db, {
+    id,
+    accountId,
+    userId: input.userId,
+    appId,
+    scopes,
+    secretHash: hash(secret),
+    createdAt: now,
+    createdBy,
+    expiresAt,
+    label: input.label ?? null,
+    userIncarnation: user.incarnation,
+  });
   // Who may act as whom is audited like any other access change; the secret never is.
   await appendAudit(
     db,
@@ -209,15 +204,6 @@ export async function mintToken(
 interface MintedToken {
   readonly identity: Omit<TokenIdentity, 'policyVersion'>;
   readonly secretHash: Buffer;
-}
-
-/** A token's state that can change, as {@link TokenVerifier.verify} reads it. */
-interface LiveToken {
-  readonly revoked_at: number | null;
-  /** Null for a user no longer in the directory, or whose id now names someone else. */
-  readonly active: number | null;
-  /** Null only for a token of an account that is gone. */
-  readonly policy_version: number | null;
 }
 
 /** Tokens whose minted part a verifier keeps; the least recently used go first. */
@@ -247,22 +233,8 @@ export class TokenVerifier {
       return undefined;
     const { expiresAt } = minted.identity;
     if (expiresAt !== null && expiresAt <= now) return undefined;
-    // The one statement every request runs, so written as SQL: Kysely's builder takes
-    // longer to assemble it than the database takes to answer. Scalar subqueries, not
-    // joins: SQLite sets up a join (a Bloom filter per execution) for longer than these
-    // three index lookups take (measured: 30 → 6 µs a statement). The user must be the
-    // person the token was issued to (the incarnation): a later holder of a re-used id is
-    // "no such user" to it, at the cost of one more comparison on a row already read.
-    const { rows } = await sql<LiveToken>`
-      select t.revoked_at,
-        (select u.active from ${sql.table('users')} u
-          where u.account_id = t.account_id and u.id = t.user_id
-            and u.incarnation = t.user_incarnation) as active,
-        (select a.policy_version from ${sql.table('accounts')} a
-          where a.id = t.account_id) as policy_version
-      from ${sql.table('tokens')} t
-      where t.id = ${id}`.execute(db);
-    const live = rows[0];
+    // One statement of what can change (store/tokens.ts says why it is written as SQL).
+    const live = await readLiveToken(db, id);
     // `active` is null for a user no longer in the directory, or no longer the same person.
     if (
       live === undefined ||
@@ -281,23 +253,19 @@ export class TokenVerifier {
       this.#minted.set(id, minted);
       return minted;
     }
-    const row = await db
-      .selectFrom('tokens')
-      .select(['account_id', 'user_id', 'app_id', 'scopes', 'secret_hash', 'expires_at'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await findMintedToken(db, id);
     if (!row) return undefined;
     minted = {
       identity: {
         tokenId: id,
-        accountId: row.account_id,
-        userId: row.user_id,
-        appId: row.app_id,
-        scopes: new Set(JSON.parse(row.scopes) as AppScope[]),
+        accountId: row.accountId,
+        userId: row.userId,
+        appId: row.appId,
+        scopes: new Set(row.scopes as AppScope[]),
         credential: 'token',
-        expiresAt: row.expires_at,
+        expiresAt: row.expiresAt,
       },
-      secretHash: Buffer.from(row.secret_hash, 'hex'),
+      secretHash: Buffer.from(row.secretHash, 'hex'),
     };
     if (this.#minted.size >= KEPT_TOKENS) this.#minted.delete(this.#minted.keys().next().value!);
     this.#minted.set(id, minted);
@@ -317,15 +285,7 @@ export async function revokeToken(
   now: number,
   userId?: string,
 ): Promise<void> {
-  let query = db
-    .updateTable('tokens')
-    .set({ revoked_at: now })
-    .where('account_id', '=', accountId)
-    .where('id', '=', tokenId)
-    .where('revoked_at', 'is', null);
-  if (userId !== undefined) query = query.where('user_id', '=', userId);
-  const result = await query.executeTakeFirst();
-  if (result.numUpdatedRows === 0n)
+  if (!(await markTokenRevoked(db, accountId, tokenId, now, userId)))
     throw new CallgateError('not_found', `token ${tokenId} not found`);
   await appendAudit(db, accountId, { type: 'token.revoked', actor, subject: tokenId }, now);
 }
@@ -346,22 +306,14 @@ export async function listTokens(
   userId: string,
   now: number,
 ): Promise<TokenSummary[]> {
-  const rows = await db
-    .selectFrom('tokens')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .orderBy('created_at', 'desc')
-    .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    appId: row.app_id,
-    scopes: JSON.parse(row.scopes) as AppScope[],
-    label: row.label,
-    createdAt: new Date(row.created_at).toISOString(),
-    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+  const tokens = await listLiveTokens(db, accountId, userId, now);
+  return tokens.map((token) => ({
+    id: token.id,
+    appId: token.appId,
+    scopes: token.scopes as AppScope[],
+    label: token.label,
+    createdAt: new Date(token.createdAt).toISOString(),
+    expiresAt: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
   }));
 }
 
@@ -378,23 +330,9 @@ export async function createApp(
       issues.add(`scopes[${i}]`, `unknown scope; scopes are ${APP_SCOPES.join(', ')}`);
   });
   issues.throwIfAny();
-  const existing = await db
-    .selectFrom('apps')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('id', '=', input.id)
-    .executeTakeFirst();
-  if (existing) throw new CallgateError('conflict', `application ${input.id} already exists`);
+  if (await appExists(db, accountId, input.id))
+    throw new CallgateError('conflict', `application ${input.id} already exists`);
   const scopes = [...new Set(input.scopes)] as AppScope[];
-  await db
-    .insertInto('apps')
-    .values({
-      account_id: accountId,
-      id: input.id,
-      name: input.name,
-      scopes: JSON.stringify(scopes),
-      created_at: now,
-    })
-    .execute();
+  await insertApp(db, accountId, { id: input.id, name: input.name, scopes }, now);
   return { id: input.id, name: input.name, scopes };
 }

@@ -1,4 +1,5 @@
-import { decide, mayUseLine } from '../engine/decide.js';
+import { decide } from '../engine/decide.js';
+import { mayUseLine } from '../engine/outbound-decision.js';
 import { bumpVersions } from '../store/accounts.js';
 import type { Policy } from '../engine/policy.js';
 import { IssueList } from '../engine/validation-error.js';
@@ -7,6 +8,7 @@ import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
 import { findRentedNumber, listRentedNumbers } from '../store/numbers.js';
 import {
+  DEVICES,
   type Device,
   type StoredUserSettings,
   defaultUserSettings,
@@ -16,6 +18,9 @@ import {
   writeUserSettings,
 } from '../store/user-settings.js';
 import type { Secrets } from './secrets.js';
+
+/** The devices a user may take calls on, for the surfaces' schemas. */
+export { DEVICES };
 import { versionMismatch } from './settings.js';
 
 /**

@@ -4,8 +4,14 @@ import { IssueList } from '../engine/validation-error.js';
 import { CallgateError } from '../errors.js';
 import { type Actor, appendAudit } from '../store/audit.js';
 import type { Executor } from '../store/database.js';
+import { findCredentialHolder } from '../store/tokens.js';
 import { findUserNumber } from '../store/user-numbers.js';
-import { sql } from 'kysely';
+import {
+  insertWebhook,
+  listLiveWebhooks,
+  markWebhookRevoked,
+  readLiveWebhook,
+} from '../store/webhooks.js';
 
 /**
  * The Bitrix24 scopes a webhook may hold (SPEC §12). `telephony` and `call` both open the
@@ -66,12 +72,7 @@ export async function createWebhook(
       issues.add(`scopes[${i}]`, `unknown scope; scopes are ${WEBHOOK_SCOPES.join(', ')}`);
   });
   issues.throwIfAny();
-  const user = await db
-    .selectFrom('users')
-    .select('active')
-    .where('account_id', '=', accountId)
-    .where('id', '=', input.userId)
-    .executeTakeFirst();
+  const user = await findCredentialHolder(db, accountId, input.userId);
   if (!user) throw new CallgateError('not_found', `user ${input.userId} not found`);
   const userNumber = await findUserNumber(db, accountId, input.userId);
   if (userNumber === undefined)
@@ -79,19 +80,15 @@ export async function createWebhook(
   const scopes = [...new Set(input.scopes)] as WebhookScope[];
   const id = randomBytes(9).toString('base64url');
   const secret = `${id}${randomBytes(32).toString('base64url')}`;
-  await db
-    .insertInto('webhooks')
-    .values({
-      id,
-      account_id: accountId,
-      user_id: input.userId,
-      scopes: JSON.stringify(scopes),
-      secret_hash: hash(secret),
-      created_at: now,
-      created_by: createdBy,
-      revoked_at: null,
-    })
-    .execute();
+  await insertWebhook(db, {
+    id,
+    accountId,
+    userId: input.userId,
+    scopes,
+    secretHash: hash(secret),
+    createdAt: now,
+    createdBy,
+  });
   await appendAudit(
     db,
     accountId,
@@ -119,32 +116,11 @@ export async function listWebhooks(
   accountId: string,
   userId: string,
 ): Promise<WebhookSummary[]> {
-  const rows = await db
-    .selectFrom('webhooks')
-    .leftJoin('user_numbers as n', (join) =>
-      join
-        .onRef('n.account_id', '=', 'webhooks.account_id')
-        .onRef('n.user_id', '=', 'webhooks.user_id'),
-    )
-    .select([
-      'webhooks.id',
-      'webhooks.user_id',
-      'webhooks.scopes',
-      'webhooks.created_at',
-      'n.number',
-    ])
-    .where('webhooks.account_id', '=', accountId)
-    .where('webhooks.user_id', '=', userId)
-    .where('webhooks.revoked_at', 'is', null)
-    .orderBy('webhooks.created_at', 'desc')
-    .orderBy('webhooks.id')
-    .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    userId: row.user_id,
-    userNumber: Number(row.number),
-    scopes: JSON.parse(row.scopes) as WebhookScope[],
-    createdAt: new Date(row.created_at).toISOString(),
+  const webhooks = await listLiveWebhooks(db, accountId, userId);
+  return webhooks.map((webhook) => ({
+    ...webhook,
+    scopes: webhook.scopes as WebhookScope[],
+    createdAt: new Date(webhook.createdAt).toISOString(),
   }));
 }
 
@@ -160,28 +136,9 @@ export async function revokeWebhook(
   now: number,
   userId?: string,
 ): Promise<void> {
-  let query = db
-    .updateTable('webhooks')
-    .set({ revoked_at: now })
-    .where('account_id', '=', accountId)
-    .where('id', '=', webhookId)
-    .where('revoked_at', 'is', null);
-  if (userId !== undefined) query = query.where('user_id', '=', userId);
-  const result = await query.executeTakeFirst();
-  if (result.numUpdatedRows === 0n)
+  if (!(await markWebhookRevoked(db, accountId, webhookId, now, userId)))
     throw new CallgateError('not_found', `webhook ${webhookId} not found`);
   await appendAudit(db, accountId, { type: 'webhook.revoked', actor, subject: webhookId }, now);
-}
-
-interface LiveWebhook {
-  readonly account_id: string;
-  readonly user_id: string;
-  readonly scopes: string;
-  readonly secret_hash: string;
-  readonly revoked_at: number | null;
-  readonly number: number | string | null;
-  readonly active: number | null;
-  readonly policy_version: number | null;
 }
 
 /**
@@ -198,17 +155,7 @@ export async function verifyWebhook(
   const match = SECRET_PATTERN.exec(secret);
   if (!match || !/^[1-9][0-9]{0,15}$/.test(userNumber)) return undefined;
   const id = match[1]!;
-  const { rows } = await sql<LiveWebhook>`
-    select w.account_id, w.user_id, w.scopes, w.secret_hash, w.revoked_at,
-      (select n.number from ${sql.table('user_numbers')} n
-        where n.account_id = w.account_id and n.user_id = w.user_id) as number,
-      (select u.active from ${sql.table('users')} u
-        where u.account_id = w.account_id and u.id = w.user_id) as active,
-      (select a.policy_version from ${sql.table('accounts')} a
-        where a.id = w.account_id) as policy_version
-    from ${sql.table('webhooks')} w
-    where w.id = ${id}`.execute(db);
-  const live = rows[0];
+  const live = await readLiveWebhook(db, id);
   if (live === undefined) return undefined;
   const presented = createHash('sha256').update(secret).digest();
   if (!timingSafeEqual(presented, Buffer.from(live.secret_hash, 'hex'))) return undefined;

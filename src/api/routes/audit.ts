@@ -1,12 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { isIsoInstant } from '../../engine/roles.js';
-import { CallgateError } from '../../errors.js';
-import {
-  AUDIT_EVENT_TYPES,
-  type AuditEntry,
-  type AuditQuery,
-  queryAudit,
-} from '../../store/audit.js';
+import { Type } from '@sinclair/typebox';
+import type { AuditEntry } from '../../store/audit.js';
+import { AUDIT_EVENT_TYPES, readAuditPage, readWholeAuditLog } from '../../telephony/audit.js';
 import { needs } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { readerOf, userOf } from '../principal.js';
@@ -42,33 +36,6 @@ const EntrySchema = Type.Object({
   detail: Type.Optional(Type.Unknown()),
 });
 
-function toQuery(
-  filters: Static<typeof ExportQuery>,
-  limit: number,
-  beforeId?: number,
-): AuditQuery {
-  const time = (field: 'from' | 'to'): number | undefined => {
-    const value = filters[field];
-    if (value === undefined) return undefined;
-    if (!isIsoInstant(value))
-      throw new CallgateError(
-        'invalid_request',
-        `${field} must be an ISO 8601 date-time with a zone`,
-      );
-    return Date.parse(value);
-  };
-  const from = time('from');
-  const to = time('to');
-  return {
-    limit,
-    ...(from !== undefined && { from }),
-    ...(to !== undefined && { to }),
-    ...(filters.type !== undefined && { type: filters.type }),
-    ...(filters.actor !== undefined && { actor: filters.actor }),
-    ...(beforeId !== undefined && { beforeId }),
-  };
-}
-
 const CSV_HEADER = 'id,at,actor,type,subject,before,after,detail';
 const csvCell = (value: unknown): string => {
   const text =
@@ -103,12 +70,12 @@ export const auditRoutes: RouteModule = (app, services) => {
     async (request) => {
       const principal = userOf(request);
       const { limit = 100, cursor, ...filters } = request.query;
-      const query = toQuery(filters, limit + 1, cursor === undefined ? undefined : Number(cursor));
-      const items = await services.reads.run(readerOf(principal), (reader) =>
-        queryAudit(reader, principal.identity.accountId, query),
+      return services.reads.run(readerOf(principal), (reader) =>
+        readAuditPage(reader, principal.identity.accountId, filters, {
+          limit,
+          ...(cursor !== undefined && { cursor: Number(cursor) }),
+        }),
       );
-      const page = items.slice(0, limit);
-      return { items: page, nextCursor: items.length > limit ? String(page.at(-1)!.id) : null };
     },
   );
 
@@ -129,23 +96,13 @@ export const auditRoutes: RouteModule = (app, services) => {
       const { format = 'jsonl', ...filters } = request.query;
       // The whole export from one database: a replica failing half-way starts it again on
       // the primary rather than joining two sources.
-      const lines = await services.reads.run(readerOf(principal), async (reader) => {
-        const found: string[] = format === 'csv' ? [CSV_HEADER] : [];
-        // Page through in the database rather than loading the whole log at once.
-        let beforeId: number | undefined;
-        for (;;) {
-          const page = await queryAudit(
-            reader,
-            identity.accountId,
-            toQuery(filters, 1000, beforeId),
-          );
-          for (const entry of page)
-            found.push(format === 'csv' ? csvLine(entry) : JSON.stringify(entry));
-          if (page.length < 1000) break;
-          beforeId = page.at(-1)!.id;
-        }
-        return found;
-      });
+      const entries = await services.reads.run(readerOf(principal), (reader) =>
+        readWholeAuditLog(reader, identity.accountId, filters),
+      );
+      const lines = entries.map((entry) =>
+        format === 'csv' ? csvLine(entry) : JSON.stringify(entry),
+      );
+      if (format === 'csv') lines.unshift(CSV_HEADER);
       const stamp = new Date(services.now()).toISOString().slice(0, 10);
       return reply
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { LEDGER_KINDS } from '../../store/balance.js';
 import {
+  LEDGER_KINDS,
   BALANCE_CURRENCY,
   MAX_TOP_UP,
   describeBalance,

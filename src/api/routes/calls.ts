@@ -1,23 +1,24 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { decide, scopeFilter } from '../../engine/decide.js';
-import { isIsoInstant } from '../../engine/roles.js';
-import { CallgateError } from '../../errors.js';
 import { Readable } from 'node:stream';
+import { type Static, Type } from '@sinclair/typebox';
+import type {
+  CallDirection,
+  CallListOptions,
+  CallRecord,
+  CallSort,
+  CallStatus,
+} from '../../store/calls.js';
+import { type CallViewer, listVisibleCalls, visibleCallsCsv } from '../../telephony/call-list.js';
+import { STATS_GROUPS, visibleCallStats } from '../../telephony/call-stats.js';
+import { findVisibleCall } from '../../telephony/call-visibility.js';
 import {
   CALL_DIRECTIONS,
   CALL_SORTS,
   CALL_STATUSES,
-  type CallDirection,
-  type CallListOptions,
-  type CallRecord,
-  type CallSort,
-  type CallStatus,
-  STATS_GROUPS,
-  callStats,
-  findCall,
-} from '../../store/calls.js';
-import { type CallViewer, listVisibleCalls, visibleCallsCsv } from '../../telephony/call-list.js';
-import { CallRecordSchema, importCalls, resolveViewer } from '../../telephony/calls.js';
+  CallRecordSchema,
+  checkTimeRange,
+  importCalls,
+  resolveViewer,
+} from '../../telephony/calls.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { readerOf, userOf } from '../principal.js';
@@ -60,23 +61,6 @@ const ViewAsParam = Type.String({
 const Instant = Type.String({ maxLength: 40, description: 'ISO 8601 date-time with a zone' });
 const Range = { from: Type.Optional(Instant), to: Type.Optional(Instant) };
 
-function checkRange(query: { from?: string; to?: string }): void {
-  for (const field of ['from', 'to'] as const) {
-    const value = query[field];
-    if (value !== undefined && !isIsoInstant(value)) {
-      throw new CallgateError(
-        'invalid_request',
-        `${field} must be an ISO 8601 date-time with a zone`,
-        {
-          fields: [
-            { path: `querystring.${field}`, message: 'must be an ISO 8601 date-time with a zone' },
-          ],
-        },
-      );
-    }
-  }
-}
-
 /** The call list's filters and order, the same for its pages and its CSV export. */
 const ListFilters = {
   ...Range,
@@ -118,7 +102,7 @@ function listRequest(
   identity: { accountId: string; userId: string },
   policy: CallViewer['policy'],
 ): { viewer: CallViewer; options: Omit<CallListOptions, 'limit' | 'cursor'> } {
-  checkRange(query);
+  checkTimeRange(query);
   const { from, to, userId, direction, status, phoneNumber, sort, viewAs } = query;
   return {
     viewer: {
@@ -302,15 +286,16 @@ export const callRoutes: RouteModule = (app, services) => {
     },
     async (request) => {
       const principal = userOf(request);
-      checkRange(request.query);
+      checkTimeRange(request.query);
       const { from, to, groupBy, viewAs } = request.query;
-      const scope = scopeFilter(
-        principal.state.policy,
-        resolveViewer(principal.state.policy, principal.identity.userId, viewAs),
-        'callStats.view',
-      );
+      const viewer = {
+        accountId: principal.identity.accountId,
+        userId: principal.identity.userId,
+        policy: principal.state.policy,
+        ...(viewAs !== undefined && { viewAs }),
+      };
       return services.reads.run(readerOf(principal), (reader) =>
-        callStats(reader, principal.identity.accountId, scope, {
+        visibleCallStats(reader, viewer, {
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),
           ...(groupBy !== undefined && { groupBy: groupBy as (typeof STATS_GROUPS)[number] }),
@@ -332,20 +317,14 @@ export const callRoutes: RouteModule = (app, services) => {
     async (request) => {
       const principal = userOf(request);
       const { identity, state } = principal;
+      const viewer = {
+        accountId: identity.accountId,
+        userId: identity.userId,
+        policy: state.policy,
+      };
       const call = await services.reads.run(readerOf(principal), (reader) =>
-        findCall(reader, identity.accountId, request.params.id),
+        findVisibleCall(reader, viewer, request.params.id),
       );
-      // Out of scope reads as not found, so nobody learns another's call exists (SPEC §10).
-      if (
-        !call ||
-        !decide(state.policy, {
-          userId: identity.userId,
-          permission: 'callStats.view',
-          targetUserId: call.userId,
-        }).allowed
-      ) {
-        throw new CallgateError('not_found', `call ${request.params.id} not found`);
-      }
       return presentCall(call);
     },
   );

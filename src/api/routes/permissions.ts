@@ -1,14 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { PERMISSION_KEYS } from '../../engine/catalogue.js';
-import { mayAdministerPermissions } from '../../engine/decide.js';
-import { loadRoles } from '../../store/permissions.js';
 import { CallgateError } from '../../errors.js';
 import { checkManyForAsker, parseCheckRequest } from '../../telephony/check.js';
-import { describeEffective } from '../../telephony/permissions.js';
+import { readEffectivePermissions } from '../../telephony/permissions.js';
 import {
   type Editor,
   createRole,
   deleteRole,
+  listRoles,
   replaceAssignmentSet,
   updateRole,
 } from '../../telephony/role-admin.js';
@@ -16,7 +15,7 @@ import { needs, signedIn } from '../access.js';
 import { errorBody, toHttpError } from '../errors.js';
 import { parseIfMatch } from '../if-match.js';
 import type { RouteModule } from '../app.js';
-import { type UserPrincipal, permissionDenied, userOf } from '../principal.js';
+import { type UserPrincipal, userOf } from '../principal.js';
 import { IdParam, Nullable, errors } from '../schemas.js';
 import { EffectivePermissionsSchema } from './me.js';
 
@@ -119,7 +118,7 @@ export const permissionRoutes: RouteModule = (app, services) => {
       config: admin,
       schema: { tags, response: { 200: Type.Array(RoleSchema), ...errors(401, 403) } },
     },
-    async (request) => loadRoles(db, userOf(request).identity.accountId),
+    async (request) => listRoles(db, userOf(request).identity.accountId),
   );
 
   app.post(
@@ -286,19 +285,13 @@ export const permissionRoutes: RouteModule = (app, services) => {
       },
     },
     (request) => {
-      const principal = userOf(request);
-      const target = request.params.id;
-      if (
-        target !== principal.identity.userId &&
-        !mayAdministerPermissions(principal.state.policy, principal.identity.userId)
-      ) {
-        throw permissionDenied(
-          'telephonySettings.modify',
-          "reading another user's permissions needs telephonySettings.modify",
-        );
-      }
-      return describeEffective(principal.state.policy, principal.state.directory.users, target)
-        .permissions;
+      const { identity, state } = userOf(request);
+      return readEffectivePermissions(
+        state.policy,
+        state.directory.users,
+        identity.userId,
+        request.params.id,
+      ).permissions;
     },
   );
 

@@ -4,22 +4,24 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallgateError } from '../../errors.js';
 import type { Policy } from '../../engine/policy.js';
 import { localRecordingStorage } from '../../telephony/recording-storage.js';
+import { type RecordingActor, describeRecording } from '../../telephony/recordings/access.js';
+import { deleteCallRecording } from '../../telephony/recordings/delete.js';
+import { AUDIO_FORMATS, recordingFileName } from '../../telephony/recordings/format.js';
 import {
-  AUDIO_FORMATS,
-  type RecordingActor,
-  SIGNED_RECORDING_PATH,
-  auditRecordingAccess,
-  deleteCallRecording,
-  describeRecording,
-  findRecordingForListening,
-  issueRecordingUrl,
   liftRecordingLegalHold,
-  openRecordingForListening,
-  recordingFileName,
   setRecordingLegalHold,
-  uploadRecording,
+} from '../../telephony/recordings/legal-hold.js';
+import {
+  auditRecordingAccess,
+  findRecordingForListening,
+  openRecordingForListening,
+} from '../../telephony/recordings/listening.js';
+import {
+  SIGNED_RECORDING_PATH,
+  issueRecordingUrl,
   verifyRecordingUrl,
-} from '../../telephony/recordings.js';
+} from '../../telephony/recordings/signed-urls.js';
+import { uploadRecording } from '../../telephony/recordings/upload.js';
 import { bulkDeleteRecordings } from '../../telephony/retention.js';
 import { needs, signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';

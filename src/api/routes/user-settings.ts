@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { DEVICES } from '../../store/user-settings.js';
 import { E164_PATTERN } from '../../telephony/numbers.js';
 import { parseIfMatch } from '../if-match.js';
 import {
+  DEVICES,
   assertMayModifyUserSettings,
   changeUserSettings,
   readUserSettings,

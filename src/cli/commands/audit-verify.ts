@@ -1,6 +1,5 @@
-import { type AuditVerification, auditedAccounts, verifyAudit } from '../../store/audit.js';
-import { notFound } from '../../errors.js';
-import type { Executor } from '../../store/database.js';
+import type { AuditVerification } from '../../store/audit.js';
+import { verifyAuditLogs } from '../../telephony/audit.js';
 import type { Command } from '../command.js';
 
 const EXIT_BROKEN = 1;
@@ -17,27 +16,15 @@ export const auditVerify: Command = {
   options: {},
   async run({ options, openStore, out }) {
     const store = await openStore();
-    const accounts =
-      typeof options.account === 'string'
-        ? [await requireAccount(store.db, options.account)]
-        : await auditedAccounts(store.db);
-    const results: AuditVerification[] = [];
-    for (const accountId of accounts) results.push(await verifyAudit(store.db, accountId));
+    const results = await verifyAuditLogs(
+      store.db,
+      typeof options.account === 'string' ? options.account : undefined,
+    );
     if (options.json) for (const result of results) out(JSON.stringify(result));
     else for (const result of results) out(describe(result));
     return results.some((result) => result.broken !== undefined) ? EXIT_BROKEN : 0;
   },
 };
-
-async function requireAccount(db: Executor, accountId: string): Promise<string> {
-  const account = await db
-    .selectFrom('accounts')
-    .select('id')
-    .where('id', '=', accountId)
-    .executeTakeFirst();
-  if (account === undefined) throw notFound(`account ${accountId}`);
-  return accountId;
-}
 
 function describe(result: AuditVerification): string {
   const { accountId, entries, headHash, broken } = result;
