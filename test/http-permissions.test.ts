@@ -389,3 +389,68 @@ describeHttp('plans (SPEC §9)', (h) => {
     );
   });
 });
+
+describeHttp('editing that keeps its meaning (issue 13)', (h) => {
+  const assignments = async () =>
+    json<{
+      version: number;
+      items: { roleId: string; accessCode: string; expiresAt?: string | null }[];
+    }>(await h().request('u0', 'GET', '/api/v1/role-assignments'));
+
+  test('an assignment that expires in the past is refused, naming the field; one from today on is kept', async () => {
+    const before = await assignments();
+    const now = h().clock.now;
+    const past = new Date(now - 60_000).toISOString();
+    const refused = await h().request(
+      'u0',
+      'PUT',
+      '/api/v1/role-assignments',
+      { items: [...before.items, { roleId: 'manager', accessCode: 'user:u5', expiresAt: past }] },
+      { 'if-match': String(before.version) },
+    );
+    assert.equal(refused.statusCode, 400);
+    const error = json<Error>(refused).error;
+    assert.equal(error.code, 'invalid_request');
+    const issues = error.issues as { path: string; message: string }[];
+    assert.deepEqual(
+      issues.map((issue) => issue.path),
+      [`items[${before.items.length}].expiresAt`],
+    );
+    assert.match(issues[0]!.message, /past/);
+    assert.deepEqual(await assignments(), before, 'nothing was saved');
+
+    const future = new Date(now + 86_400_000).toISOString();
+    const kept = await h().request(
+      'u0',
+      'PUT',
+      '/api/v1/role-assignments',
+      { items: [...before.items, { roleId: 'manager', accessCode: 'user:u5', expiresAt: future }] },
+      { 'if-match': String(before.version) },
+    );
+    assert.equal(kept.statusCode, 200);
+    // Once it has expired, the set read back still saves: only new items must be in the future.
+    h().clock.now = now + 2 * 86_400_000;
+    const later = await assignments();
+    const again = await h().request(
+      'u0',
+      'PUT',
+      '/api/v1/role-assignments',
+      { items: later.items },
+      { 'if-match': String(later.version) },
+    );
+    assert.equal(again.statusCode, 200);
+  });
+
+  test('a new role without an id gets a readable one made from its name, unique in the account', async () => {
+    const ids: string[] = [];
+    for (const name of ['Sales lead', 'Sales  Lead!', 'Équipe été']) {
+      const created = await h().request('u0', 'POST', '/api/v1/roles', {
+        name,
+        permissions: { ...none, 'callStats.view': 'own' },
+      });
+      assert.equal(created.statusCode, 201);
+      ids.push(json<RoleBody>(created).id);
+    }
+    assert.deepEqual(ids, ['sales-lead', 'sales-lead-2', 'equipe-ete']);
+  });
+});

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
 import { CATALOGUE, PERMISSION_INDEX, PERMISSION_KEYS, levelRank } from '../engine/catalogue.js';
 import { isAccountAdministrator } from '../engine/decide.js';
@@ -107,7 +106,30 @@ function toPlain(role: Role): Role {
   return { id: role.id, name: role.name, permissions: role.permissions };
 }
 
-/** Creates a role (POST /roles); its id is chosen by the caller or made up. */
+/**
+ * A readable id for a new role, made from its name: lower-case words joined by hyphens,
+ * accents dropped, and a number added when the account already has that id. Ids show in
+ * the audit log and the API, where `sales-lead` says what `role-3fa9c1d2` does not.
+ *
+ * @example roleIdFromName('Sales lead', ['sales-lead']) // 'sales-lead-2'
+ */
+export function roleIdFromName(name: string, taken: Iterable<string>): string {
+  const words = name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  // Room for "-" and a number within the 64 characters an id may have.
+  const base = words.slice(0, 56).replace(/-+$/, '') || 'role';
+  const used = new Set(taken);
+  if (!used.has(base)) return base;
+  let n = 2;
+  while (used.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
+}
+
+/** Creates a role (POST /roles); its id is chosen by the caller or made from its name. */
 export async function createRole(
   db: Executor,
   accountId: string,
@@ -119,7 +141,13 @@ export async function createRole(
   assertPlanAllowsEditing(state.account);
   const withId =
     typeof input === 'object' && input !== null && !('id' in input)
-      ? { id: `role-${randomBytes(4).toString('hex')}`, ...input }
+      ? {
+          id: roleIdFromName(
+            'name' in input && typeof input.name === 'string' ? input.name : '',
+            state.roles.map((r) => r.id),
+          ),
+          ...input,
+        }
       : input;
   const role = parseRole(withId);
   if (state.roles.some((r) => r.id === role.id))
@@ -286,9 +314,19 @@ export async function replaceAssignmentSet(
   const known = knownIds(state.directory);
   const assignments: Assignment[] = [];
   const pairs = new Set<string>();
+  const existing = new Set(state.assignments.map((a) => JSON.stringify(a)));
   items.forEach((item, i) => {
     const assignment = checkAssignment(item, `items[${i}]`, state.account.edition, roleIds, issues);
     if (!assignment) return;
+    // A new or changed assignment that has already expired would grant nothing and vanish
+    // unseen: refuse it. One saved earlier and expired since is kept as it is, so a set read
+    // back can always be saved again.
+    if (
+      assignment.expiresAt !== null &&
+      Date.parse(assignment.expiresAt) <= options.now &&
+      !existing.has(JSON.stringify(assignment))
+    )
+      issues.add(`items[${i}].expiresAt`, 'is in the past: choose a date from today on, or none');
     const problem = accessCodeProblem(assignment.accessCode, state.account.edition, known);
     if (problem) issues.add(`items[${i}].accessCode`, problem);
     const pair = `${assignment.roleId}\u0000${assignment.accessCode}`;
@@ -311,7 +349,6 @@ export async function replaceAssignmentSet(
     );
   }
   // Only what this save adds or extends must stay within the editor's own levels.
-  const existing = new Set(state.assignments.map((a) => JSON.stringify(a)));
   const added = assignments.filter((a) => !existing.has(JSON.stringify(a)));
   assertNoEscalation(
     state,
