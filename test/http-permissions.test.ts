@@ -169,8 +169,15 @@ describeHttp('permission administration', (h) => {
     const effective = json<
       Record<string, { level: string; sources: { roleId: string; accessCode: string }[] }>
     >(await h().request('u3', 'GET', '/api/v1/users/u3/effective-permissions'));
+    const reason = {
+      roleId: 'head-of-department',
+      roleName: 'Head of department',
+      accessCode: 'departmentTree:2',
+      level: 'department',
+    };
     assert.deepEqual(effective['callStats.view'], {
       level: 'department',
+      reasons: [reason],
       sources: [
         {
           roleId: 'head-of-department',
@@ -296,7 +303,12 @@ describeHttp('permission administration', (h) => {
     const admin = json<Record<string, { level: string; admin?: boolean }>>(
       await h().request('u0', 'GET', '/api/v1/users/u0/effective-permissions'),
     );
-    assert.deepEqual(admin['balance.manage'], { level: 'any', sources: [], admin: true });
+    assert.deepEqual(admin['balance.manage'], {
+      level: 'any',
+      sources: [],
+      admin: true,
+      reasons: [{ rule: 'accountAdministrator', level: 'any' }],
+    });
     assert.equal(
       (await h().request('u0', 'GET', '/api/v1/users/ghost/effective-permissions')).statusCode,
       404,
@@ -318,6 +330,7 @@ describeHttp('permission administration', (h) => {
         { roleId: 'manager', roleName: 'Manager', accessCode: 'departmentTree:1', level: 'own' },
       ],
       detail: 'call call-u6 belongs to u6: u6 is within scope own of u6',
+      owner: 'u6',
     });
     assert.equal(
       (
@@ -439,6 +452,46 @@ describeHttp('editing that keeps its meaning (issue 13)', (h) => {
       { 'if-match': String(later.version) },
     );
     assert.equal(again.statusCode, 200);
+  });
+
+  test('effective permissions carry the recordings-folder rule and line access the check decides by', async () => {
+    const listen = async (userId: string) =>
+      json<Record<string, { level: string; reasons: { rule?: string }[] }>>(
+        await h().request('u0', 'GET', `/api/v1/users/${userId}/effective-permissions`),
+      )['recording.listen']!;
+    assert.ok(!(await listen('u6')).reasons.some((r) => r.rule === 'recordingsFolder'));
+    const folder = await h().request('u0', 'GET', '/api/v1/settings/recordings-folder');
+    const closed = await h().request(
+      'u0',
+      'PUT',
+      '/api/v1/settings/recordings-folder',
+      {
+        entries: [
+          { accessCode: 'everyone', access: 'read' },
+          { accessCode: 'user:u6', access: 'none' },
+        ],
+      },
+      { 'if-match': String(json<{ version: number }>(folder).version) },
+    );
+    assert.equal(closed.statusCode, 200);
+    const after = await listen('u6');
+    assert.equal(after.level, 'own', 'the level stays; the folder closes it');
+    assert.ok(after.reasons.some((r) => r.rule === 'recordingsFolder'));
+    // The same rule the check answers with.
+    const check = json<{ allowed: boolean; reasons: { rule?: string }[] }>(
+      await h().request('u6', 'POST', '/api/v1/permissions/check', {
+        permission: 'recording.listen',
+        callId: 'call-u6',
+      }),
+    );
+    assert.equal(check.allowed, false);
+    assert.ok(check.reasons.some((r) => r.rule === 'recordingsFolder'));
+    // Administrators pass the folder whatever it says.
+    assert.ok(!(await listen('u0')).reasons.some((r) => r.rule === 'recordingsFolder'));
+    const outbound = json<Record<string, { lines?: { line: string; allowed: boolean }[] }>>(
+      await h().request('u0', 'GET', '/api/v1/users/u6/effective-permissions'),
+    )['outboundCall.perform']!;
+    assert.ok(Array.isArray(outbound.lines));
   });
 
   test('a new role without an id gets a readable one made from its name, unique in the account', async () => {

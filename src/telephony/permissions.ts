@@ -5,7 +5,12 @@ import {
   type PermissionKey,
   canEditPermissions,
 } from '../engine/catalogue.js';
-import { type EffectivePermission, effectivePermissions, levelOf } from '../engine/decide.js';
+import {
+  type EffectivePermission,
+  effectivePermissions,
+  levelOf,
+  mayUseLine,
+} from '../engine/decide.js';
 import type { Policy } from '../engine/policy.js';
 import { type PermissionsDocument, isSameRole, parsePermissionsDocument } from '../engine/roles.js';
 import { IssueList } from '../engine/validation-error.js';
@@ -145,7 +150,15 @@ export interface EffectiveAnswer {
     readonly admin: boolean;
   };
   readonly accessCodes: string[];
-  readonly permissions: { readonly [K in PermissionKey]: EffectivePermission };
+  readonly permissions: { readonly [K in PermissionKey]: EffectivePermission } & {
+    readonly 'outboundCall.perform': EffectivePermission & { readonly lines: LineAccess[] };
+  };
+}
+
+/** May the user call out from this rented line (SPEC §5 rule 5), by the decision's own test. */
+export interface LineAccess {
+  readonly line: string;
+  readonly allowed: boolean;
 }
 
 /** A user's effective permissions with their sources (API.md effective-permissions). */
@@ -168,9 +181,16 @@ export function describeEffective(
   const permissions = effectivePermissions(policy, userId);
   if (!user || !permissions) throw new CallgateError('not_found', `user ${userId} not found`);
   const compiled = policy.users.get(userId)!;
+  const lines = [...policy.outbound.lines.keys()].map((line) => ({
+    line,
+    allowed: user.active && mayUseLine(policy, userId, line),
+  }));
   return {
     user: { id: user.id, name: user.name, active: user.active, admin: user.admin },
     accessCodes: user.active ? [...compiled.subject.accessCodes] : [],
-    permissions,
+    permissions: {
+      ...permissions,
+      'outboundCall.perform': { ...permissions['outboundCall.perform'], lines },
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { ScopeLevel } from '../engine/catalogue.js';
 import {
   type Question,
+  type Reason,
   decide,
   explain,
   isAccountAdministrator,
@@ -106,6 +107,10 @@ export type RecordingAccess =
       readonly permission: RecordingPermission;
       readonly requiredLevel: ScopeLevel;
       readonly detail: string;
+      /** The engine's reasons, as data: what a surface words for its reader. */
+      readonly reasons: readonly Reason[];
+      /** The call's employee, null when none. */
+      readonly owner: string | null;
     };
 
 const VISIBILITY = ['callStats.view', 'recording.listen', 'recording.delete'] as const;
@@ -129,11 +134,14 @@ export function checkRecordingAccess(
     (key) => decide(policy, { userId, permission: key, targetUserId: ownerId }).allowed,
   );
   if (!visible) return { kind: 'hidden' };
+  const explanation = explain(policy, question);
   return {
     kind: 'denied',
     permission,
     requiredLevel: lowestScopeReaching(policy, userId, ownerId),
-    detail: `${permission}: ${explain(policy, question).detail}`,
+    detail: `${permission}: ${explanation.detail}`,
+    reasons: explanation.reasons,
+    owner: ownerId,
   };
 }
 
@@ -154,6 +162,8 @@ export function requireRecordingAccess(
       throw new CallgateError('permission_denied', access.detail, {
         permission: access.permission,
         requiredLevel: access.requiredLevel,
+        reasons: access.reasons,
+        owner: access.owner,
       });
   }
 }

@@ -72,6 +72,8 @@ export const outboundRoutes: RouteModule = (app, services) => {
           level: decision.explanation.level,
           classification: decision.classification,
           rule: decision.rule,
+          reasons: decision.explanation.reasons,
+          ...(decision.explanation.line != null && { line: decision.explanation.line }),
         });
       }
       const { explanation } = decision;

@@ -91,6 +91,11 @@ const CheckAnswerFields = {
   rule: Type.Optional(Type.String()),
   destination: Type.Optional(Type.String()),
   line: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  owner: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: "a check naming a call: the call's employee, null when none",
+    }),
+  ),
   error: Type.Optional(Type.Object({}, { additionalProperties: true })),
 };
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) });
