@@ -3,6 +3,7 @@ import { api } from '../api';
 import { ErrorAlert, Notice } from '../components/alert';
 import { useDebounced, useTitle } from '../hooks';
 import { levelIn, levelLabel } from '../permissions';
+import { wordCheck } from '../reasons';
 import { useSession } from '../session';
 import type { CheckAnswer, OutboundAnswer, OutboundRule } from '../types';
 
@@ -205,6 +206,7 @@ export function PlaceCallPage() {
 }
 
 function VerdictText({ answer }: { readonly answer: CheckAnswer }) {
+  const { me, directory } = useSession();
   const kind =
     answer.classification === undefined
       ? ''
@@ -225,7 +227,9 @@ function VerdictText({ answer }: { readonly answer: CheckAnswer }) {
           for the account’s administrators.
         </p>
       )}
-      <p className="verdict-detail">{answer.detail}</p>
+      <p className="verdict-detail">
+        {wordCheck(answer, 'outboundCall.perform', { directory, readerId: me.user.id })}
+      </p>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { describeAccessCode } from '../directory';
 import { useLoad, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { FolderEntry, FolderSection } from '../types';
+import { useUnsavedChanges } from '../unsaved-changes';
 
 const ACCESS_LABEL = { read: 'Read (may listen)', none: 'No access' } as const;
 
@@ -69,6 +70,7 @@ function FolderEditor({
     setEntriesState(next);
   };
   const isChanged = JSON.stringify(entries) !== JSON.stringify(saved.value.entries);
+  useUnsavedChanges(isChanged && !busy);
 
   const save = async () => {
     setBusy(true);
