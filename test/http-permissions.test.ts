@@ -454,6 +454,33 @@ describeHttp('editing that keeps its meaning (issue 13)', (h) => {
     assert.equal(again.statusCode, 200);
   });
 
+  test('the recordings folder previews who gains or loses listening, by the one diff, saving nothing', async () => {
+    const url = '/api/v1/settings/recordings-folder';
+    const before = json<{ version: number; value: unknown }>(await h().request('u0', 'GET', url));
+    const dry = await h().request('u0', 'PUT', `${url}?dryRun=1`, {
+      entries: [
+        { accessCode: 'everyone', access: 'read' },
+        { accessCode: 'user:u6', access: 'none' },
+      ],
+    });
+    assert.equal(dry.statusCode, 200);
+    const { dryRun, changes } = json<{
+      dryRun: boolean;
+      changes: { userId: string; permission: string; from: string; to: string }[];
+    }>(dry);
+    assert.equal(dryRun, true);
+    assert.deepEqual(
+      changes.map((c) => [c.userId, c.permission, c.from, c.to]),
+      [['u6', 'recording.listen', 'own', 'none']],
+    );
+    assert.deepEqual(json(await h().request('u0', 'GET', url)), before, 'a dry run writes nothing');
+    assert.equal(
+      (await h().request('u4', 'PUT', `${url}?dryRun=1`, { entries: [] })).statusCode,
+      403,
+      'previewing needs what saving needs',
+    );
+  });
+
   test('effective permissions carry the recordings-folder rule and line access the check decides by', async () => {
     const listen = async (userId: string) =>
       json<Record<string, { level: string; reasons: { rule?: string }[] }>>(

@@ -125,7 +125,23 @@ function assertCodesExist(inputs: PolicyInputs, document: PermissionsDocument): 
   issues.throwIfAny();
 }
 
-/** Every (user, permission) whose level differs between two policies, in directory order. */
+/**
+ * What a user can do with a permission under a policy: their level, except that a
+ * recordings folder refusing them leaves recording.listen at `none`, as decisions do.
+ */
+function usableLevel(policy: Policy, userId: string, permission: PermissionKey): Level {
+  if (
+    permission === 'recording.listen' &&
+    policy.users.get(userId)?.canReadRecordingsFolder === false
+  )
+    return 'none';
+  return levelOf(policy, userId, permission);
+}
+
+/**
+ * Every (user, permission) whose usable level differs between two policies, in directory
+ * order: the one preview of roles, assignments and the recordings folder.
+ */
 export function diffPolicies(
   before: Policy,
   after: Policy,
@@ -134,8 +150,8 @@ export function diffPolicies(
   const changes: LevelChange[] = [];
   for (const user of inputs.directory.users) {
     for (const permission of PERMISSION_KEYS) {
-      const from = levelOf(before, user.id, permission);
-      const to = levelOf(after, user.id, permission);
+      const from = usableLevel(before, user.id, permission);
+      const to = usableLevel(after, user.id, permission);
       if (from !== to) changes.push({ userId: user.id, userName: user.name, permission, from, to });
     }
   }

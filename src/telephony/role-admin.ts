@@ -98,6 +98,24 @@ export function assertNoFolderEscalation(
   );
 }
 
+/**
+ * The preview of a new "Recorded calls" folder access list: who gains or loses listening,
+ * by the same diff every other preview answers (a folder that refuses someone counts as
+ * `none` of recording.listen, as decisions do). Writes nothing.
+ *
+ * @example await previewRecordingsFolder(db, 'acme', [{ accessCode: 'user:max', access: 'none' }], now) // [{ userId: 'max', permission: 'recording.listen', from: 'own', to: 'none', ... }]
+ */
+export async function previewRecordingsFolder(
+  db: Executor,
+  accountId: string,
+  entries: readonly FolderAccessEntry[],
+  now: number,
+  previous?: PolicyState,
+): Promise<LevelChange[]> {
+  const state = await loadPolicyState(db, accountId, now, previous);
+  return changesOf(state, { recordingsFolder: entries }, now);
+}
+
 function changesOf(state: PolicyState, after: Partial<PolicyInputs>, now: number): LevelChange[] {
   return diffPolicies(state.policy, compileInputs({ ...state, ...after }, now), state);
 }

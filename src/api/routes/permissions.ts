@@ -38,14 +38,14 @@ const RoleBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const LevelChangeSchema = Type.Object({
+export const LevelChangeSchema = Type.Object({
   userId: Type.String(),
   userName: Type.String(),
   permission: Type.String(),
   from: Type.String(),
   to: Type.String(),
 });
-const DryRunQuery = Type.Object(
+export const DryRunQuery = Type.Object(
   {
     dryRun: Type.Optional(
       Type.Union([
@@ -58,7 +58,7 @@ const DryRunQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const DryRunAnswer = Type.Object({
+export const DryRunAnswer = Type.Object({
   dryRun: Type.Literal(true),
   changes: Type.Array(LevelChangeSchema),
 });
@@ -100,7 +100,7 @@ const CheckAnswerFields = {
 };
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) });
 
-const isDryRun = (query: Static<typeof DryRunQuery>): boolean =>
+export const isDryRun = (query: Static<typeof DryRunQuery>): boolean =>
   query.dryRun === '1' || query.dryRun === 'true';
 const editorOf = (principal: UserPrincipal): Editor => ({
   actor: `user:${principal.identity.userId}`,
