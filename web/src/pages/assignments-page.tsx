@@ -412,7 +412,9 @@ function AddAssignment({
   };
 
   return (
-    <form className="card add-assignment" onSubmit={add} aria-labelledby={`${id}-title`}>
+    // noValidate: the date input's min would stop the submit with the browser's bubble, before
+    // the clear message below.
+    <form className="card add-assignment" onSubmit={add} aria-labelledby={`${id}-title`} noValidate>
       <h2 id={`${id}-title`}>Add access permission</h2>
       <div className="form-grid">
         <AccessCodePicker onChange={onCode} resetKey={resetKey} />
