@@ -64,6 +64,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(answer.permissions['callStats.view'], {
         level: 'own',
         sources: [{ roleId: 'manager', roleName: 'Manager', accessCode: 'departmentTree:1' }],
+        reasons: [
+          { roleId: 'manager', roleName: 'Manager', accessCode: 'departmentTree:1', level: 'own' },
+        ],
       });
       assert.equal(answer.permissions['numbers.manage']?.level, 'none');
     });

@@ -297,16 +297,21 @@ describeHttp('calls, statistics, outbound calls and the audit log', (h) => {
     });
     assert.equal(blocked.statusCode, 403);
     assert.deepEqual(
-      { ...json<Error>(blocked).error, message: undefined },
+      { ...json<Error>(blocked).error, message: undefined, reasons: undefined },
       {
         code: 'destination_not_allowed',
         message: undefined,
+        reasons: undefined,
         permission: 'outboundCall.perform',
         level: 'any',
         classification: 'blocked',
         rule: 'blockedNumber',
       },
     );
+    // The rule as data beside the message, for the web app to word (issue 13).
+    assert.deepEqual((json<Error>(blocked).error.reasons as unknown[]).at(-1), {
+      rule: 'blockedNumber',
+    });
     const noRole = await h().request('u9', 'POST', '/api/v1/calls/outbound', {
       to: '+14155550199',
     });

@@ -169,8 +169,15 @@ describeHttp('permission administration', (h) => {
     const effective = json<
       Record<string, { level: string; sources: { roleId: string; accessCode: string }[] }>
     >(await h().request('u3', 'GET', '/api/v1/users/u3/effective-permissions'));
+    const reason = {
+      roleId: 'head-of-department',
+      roleName: 'Head of department',
+      accessCode: 'departmentTree:2',
+      level: 'department',
+    };
     assert.deepEqual(effective['callStats.view'], {
       level: 'department',
+      reasons: [reason],
       sources: [
         {
           roleId: 'head-of-department',
@@ -296,7 +303,12 @@ describeHttp('permission administration', (h) => {
     const admin = json<Record<string, { level: string; admin?: boolean }>>(
       await h().request('u0', 'GET', '/api/v1/users/u0/effective-permissions'),
     );
-    assert.deepEqual(admin['balance.manage'], { level: 'any', sources: [], admin: true });
+    assert.deepEqual(admin['balance.manage'], {
+      level: 'any',
+      sources: [],
+      admin: true,
+      reasons: [{ rule: 'accountAdministrator', level: 'any' }],
+    });
     assert.equal(
       (await h().request('u0', 'GET', '/api/v1/users/ghost/effective-permissions')).statusCode,
       404,
@@ -318,6 +330,7 @@ describeHttp('permission administration', (h) => {
         { roleId: 'manager', roleName: 'Manager', accessCode: 'departmentTree:1', level: 'own' },
       ],
       detail: 'call call-u6 belongs to u6: u6 is within scope own of u6',
+      owner: 'u6',
     });
     assert.equal(
       (
@@ -387,5 +400,137 @@ describeHttp('plans (SPEC §9)', (h) => {
       200,
       'reading stays possible',
     );
+  });
+});
+
+describeHttp('editing that keeps its meaning (issue 13)', (h) => {
+  const assignments = async () =>
+    json<{
+      version: number;
+      items: { roleId: string; accessCode: string; expiresAt?: string | null }[];
+    }>(await h().request('u0', 'GET', '/api/v1/role-assignments'));
+
+  test('an assignment that expires in the past is refused, naming the field; one from today on is kept', async () => {
+    const before = await assignments();
+    const now = h().clock.now;
+    const past = new Date(now - 60_000).toISOString();
+    const refused = await h().request(
+      'u0',
+      'PUT',
+      '/api/v1/role-assignments',
+      { items: [...before.items, { roleId: 'manager', accessCode: 'user:u5', expiresAt: past }] },
+      { 'if-match': String(before.version) },
+    );
+    assert.equal(refused.statusCode, 400);
+    const error = json<Error>(refused).error;
+    assert.equal(error.code, 'invalid_request');
+    const issues = error.issues as { path: string; message: string }[];
+    assert.deepEqual(
+      issues.map((issue) => issue.path),
+      [`items[${before.items.length}].expiresAt`],
+    );
+    assert.match(issues[0]!.message, /past/);
+    assert.deepEqual(await assignments(), before, 'nothing was saved');
+
+    const future = new Date(now + 86_400_000).toISOString();
+    const kept = await h().request(
+      'u0',
+      'PUT',
+      '/api/v1/role-assignments',
+      { items: [...before.items, { roleId: 'manager', accessCode: 'user:u5', expiresAt: future }] },
+      { 'if-match': String(before.version) },
+    );
+    assert.equal(kept.statusCode, 200);
+    // Once it has expired, the set read back still saves: only new items must be in the future.
+    h().clock.now = now + 2 * 86_400_000;
+    const later = await assignments();
+    const again = await h().request(
+      'u0',
+      'PUT',
+      '/api/v1/role-assignments',
+      { items: later.items },
+      { 'if-match': String(later.version) },
+    );
+    assert.equal(again.statusCode, 200);
+  });
+
+  test('the recordings folder previews who gains or loses listening, by the one diff, saving nothing', async () => {
+    const url = '/api/v1/settings/recordings-folder';
+    const before = json<{ version: number; value: unknown }>(await h().request('u0', 'GET', url));
+    const dry = await h().request('u0', 'PUT', `${url}?dryRun=1`, {
+      entries: [
+        { accessCode: 'everyone', access: 'read' },
+        { accessCode: 'user:u6', access: 'none' },
+      ],
+    });
+    assert.equal(dry.statusCode, 200);
+    const { dryRun, changes } = json<{
+      dryRun: boolean;
+      changes: { userId: string; permission: string; from: string; to: string }[];
+    }>(dry);
+    assert.equal(dryRun, true);
+    assert.deepEqual(
+      changes.map((c) => [c.userId, c.permission, c.from, c.to]),
+      [['u6', 'recording.listen', 'own', 'none']],
+    );
+    assert.deepEqual(json(await h().request('u0', 'GET', url)), before, 'a dry run writes nothing');
+    assert.equal(
+      (await h().request('u4', 'PUT', `${url}?dryRun=1`, { entries: [] })).statusCode,
+      403,
+      'previewing needs what saving needs',
+    );
+  });
+
+  test('effective permissions carry the recordings-folder rule and line access the check decides by', async () => {
+    const listen = async (userId: string) =>
+      json<Record<string, { level: string; reasons: { rule?: string }[] }>>(
+        await h().request('u0', 'GET', `/api/v1/users/${userId}/effective-permissions`),
+      )['recording.listen']!;
+    assert.ok(!(await listen('u6')).reasons.some((r) => r.rule === 'recordingsFolder'));
+    const folder = await h().request('u0', 'GET', '/api/v1/settings/recordings-folder');
+    const closed = await h().request(
+      'u0',
+      'PUT',
+      '/api/v1/settings/recordings-folder',
+      {
+        entries: [
+          { accessCode: 'everyone', access: 'read' },
+          { accessCode: 'user:u6', access: 'none' },
+        ],
+      },
+      { 'if-match': String(json<{ version: number }>(folder).version) },
+    );
+    assert.equal(closed.statusCode, 200);
+    const after = await listen('u6');
+    assert.equal(after.level, 'own', 'the level stays; the folder closes it');
+    assert.ok(after.reasons.some((r) => r.rule === 'recordingsFolder'));
+    // The same rule the check answers with.
+    const check = json<{ allowed: boolean; reasons: { rule?: string }[] }>(
+      await h().request('u6', 'POST', '/api/v1/permissions/check', {
+        permission: 'recording.listen',
+        callId: 'call-u6',
+      }),
+    );
+    assert.equal(check.allowed, false);
+    assert.ok(check.reasons.some((r) => r.rule === 'recordingsFolder'));
+    // Administrators pass the folder whatever it says.
+    assert.ok(!(await listen('u0')).reasons.some((r) => r.rule === 'recordingsFolder'));
+    const outbound = json<Record<string, { lines?: { line: string; allowed: boolean }[] }>>(
+      await h().request('u0', 'GET', '/api/v1/users/u6/effective-permissions'),
+    )['outboundCall.perform']!;
+    assert.ok(Array.isArray(outbound.lines));
+  });
+
+  test('a new role without an id gets a readable one made from its name, unique in the account', async () => {
+    const ids: string[] = [];
+    for (const name of ['Sales lead', 'Sales  Lead!', 'Équipe été']) {
+      const created = await h().request('u0', 'POST', '/api/v1/roles', {
+        name,
+        permissions: { ...none, 'callStats.view': 'own' },
+      });
+      assert.equal(created.statusCode, 201);
+      ids.push(json<RoleBody>(created).id);
+    }
+    assert.deepEqual(ids, ['sales-lead', 'sales-lead-2', 'equipe-ete']);
   });
 });

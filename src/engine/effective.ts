@@ -7,14 +7,20 @@ import {
   levelAt,
   permissionIndex,
 } from './catalogue.js';
-import type { Policy } from './policy.js';
-import type { RoleReason } from './question.js';
-import { PERMISSION_COUNT, reasonsAt } from './table-lookups.js';
+import { type Policy, USER_FLAGS } from './policy.js';
+import type { Reason, RoleReason } from './question.js';
+import { LISTEN, PERMISSION_COUNT, RULE_REASONS, reasonsAt } from './table-lookups.js';
 
 export interface EffectivePermission {
   readonly level: Level;
   readonly sources: { roleId: string; roleName: string; accessCode: string }[];
   readonly admin?: true;
+  /**
+   * Every reason behind the level, the same {@link explain} gives: the roles, the rules
+   * (administrator, free plan), and on recording.listen the folder's refusal, which closes
+   * the recordings to the user whatever the level says.
+   */
+  readonly reasons: Reason[];
 }
 
 /** A user's effective level for every permission, with the roles and codes it came through. */
@@ -28,12 +34,21 @@ export function effectivePermissions(
   const entries = PERMISSION_KEYS.map((key) => {
     const p = PERMISSION_INDEX[key];
     const level = levelAt(key, actor.ranks[p]!);
-    const sources = reasonsAt(policy, user, p, actor.ranks[p]!)
+    const reasons = reasonsAt(policy, user, p, actor.ranks[p]!);
+    const sources = reasons
       .filter((reason): reason is RoleReason => 'roleId' in reason)
       .map(({ roleId, roleName, accessCode }) => ({ roleId, roleName, accessCode }));
+    const flags = policy.table.flags[user]!;
+    // The folder's rule as explain applies it: administrators pass, inactive users hold nothing.
+    if (
+      p === LISTEN &&
+      (flags & (USER_FLAGS.administrator | USER_FLAGS.readsRecordingsFolder)) === 0 &&
+      (flags & USER_FLAGS.active) !== 0
+    )
+      reasons.push(RULE_REASONS.recordingsFolder);
     const permission: EffectivePermission = actor.isAdministrator
-      ? { level, sources, admin: true }
-      : { level, sources };
+      ? { level, sources, admin: true, reasons }
+      : { level, sources, reasons };
     return [key, permission] as const;
   });
   return Object.fromEntries(entries) as { [K in PermissionKey]: EffectivePermission };

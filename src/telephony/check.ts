@@ -104,7 +104,8 @@ export function parseCheckRequest(input: unknown, where = 'request'): CheckReque
   };
 }
 
-export type CheckAnswer = Explanation;
+/** The engine's explanation; for a call, with the call's employee (null: none) to word it by. */
+export type CheckAnswer = Explanation & { readonly owner?: string | null };
 
 /**
  * Answers many checks against one compiled policy, in order. Calls are looked up in one
@@ -217,6 +218,7 @@ function answerWith(
   });
   return {
     ...answer,
+    owner,
     detail: `call ${request.callId} belongs to ${owner ?? 'no employee'}: ${answer.detail}`,
   };
 }

@@ -143,6 +143,8 @@ export function refusalOf(decision: OutboundDecision): CallgateError {
     level: decision.explanation.level,
     classification: decision.classification,
     rule: decision.rule,
+    reasons: decision.explanation.reasons,
+    ...(decision.explanation.line != null && { line: decision.explanation.line }),
   });
 }
 

@@ -11,6 +11,7 @@ import {
   levelOf,
   mayAdministerPermissions,
 } from '../engine/effective.js';
+import { mayUseLine } from '../engine/outbound-decision.js';
 import type { Policy } from '../engine/policy.js';
 import { type PermissionsDocument, isSameRole, parsePermissionsDocument } from '../engine/roles.js';
 import { IssueList } from '../engine/validation-error.js';
@@ -126,7 +127,23 @@ function assertCodesExist(inputs: PolicyInputs, document: PermissionsDocument): 
   issues.throwIfAny();
 }
 
-/** Every (user, permission) whose level differs between two policies, in directory order. */
+/**
+ * What a user can do with a permission under a policy: their level, except that a
+ * recordings folder refusing them leaves recording.listen at `none`, as decisions do.
+ */
+function usableLevel(policy: Policy, userId: string, permission: PermissionKey): Level {
+  if (
+    permission === 'recording.listen' &&
+    policy.users.get(userId)?.canReadRecordingsFolder === false
+  )
+    return 'none';
+  return levelOf(policy, userId, permission);
+}
+
+/**
+ * Every (user, permission) whose usable level differs between two policies, in directory
+ * order: the one preview of roles, assignments and the recordings folder.
+ */
 export function diffPolicies(
   before: Policy,
   after: Policy,
@@ -135,8 +152,8 @@ export function diffPolicies(
   const changes: LevelChange[] = [];
   for (const user of inputs.directory.users) {
     for (const permission of PERMISSION_KEYS) {
-      const from = levelOf(before, user.id, permission);
-      const to = levelOf(after, user.id, permission);
+      const from = usableLevel(before, user.id, permission);
+      const to = usableLevel(after, user.id, permission);
       if (from !== to) changes.push({ userId: user.id, userName: user.name, permission, from, to });
     }
   }
@@ -151,7 +168,15 @@ export interface EffectiveAnswer {
     readonly admin: boolean;
   };
   readonly accessCodes: string[];
-  readonly permissions: { readonly [K in PermissionKey]: EffectivePermission };
+  readonly permissions: { readonly [K in PermissionKey]: EffectivePermission } & {
+    readonly 'outboundCall.perform': EffectivePermission & { readonly lines: LineAccess[] };
+  };
+}
+
+/** May the user call out from this rented line (SPEC §5 rule 5), by the decision's own test. */
+export interface LineAccess {
+  readonly line: string;
+  readonly allowed: boolean;
 }
 
 /** A user's effective permissions with their sources (API.md effective-permissions). */
@@ -174,10 +199,17 @@ export function describeEffective(
   const permissions = effectivePermissions(policy, userId);
   if (!user || !permissions) throw new CallgateError('not_found', `user ${userId} not found`);
   const compiled = policy.users.get(userId)!;
+  const lines = [...policy.outbound.lines.keys()].map((line) => ({
+    line,
+    allowed: user.active && mayUseLine(policy, userId, line),
+  }));
   return {
     user: { id: user.id, name: user.name, active: user.active, admin: user.admin },
     accessCodes: user.active ? [...compiled.subject.accessCodes] : [],
-    permissions,
+    permissions: {
+      ...permissions,
+      'outboundCall.perform': { ...permissions['outboundCall.perform'], lines },
+    },
   };
 }
 

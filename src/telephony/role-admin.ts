@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
 import { CATALOGUE, PERMISSION_INDEX, PERMISSION_KEYS, levelRank } from '../engine/catalogue.js';
 import { isAccountAdministrator } from '../engine/effective.js';
@@ -99,6 +98,24 @@ export function assertNoFolderEscalation(
   );
 }
 
+/**
+ * The preview of a new "Recorded calls" folder access list: who gains or loses listening,
+ * by the same diff every other preview answers (a folder that refuses someone counts as
+ * `none` of recording.listen, as decisions do). Writes nothing.
+ *
+ * @example await previewRecordingsFolder(db, 'acme', [{ accessCode: 'user:max', access: 'none' }], now) // [{ userId: 'max', permission: 'recording.listen', from: 'own', to: 'none', ... }]
+ */
+export async function previewRecordingsFolder(
+  db: Executor,
+  accountId: string,
+  entries: readonly FolderAccessEntry[],
+  now: number,
+  previous?: PolicyState,
+): Promise<LevelChange[]> {
+  const state = await loadPolicyState(db, accountId, now, previous);
+  return changesOf(state, { recordingsFolder: entries }, now);
+}
+
 function changesOf(state: PolicyState, after: Partial<PolicyInputs>, now: number): LevelChange[] {
   return diffPolicies(state.policy, compileInputs({ ...state, ...after }, now), state);
 }
@@ -107,7 +124,30 @@ function toPlain(role: Role): Role {
   return { id: role.id, name: role.name, permissions: role.permissions };
 }
 
-/** Creates a role (POST /roles); its id is chosen by the caller or made up. */
+/**
+ * A readable id for a new role, made from its name: lower-case words joined by hyphens,
+ * accents dropped, and a number added when the account already has that id. Ids show in
+ * the audit log and the API, where `sales-lead` says what `role-3fa9c1d2` does not.
+ *
+ * @example roleIdFromName('Sales lead', ['sales-lead']) // 'sales-lead-2'
+ */
+export function roleIdFromName(name: string, taken: Iterable<string>): string {
+  const words = name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  // Room for "-" and a number within the 64 characters an id may have.
+  const base = words.slice(0, 56).replace(/-+$/, '') || 'role';
+  const used = new Set(taken);
+  if (!used.has(base)) return base;
+  let n = 2;
+  while (used.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
+}
+
+/** Creates a role (POST /roles); its id is chosen by the caller or made from its name. */
 export async function createRole(
   db: Executor,
   accountId: string,
@@ -119,7 +159,13 @@ export async function createRole(
   assertPlanAllowsEditing(state.account);
   const withId =
     typeof input === 'object' && input !== null && !('id' in input)
-      ? { id: `role-${randomBytes(4).toString('hex')}`, ...input }
+      ? {
+          id: roleIdFromName(
+            'name' in input && typeof input.name === 'string' ? input.name : '',
+            state.roles.map((r) => r.id),
+          ),
+          ...input,
+        }
       : input;
   const role = parseRole(withId);
   if (state.roles.some((r) => r.id === role.id))
@@ -286,9 +332,19 @@ export async function replaceAssignmentSet(
   const known = knownIds(state.directory);
   const assignments: Assignment[] = [];
   const pairs = new Set<string>();
+  const existing = new Set(state.assignments.map((a) => JSON.stringify(a)));
   items.forEach((item, i) => {
     const assignment = checkAssignment(item, `items[${i}]`, state.account.edition, roleIds, issues);
     if (!assignment) return;
+    // A new or changed assignment that has already expired would grant nothing and vanish
+    // unseen: refuse it. One saved earlier and expired since is kept as it is, so a set read
+    // back can always be saved again.
+    if (
+      assignment.expiresAt !== null &&
+      Date.parse(assignment.expiresAt) <= options.now &&
+      !existing.has(JSON.stringify(assignment))
+    )
+      issues.add(`items[${i}].expiresAt`, 'is in the past: choose a date from today on, or none');
     const problem = accessCodeProblem(assignment.accessCode, state.account.edition, known);
     if (problem) issues.add(`items[${i}].accessCode`, problem);
     const pair = `${assignment.roleId}\u0000${assignment.accessCode}`;
@@ -311,7 +367,6 @@ export async function replaceAssignmentSet(
     );
   }
   // Only what this save adds or extends must stay within the editor's own levels.
-  const existing = new Set(state.assignments.map((a) => JSON.stringify(a)));
   const added = assignments.filter((a) => !existing.has(JSON.stringify(a)));
   assertNoEscalation(
     state,

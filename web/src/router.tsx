@@ -22,9 +22,23 @@ function subscribe(listener: () => void): () => void {
 
 const snapshot = () => window.location.pathname + window.location.search;
 
-/** Goes to `to` (a path with an optional query) without reloading the page. */
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
+let guard: ((to: string) => boolean) | null = null;
+
+/**
+ * Set by the unsaved-changes guard (unsaved-changes.tsx): answers false to hold a
+ * navigation while it asks whether to leave.
+ */
+export function setNavigationGuard(next: ((to: string) => boolean) | null): void {
+  guard = next;
+}
+
+/**
+ * Goes to `to` (a path with an optional query) without reloading the page. `force` passes
+ * the unsaved-changes guard: for leaving after a save, or once the user chose to leave.
+ */
+export function navigate(to: string, options: { replace?: boolean; force?: boolean } = {}): void {
   if (to === snapshot()) return;
+  if (!options.force && guard !== null && !guard(to)) return;
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   for (const listener of listeners) listener();

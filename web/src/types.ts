@@ -39,7 +39,45 @@ export interface EffectivePermission {
   readonly level: string;
   readonly sources: readonly PermissionSource[];
   readonly admin?: true;
+  /** Every reason behind the level, as the check gives them (worded by reasons.ts). */
+  readonly reasons?: readonly Reason[];
+  /** outboundCall.perform: each rented line and whether the user may call out from it. */
+  readonly lines?: readonly { readonly line: string; readonly allowed: boolean }[];
 }
+
+/** A role a level came through (src/engine/decide.ts RoleReason). */
+export interface RoleReason {
+  readonly roleId: string;
+  readonly roleName: string;
+  readonly accessCode: string;
+  readonly level: string;
+}
+
+/** A rule that decided, with its parameters (src/engine/decide.ts RuleReason). */
+export interface RuleReason {
+  readonly rule:
+    | 'accountAdministrator'
+    | 'freePlanDefaults'
+    | 'recordingsFolder'
+    | 'blockedNumber'
+    | 'internalCall'
+    | 'inactiveUser'
+    | 'unknownUser'
+    | 'emergencyNumber'
+    | 'invalidNumber'
+    | 'destinationPolicy'
+    | 'lineAccess';
+  readonly level?: string;
+  readonly region?: string;
+  readonly accountList?: true;
+  readonly setting?: 'premiumRate' | 'international';
+  readonly mode?: 'listed' | 'none';
+  readonly line?: string;
+  readonly rented?: boolean;
+  readonly postDial?: true;
+}
+
+export type Reason = RoleReason | RuleReason;
 
 export type EffectivePermissions = Readonly<Record<string, EffectivePermission>>;
 
@@ -181,6 +219,9 @@ export interface CheckAnswer {
   /** Outbound calls: the rule that decided, and the line the call would go out from. */
   readonly rule?: OutboundRule;
   readonly line?: string | null;
+  readonly reasons?: readonly Reason[];
+  /** A check naming a call: the call's employee, null when none. */
+  readonly owner?: string | null;
 }
 
 export interface OutboundAnswer {

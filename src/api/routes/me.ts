@@ -15,6 +15,16 @@ export const EffectivePermissionsSchema = Type.Record(
       Type.Object({ roleId: Type.String(), roleName: Type.String(), accessCode: Type.String() }),
     ),
     admin: Type.Optional(Type.Literal(true)),
+    reasons: Type.Array(Type.Object({}, { additionalProperties: true }), {
+      description:
+        'every reason behind the level, as the check explains it: roles ({roleId, roleName, accessCode, level}) and rules ({rule, ...parameters}); on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level',
+    }),
+    lines: Type.Optional(
+      Type.Array(Type.Object({ line: Type.String(), allowed: Type.Boolean() }), {
+        description:
+          'outboundCall.perform only: each line the account rents and whether the user may call out from it (SPEC §5 rule 5)',
+      }),
+    ),
   }),
 );
 

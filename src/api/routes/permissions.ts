@@ -37,14 +37,14 @@ const RoleBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const LevelChangeSchema = Type.Object({
+export const LevelChangeSchema = Type.Object({
   userId: Type.String(),
   userName: Type.String(),
   permission: Type.String(),
   from: Type.String(),
   to: Type.String(),
 });
-const DryRunQuery = Type.Object(
+export const DryRunQuery = Type.Object(
   {
     dryRun: Type.Optional(
       Type.Union([
@@ -57,7 +57,7 @@ const DryRunQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const DryRunAnswer = Type.Object({
+export const DryRunAnswer = Type.Object({
   dryRun: Type.Literal(true),
   changes: Type.Array(LevelChangeSchema),
 });
@@ -90,11 +90,16 @@ const CheckAnswerFields = {
   rule: Type.Optional(Type.String()),
   destination: Type.Optional(Type.String()),
   line: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  owner: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: "a check naming a call: the call's employee, null when none",
+    }),
+  ),
   error: Type.Optional(Type.Object({}, { additionalProperties: true })),
 };
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) });
 
-const isDryRun = (query: Static<typeof DryRunQuery>): boolean =>
+export const isDryRun = (query: Static<typeof DryRunQuery>): boolean =>
   query.dryRun === '1' || query.dryRun === 'true';
 const editorOf = (principal: UserPrincipal): Editor => ({
   actor: `user:${principal.identity.userId}`,

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import {
   SECTION_SCHEMAS,
   SETTINGS_SECTIONS,
@@ -13,6 +13,8 @@ import { needs } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
 import { errors } from '../schemas.js';
+import { previewRecordingsFolder } from '../../telephony/role-admin.js';
+import { DryRunAnswer, DryRunQuery, isDryRun } from './permissions.js';
 
 const DESCRIPTIONS = {
   general: 'Call recording, the default outbound caller ID (a rented number), the language.',
@@ -49,6 +51,9 @@ export const settingsRoutes: RouteModule = (app, services) => {
       value: schema,
       version: Type.Integer(),
     });
+    // The folder's list changes who may listen: it answers a dry run like the other
+    // permission editors (roles, assignments, line access), with who gains or loses what.
+    const previews = section === 'recordings-folder';
 
     app.get(
       url,
@@ -80,14 +85,31 @@ export const settingsRoutes: RouteModule = (app, services) => {
             ),
           }),
           body: schema,
-          response: { 200: answer, ...errors(400, 401, 403, 409, 412) },
+          ...(previews && { querystring: DryRunQuery }),
+          response: {
+            200: previews ? Type.Union([answer, DryRunAnswer]) : answer,
+            ...errors(400, 401, 403, 409, 412),
+          },
         },
       },
       async (request, reply) => {
         const { identity, state } = userOf(request);
-        const expectedVersion = parseIfMatch(request.headers['if-match']);
         // The body was validated against this section's schema.
         const document = { section, value: request.body } as SectionDocument;
+        if (
+          document.section === 'recordings-folder' &&
+          isDryRun(request.query as Static<typeof DryRunQuery>)
+        ) {
+          const changes = await previewRecordingsFolder(
+            db,
+            identity.accountId,
+            document.value.entries,
+            services.now(),
+            state,
+          );
+          return reply.send({ dryRun: true as const, changes });
+        }
+        const expectedVersion = parseIfMatch(request.headers['if-match']);
         const view = await db
           .transaction()
           .execute((trx) =>

@@ -3,6 +3,7 @@ import { decide } from '../../engine/decide.js';
 import { explain } from '../../engine/explain.js';
 import { lowestScopeReaching } from '../../engine/scope.js';
 import type { Policy } from '../../engine/policy.js';
+import type { Reason } from '../../engine/question.js';
 import { CallgateError, notFound } from '../../errors.js';
 import type { Actor } from '../../store/audit.js';
 import { type CallRecord, findCall } from '../../store/calls.js';
@@ -25,6 +26,10 @@ export type RecordingAccess =
       readonly permission: RecordingPermission;
       readonly requiredLevel: ScopeLevel;
       readonly detail: string;
+      /** The engine's reasons, as data: what a surface words for its reader. */
+      readonly reasons: readonly Reason[];
+      /** The call's employee, null when none. */
+      readonly owner: string | null;
     };
 
 /** Who may play or delete a call's recording sees the call too, as a call-stats viewer does. */
@@ -46,11 +51,14 @@ export function checkRecordingAccess(
   const question = { userId, permission, targetUserId: ownerId };
   if (decide(policy, question).allowed) return { kind: 'allowed' };
   if (!seesCall(policy, userId, ownerId, VISIBILITY)) return { kind: 'hidden' };
+  const explanation = explain(policy, question);
   return {
     kind: 'denied',
     permission,
     requiredLevel: lowestScopeReaching(policy, userId, ownerId),
-    detail: `${permission}: ${explain(policy, question).detail}`,
+    detail: `${permission}: ${explanation.detail}`,
+    reasons: explanation.reasons,
+    owner: ownerId,
   };
 }
 
@@ -71,6 +79,8 @@ export function requireRecordingAccess(
       throw new CallgateError('permission_denied', access.detail, {
         permission: access.permission,
         requiredLevel: access.requiredLevel,
+        reasons: access.reasons,
+        owner: access.owner,
       });
   }
 }

@@ -1,21 +1,34 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useContext } from 'react';
 import { ApiError, messageOf } from '../api';
+import { wordError } from '../reasons';
+import { SessionContext } from '../session';
 
-/** A refusal or failure, with the server's message; announced to screen readers. */
+/**
+ * A refusal or failure, announced to screen readers. Refusals (403, 404) are worded for
+ * the reader from the rule the server sends (reasons.ts); other failures show the server's
+ * message. `what` names the thing a 404 is about ("This call").
+ */
 export function ErrorAlert({
   error,
   title,
+  what,
   children,
 }: {
   readonly error: unknown;
   readonly title?: string;
+  readonly what?: string;
   readonly children?: ReactNode;
 }) {
+  const signedIn = useContext(SessionContext);
   const code = error instanceof ApiError ? error.code : undefined;
+  const message =
+    signedIn === null
+      ? messageOf(error)
+      : wordError(error, { directory: signedIn.directory, readerId: signedIn.me.user.id }, what);
   return (
     <div className="alert alert-error" role="alert" data-code={code}>
       {title !== undefined && <strong>{title} </strong>}
-      <span>{messageOf(error)}</span>
+      <span>{message}</span>
       {children}
     </div>
   );

@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { NAV_ITEMS, type NavItem } from '../nav';
 import { Link, useLocation } from '../router';
 import { useSession } from '../session';
+import { UnsavedChangesDialog } from '../unsaved-changes';
 
 const PLAN_NAMES: Readonly<Record<string, string>> = {
   free: 'Free',
@@ -100,6 +101,7 @@ export function Layout({ children }: { readonly children: ReactNode }) {
       <main id="main" className="content" tabIndex={-1} ref={main}>
         {children}
       </main>
+      <UnsavedChangesDialog />
     </div>
   );
 }

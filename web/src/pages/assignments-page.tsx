@@ -1,14 +1,16 @@
-import { type FormEvent, useCallback, useId, useState } from 'react';
+import { type FormEvent, useCallback, useId, useMemo, useState } from 'react';
 import { api } from '../api';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import { AccessCodePicker } from '../components/access-code-picker';
 import { LevelChanges } from '../components/level-changes';
 import { PlanNotice } from '../components/plan-notice';
+import { SaveBar } from '../components/save-bar';
 import { describeAccessCode } from '../directory';
 import { endOfDay, formatDateTime } from '../format';
 import { useDebounced, useLoad, useTitle } from '../hooks';
 import { useSession } from '../session';
 import { levelIn, levelRank } from '../permissions';
+import { useUnsavedChanges } from '../unsaved-changes';
 import {
   type Assignment,
   type AssignmentSet,
@@ -25,6 +27,13 @@ const sameItems = (a: readonly Assignment[], b: readonly Assignment[]) =>
       item.accessCode === b[i]?.accessCode &&
       (item.expiresAt ?? null) === (b[i]?.expiresAt ?? null),
   );
+
+/** Today in the browser's time zone, as a date input's value (YYYY-MM-DD). */
+function today(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
 
 /**
  * Who holds which role: the assignment set, edited as a draft ("Add access permission"),
@@ -70,6 +79,18 @@ export function AssignmentsPage() {
   );
 }
 
+/** A row of the draft: the item, the saved item it began as (null: added), and whether removed. */
+interface DraftRow {
+  readonly item: Assignment;
+  readonly from: Assignment | null;
+  readonly removed: boolean;
+}
+
+const rowsOf = (items: readonly Assignment[]): readonly DraftRow[] =>
+  items.map((item) => ({ item, from: item, removed: false }));
+const itemsOf = (rows: readonly DraftRow[]): readonly Assignment[] =>
+  rows.filter((row) => !row.removed).map((row) => row.item);
+
 function AssignmentEditor({
   roles,
   saved,
@@ -83,17 +104,20 @@ function AssignmentEditor({
   readonly onSaved: () => void;
   readonly onEdit: () => void;
 }) {
-  const { me, directory, refresh } = useSession();
+  const { me, directory, refresh, catalogue } = useSession();
   const id = useId();
   const editable = me.account.canEditPermissions;
-  const [draft, setDraftState] = useState<readonly Assignment[]>(saved.items);
-  const setDraft = (items: readonly Assignment[]) => {
+  const [rows, setRowsState] = useState<readonly DraftRow[]>(() => rowsOf(saved.items));
+  const draft = useMemo(() => itemsOf(rows), [rows]);
+  const setRows = (next: readonly DraftRow[]) => {
     onEdit();
-    setDraftState(items);
+    setRowsState(next);
   };
   const [error, setError] = useState<unknown>(null);
+  const [rowProblem, setRowProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const isChanged = !sameItems(draft, saved.items);
+  useUnsavedChanges(isChanged && !busy);
   const settledDraft = useDebounced(draft, 250);
   const isPreviewCurrent = settledDraft === draft;
 
@@ -110,6 +134,41 @@ function AssignmentEditor({
   );
 
   const roleName = (roleId: string) => roles.find((r) => r.id === roleId)?.name ?? roleId;
+  // No escalation (SPEC §8): a role above the editor's own levels cannot be given.
+  const isAboveMine = (role: Role) =>
+    PERMISSION_KEYS.some(
+      (key) =>
+        levelRank(catalogue, key, role.permissions[key] ?? 'none') >
+        levelRank(catalogue, key, levelIn(me.permissions, key)),
+    );
+
+  const changeRole = (index: number, roleId: string) => {
+    const row = rows[index]!;
+    if (
+      rows.some(
+        (other, i) =>
+          i !== index &&
+          !other.removed &&
+          other.item.accessCode === row.item.accessCode &&
+          other.item.roleId === roleId,
+      )
+    ) {
+      setRowProblem(
+        `${describeAccessCode(directory, row.item.accessCode)} already has the role “${roleName(roleId)}”.`,
+      );
+      return;
+    }
+    setRowProblem(null);
+    setRows(rows.map((r, i) => (i === index ? { ...r, item: { ...r.item, roleId } } : r)));
+  };
+  const remove = (index: number) =>
+    setRows(
+      rows[index]!.from === null
+        ? rows.filter((_, i) => i !== index)
+        : rows.map((r, i) => (i === index ? { ...r, removed: true } : r)),
+    );
+  const undoRemove = (index: number) =>
+    setRows(rows.map((r, i) => (i === index ? { ...r, removed: false } : r)));
 
   const save = async () => {
     setBusy(true);
@@ -135,10 +194,10 @@ function AssignmentEditor({
         <h2 id={`${id}-current`}>
           {isChanged ? 'Assignments (changed, not saved yet)' : 'Assignments'}
         </h2>
-        {draft.length === 0 ? (
+        {rows.length === 0 ? (
           <p className="empty">No assignments: only account administrators have access.</p>
         ) : (
-          <table className="data-table">
+          <table className="data-table assignments-table">
             <caption className="visually-hidden">Who holds which role</caption>
             <thead>
               <tr>
@@ -153,34 +212,78 @@ function AssignmentEditor({
               </tr>
             </thead>
             <tbody>
-              {draft.map((item, index) => {
+              {rows.map((row, index) => {
+                const { item, from, removed } = row;
                 const who = describeAccessCode(directory, item.accessCode);
-                const isNew = !saved.items.some(
-                  (s) => s.accessCode === item.accessCode && s.roleId === item.roleId,
-                );
+                const isNew = from === null;
+                const isRoleChanged = from !== null && from.roleId !== item.roleId;
                 return (
                   <tr
-                    key={`${item.accessCode}/${item.roleId}`}
-                    className={isNew ? 'row-new' : undefined}
+                    key={`${index}/${from?.accessCode ?? item.accessCode}/${from?.roleId ?? ''}`}
+                    className={
+                      removed ? 'row-removed' : isNew || isRoleChanged ? 'row-new' : undefined
+                    }
+                    data-state={
+                      removed ? 'removed' : isNew ? 'new' : isRoleChanged ? 'changed' : 'saved'
+                    }
                   >
                     <td data-label="Who">
-                      {who}
+                      {removed ? <del>{who}</del> : who}
                       {isNew && <span className="badge badge-new">new</span>}
+                      {removed && <span className="badge">removed when you save</span>}
                     </td>
-                    <td data-label="Role">{roleName(item.roleId)}</td>
+                    <td data-label="Role">
+                      {editable && !removed ? (
+                        <>
+                          <select
+                            aria-label={`Role of ${who}`}
+                            value={item.roleId}
+                            onChange={(e) => changeRole(index, e.target.value)}
+                          >
+                            {roles.map((role) => (
+                              <option
+                                key={role.id}
+                                value={role.id}
+                                disabled={role.id !== from?.roleId && isAboveMine(role)}
+                              >
+                                {role.name}
+                              </option>
+                            ))}
+                          </select>
+                          {isRoleChanged && (
+                            <span className="badge badge-new">was {roleName(from.roleId)}</span>
+                          )}
+                        </>
+                      ) : removed ? (
+                        <del>{roleName(item.roleId)}</del>
+                      ) : (
+                        roleName(item.roleId)
+                      )}
+                    </td>
                     <td data-label="Expires">
                       {item.expiresAt ? formatDateTime(item.expiresAt) : 'Never'}
                     </td>
                     {editable && (
-                      <td data-label="">
-                        <button
-                          type="button"
-                          className="button-secondary button-small"
-                          aria-label={`Remove ${roleName(item.roleId)} from ${who}`}
-                          onClick={() => setDraft(draft.filter((_, i) => i !== index))}
-                        >
-                          Remove
-                        </button>
+                      <td data-label="" className="row-actions">
+                        {removed ? (
+                          <button
+                            type="button"
+                            className="button-secondary button-small"
+                            aria-label={`Keep ${roleName(item.roleId)} for ${who}`}
+                            onClick={() => undoRemove(index)}
+                          >
+                            Undo
+                          </button>
+                        ) : (
+                          <button
+                            type="button"
+                            className="button-secondary button-small"
+                            aria-label={`Remove ${roleName(item.roleId)} from ${who}`}
+                            onClick={() => remove(index)}
+                          >
+                            Remove
+                          </button>
+                        )}
                       </td>
                     )}
                   </tr>
@@ -189,15 +292,29 @@ function AssignmentEditor({
             </tbody>
           </table>
         )}
+        {rowProblem !== null && (
+          <p className="alert alert-error" role="alert">
+            {rowProblem}
+          </p>
+        )}
       </section>
 
       {editable && (
-        <AddAssignment roles={roles} draft={draft} onAdd={(item) => setDraft([...draft, item])} />
+        <AddAssignment
+          roles={roles}
+          draft={draft}
+          isAboveMine={isAboveMine}
+          onAdd={(item) => setRows([...rows, { item, from: null, removed: false }])}
+        />
       )}
 
       {isChanged && (
-        <section className="card preview" aria-labelledby={`${id}-preview`}>
-          <h2 id={`${id}-preview`}>Preview of the change</h2>
+        <section
+          className="card preview"
+          id={`${id}-preview`}
+          aria-labelledby={`${id}-preview-title`}
+        >
+          <h2 id={`${id}-preview-title`}>Preview of the change</h2>
           <div aria-live="polite">
             {(!isPreviewCurrent || preview.status === 'loading') && (
               <Loading label="Working out who gains or loses access…" />
@@ -231,25 +348,24 @@ function AssignmentEditor({
               )}
             </ErrorAlert>
           )}
-          <div className="form-actions">
-            <button
-              type="button"
-              className="button-primary"
-              disabled={busy || !isPreviewCurrent || preview.status !== 'ready'}
-              onClick={() => void save()}
-            >
-              {busy ? 'Saving…' : 'Save changes'}
-            </button>
-            <button
-              type="button"
-              className="button-secondary"
-              disabled={busy}
-              onClick={() => setDraft(saved.items)}
-            >
-              Discard changes
-            </button>
-          </div>
         </section>
+      )}
+      {isChanged && (
+        <SaveBar
+          changes={
+            isPreviewCurrent && preview.status === 'ready' && preview.data !== null
+              ? preview.data.changes
+              : undefined
+          }
+          previewId={`${id}-preview`}
+          busy={busy}
+          canSave={isPreviewCurrent && preview.status === 'ready'}
+          onSave={() => void save()}
+          onDiscard={() => {
+            setRowProblem(null);
+            setRows(rowsOf(saved.items));
+          }}
+        />
       )}
     </>
   );
@@ -258,13 +374,14 @@ function AssignmentEditor({
 function AddAssignment({
   roles,
   draft,
+  isAboveMine,
   onAdd,
 }: {
   readonly roles: readonly Role[];
   readonly draft: readonly Assignment[];
+  readonly isAboveMine: (role: Role) => boolean;
   readonly onAdd: (item: Assignment) => void;
 }) {
-  const { me, catalogue } = useSession();
   const id = useId();
   const [code, setCode] = useState<string | null>(null);
   const [roleId, setRoleId] = useState('');
@@ -283,6 +400,11 @@ function AddAssignment({
       setProblem('They already have this role.');
       return;
     }
+    // The server refuses it too (400 naming expiresAt); say so before anything is sent.
+    if (expires !== '' && expires < today()) {
+      setProblem('The expiry date is in the past. Choose today or a later date, or none.');
+      return;
+    }
     setProblem(null);
     onAdd({ roleId, accessCode: code, expiresAt: endOfDay(expires) ?? null });
     setResetKey((k) => k + 1);
@@ -290,7 +412,9 @@ function AddAssignment({
   };
 
   return (
-    <form className="card add-assignment" onSubmit={add} aria-labelledby={`${id}-title`}>
+    // noValidate: the date input's min would stop the submit with the browser's bubble, before
+    // the clear message below.
+    <form className="card add-assignment" onSubmit={add} aria-labelledby={`${id}-title`} noValidate>
       <h2 id={`${id}-title`}>Add access permission</h2>
       <div className="form-grid">
         <AccessCodePicker onChange={onCode} resetKey={resetKey} />
@@ -299,12 +423,7 @@ function AddAssignment({
           <select id={`${id}-role`} value={roleId} onChange={(e) => setRoleId(e.target.value)}>
             <option value="">Choose a role…</option>
             {roles.map((role) => {
-              // No escalation (SPEC §8): a role above the editor's own levels cannot be given.
-              const isAbove = PERMISSION_KEYS.some(
-                (key) =>
-                  levelRank(catalogue, key, role.permissions[key] ?? 'none') >
-                  levelRank(catalogue, key, levelIn(me.permissions, key)),
-              );
+              const isAbove = isAboveMine(role);
               return (
                 <option key={role.id} value={role.id} disabled={isAbove}>
                   {role.name}
@@ -319,6 +438,8 @@ function AddAssignment({
           <input
             id={`${id}-expires`}
             type="date"
+            min={today()}
+            aria-invalid={expires !== '' && expires < today() ? true : undefined}
             value={expires}
             onChange={(e) => setExpires(e.target.value)}
           />

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { api, apiUrl, messageOf } from '../api';
+import { api, apiUrl } from '../api';
 import { ErrorAlert, Loading, Notice } from '../components/alert';
 import { levelReaches, userName } from '../directory';
 import {
@@ -11,6 +11,7 @@ import {
 } from '../format';
 import { useLoad, useTitle } from '../hooks';
 import { levelIn } from '../permissions';
+import { wordCheck, wordError } from '../reasons';
 import { Link } from '../router';
 import { useSession } from '../session';
 import type { Call, CheckAnswer } from '../types';
@@ -85,7 +86,7 @@ export function CallDetailsPage({ callId }: { readonly callId: string }) {
     return (
       <>
         <h1>Call {callId}</h1>
-        <ErrorAlert error={call.error} />
+        <ErrorAlert error={call.error} what="This call" />
         <p>
           <Link to="/calls">Back to the call list</Link>
         </p>
@@ -145,6 +146,8 @@ function RecordingControls({
   readonly access: RecordingAccess;
   readonly onDeleted: () => void;
 }) {
+  const { me, directory } = useSession();
+  const wording = { directory, readerId: me.user.id };
   const [playError, setPlayError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(null);
@@ -157,7 +160,7 @@ function RecordingControls({
       await api.get(`${path}/meta`);
       setPlayError('The browser could not play this recording.');
     } catch (error) {
-      setPlayError(messageOf(error));
+      setPlayError(wordError(error, wording, 'This recording'));
     }
   };
 
@@ -175,7 +178,6 @@ function RecordingControls({
     }
   };
 
-  const { me } = useSession();
   const [hold, setHold] = useState(access.meta?.legalHold ?? null);
   const mayListen = access.listen?.allowed === true;
   const mayDelete = access.remove?.allowed === true && hold === null;
@@ -196,11 +198,11 @@ function RecordingControls({
           </a>
         </div>
       ) : (
-        <p className="muted">
-          You may not listen to this recording
+        <p className="muted" data-testid="listen-refusal">
+          You may not listen to this recording.{' '}
           {access.listen
-            ? `: ${access.listen.detail}`
-            : ': your role does not reach this call’s recordings.'}
+            ? wordCheck(access.listen, 'recording.listen', wording)
+            : 'Your role does not reach this call’s recordings.'}
         </p>
       )}
       {playError !== null && (

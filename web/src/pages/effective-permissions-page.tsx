@@ -1,15 +1,17 @@
-import { useId, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api';
 import { ErrorAlert, Loading, Notice } from '../components/alert';
 import { CallList } from '../components/call-list';
 import { CallStatistics } from '../components/call-statistics';
 import { Combobox } from '../components/combobox';
-import { describeAccessCode, userName } from '../directory';
+import { LevelText } from '../components/level-text';
+import { userName } from '../directory';
 import { useLoad, useTitle } from '../hooks';
-import { PERMISSION_GROUPS, PERMISSION_TEXT, levelLabel } from '../permissions';
+import { PERMISSION_GROUPS, PERMISSION_TEXT } from '../permissions';
+import { closingRule, wordCheck, wordReason } from '../reasons';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
-import type { EffectivePermission, EffectivePermissions } from '../types';
+import type { CheckAnswer, EffectivePermission, EffectivePermissions } from '../types';
 
 /**
  * Pick a user and see each permission's level and why: the role and the access code it
@@ -93,26 +95,35 @@ function UserPermissions({ userId }: { readonly userId: string }) {
         <tbody>
           {PERMISSION_GROUPS.flatMap((group) => group.keys).map((key) => {
             const effective = permissions.data[key];
+            const closing = closingRule(effective?.reasons);
             return (
               <tr key={key} data-permission={key}>
                 <th scope="row" data-label="Permission">
                   {PERMISSION_TEXT[key].label}
                 </th>
                 <td data-label="Level">
-                  <span
-                    className={effective?.level === 'none' ? 'level-pill level-none' : 'level-pill'}
-                  >
-                    {levelLabel(key, effective?.level ?? 'none')}
-                  </span>
+                  <LevelText
+                    permission={key}
+                    level={effective?.level ?? 'none'}
+                    administrator={effective?.admin === true}
+                    {...(closing !== undefined && {
+                      closed: `the “Recorded calls” folder is closed to ${userId === me.user.id ? 'you' : name}`,
+                    })}
+                  />
                 </td>
                 <td data-label="Why">
-                  <Reasons effective={effective} />
+                  <Reasons effective={effective} userId={userId} />
+                  {key === 'outboundCall.perform' && effective?.lines !== undefined && (
+                    <Lines lines={effective.lines} />
+                  )}
                 </td>
               </tr>
             );
           })}
         </tbody>
       </table>
+
+      {user?.active === true && <TryNumber userId={userId} name={name} />}
 
       {/* Seeing as another user is for account administrators only: the server refuses it to
           anyone else, whose own call scope may be narrower than the other user's. */}
@@ -151,15 +162,18 @@ function UserPermissions({ userId }: { readonly userId: string }) {
   );
 }
 
-function Reasons({ effective }: { readonly effective: EffectivePermission | undefined }) {
-  const { directory } = useSession();
+/** Why a level is what it is: the reasons the check gives, worded by reasons.ts. */
+function Reasons({
+  effective,
+  userId,
+}: {
+  readonly effective: EffectivePermission | undefined;
+  readonly userId: string;
+}) {
+  const { directory, me } = useSession();
   if (effective === undefined) return <span className="muted">Unknown permission</span>;
-  const lines: string[] = [];
-  if (effective.admin) lines.push('Account administrator: always the highest level');
-  for (const source of effective.sources)
-    lines.push(
-      `Role “${source.roleName}” through ${describeAccessCode(directory, source.accessCode)}`,
-    );
+  const wording = { directory, readerId: me.user.id, subjectId: userId };
+  const lines = (effective.reasons ?? []).map((reason) => wordReason(reason, wording));
   if (lines.length === 0) return <span className="muted">No role gives this permission</span>;
   return (
     <ul className="reasons">
@@ -167,5 +181,82 @@ function Reasons({ effective }: { readonly effective: EffectivePermission | unde
         <li key={line}>{line}</li>
       ))}
     </ul>
+  );
+}
+
+/** Line access (SPEC §5 rule 5): the lines the account rents, and which this user may use. */
+function Lines({ lines }: { readonly lines: readonly { line: string; allowed: boolean }[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <p className="line-access">
+      Lines:{' '}
+      {lines.map(({ line, allowed }, i) => (
+        <span key={line} data-line={line} data-allowed={allowed}>
+          {i > 0 && ', '}
+          {line} {allowed ? '(may call out)' : '(kept for others)'}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+/**
+ * The outbound rules (blocked numbers, destination policy, line access, level) for one
+ * number, answered by the same check the dial pad asks: no second evaluator here.
+ */
+function TryNumber({ userId, name }: { readonly userId: string; readonly name: string }) {
+  const { directory, me } = useSession();
+  const id = useId();
+  const [number, setNumber] = useState('');
+  const [answer, setAnswer] = useState<CheckAnswer | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const check = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setAnswer(null);
+    try {
+      setAnswer(
+        await api.post<CheckAnswer>('/permissions/check', {
+          userId,
+          permission: 'outboundCall.perform',
+          phoneNumber: number,
+        }),
+      );
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <form className="card try-number" onSubmit={(e) => void check(e)}>
+      <h2>May {userId === me.user.id ? 'you' : name} call a number?</h2>
+      <div className="inline-field">
+        <label htmlFor={`${id}-number`}>Number</label>
+        <input
+          id={`${id}-number`}
+          type="tel"
+          value={number}
+          onChange={(e) => setNumber(e.target.value)}
+          required
+        />
+        <button type="submit" className="button-secondary">
+          Check
+        </button>
+      </div>
+      <div role="status" aria-live="polite">
+        {answer !== null && (
+          <p
+            className={answer.allowed ? 'verdict-allowed' : 'verdict-denied'}
+            data-rule={answer.rule}
+          >
+            {wordCheck(answer, 'outboundCall.perform', {
+              directory,
+              readerId: me.user.id,
+              subjectId: userId,
+            })}
+          </p>
+        )}
+      </div>
+      {error !== null && <ErrorAlert error={error} />}
+    </form>
   );
 }

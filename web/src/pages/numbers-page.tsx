@@ -7,6 +7,7 @@ import { formatDateTime, formatMoney } from '../format';
 import { useDebounced, useLoad, useTitle } from '../hooks';
 import { useSession } from '../session';
 import type { LineAccess, LineAccessAnswer, RentedNumber } from '../types';
+import { useUnsavedChanges } from '../unsaved-changes';
 
 /**
  * The account's rented numbers, how each one connects (SIP), and who may call out from
@@ -303,6 +304,7 @@ function LineAccessEditor({
     setCodesState(next);
   };
   const isChanged = JSON.stringify(codes) !== JSON.stringify(saved.accessCodes);
+  useUnsavedChanges(isChanged && !busy);
   const settled = useDebounced(codes, 250);
   const isPreviewCurrent = settled === codes;
   const preview = useLoad<LineAccessAnswer | null>(

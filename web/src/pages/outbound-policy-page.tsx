@@ -3,6 +3,7 @@ import { api } from '../api';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import { useLoad, useTitle } from '../hooks';
 import type { DestinationPolicy, SettingsDocument } from '../types';
+import { useUnsavedChanges } from '../unsaved-changes';
 
 type Mode = DestinationPolicy['international']['mode'];
 const MODE_LABEL: Readonly<Record<Mode, string>> = {
@@ -69,6 +70,12 @@ function PolicyForm({
   const [countries, setCountries] = useState(saved.value.international.countries.join(', '));
   const [state, setState] = useState<'idle' | 'busy' | 'saved'>('idle');
   const [error, setError] = useState<unknown>(null);
+  useUnsavedChanges(
+    state !== 'busy' &&
+      (premiumRate !== saved.value.premiumRate ||
+        mode !== saved.value.international.mode ||
+        countries !== saved.value.international.countries.join(', ')),
+  );
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -165,6 +172,7 @@ function EmergencyForm({
   const [numbers, setNumbers] = useState(saved.value.numbers.join('\n'));
   const [state, setState] = useState<'idle' | 'busy' | 'saved'>('idle');
   const [error, setError] = useState<unknown>(null);
+  useUnsavedChanges(state !== 'busy' && numbers !== saved.value.numbers.join('\n'));
 
   const save = async (event: FormEvent) => {
     event.preventDefault();

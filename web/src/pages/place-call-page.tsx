@@ -3,6 +3,7 @@ import { api } from '../api';
 import { ErrorAlert, Loading, Notice } from '../components/alert';
 import { useDebounced, useLoad, useTitle } from '../hooks';
 import { levelIn, yourLevelLabel } from '../permissions';
+import { wordCheck } from '../reasons';
 import { useSession } from '../session';
 import type { CheckAnswer, OutboundAnswer, OutboundRule } from '../types';
 
@@ -276,6 +277,7 @@ function VerdictText({
   readonly answer: CheckAnswer;
   readonly client: CrmClient | null;
 }) {
+  const { me, directory } = useSession();
   const kind =
     client !== null
       ? `${client.name} (CRM client, ${(CRM_TYPE_TEXT[client.type] ?? client.type).toLowerCase()})`
@@ -298,7 +300,9 @@ function VerdictText({
           for the account’s administrators.
         </p>
       )}
-      <p className="verdict-detail">{answer.detail}</p>
+      <p className="verdict-detail">
+        {wordCheck(answer, 'outboundCall.perform', { directory, readerId: me.user.id })}
+      </p>
     </div>
   );
 }

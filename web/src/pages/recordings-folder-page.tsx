@@ -3,9 +3,12 @@ import { api } from '../api';
 import { AccessCodePicker } from '../components/access-code-picker';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import { describeAccessCode } from '../directory';
-import { useLoad, useTitle } from '../hooks';
+import { useDebounced, useLoad, useTitle } from '../hooks';
+import { LevelChanges } from '../components/level-changes';
+import { SaveBar } from '../components/save-bar';
 import { useSession } from '../session';
-import type { FolderEntry, FolderSection } from '../types';
+import type { DryRunAnswer, FolderEntry, FolderSection } from '../types';
+import { useUnsavedChanges } from '../unsaved-changes';
 
 const ACCESS_LABEL = { read: 'Read (may listen)', none: 'No access' } as const;
 
@@ -69,6 +72,20 @@ function FolderEditor({
     setEntriesState(next);
   };
   const isChanged = JSON.stringify(entries) !== JSON.stringify(saved.value.entries);
+  useUnsavedChanges(isChanged && !busy);
+  const settled = useDebounced(entries, 250);
+  const isPreviewCurrent = settled === entries;
+  const preview = useLoad<DryRunAnswer | null>(
+    (signal) =>
+      JSON.stringify(settled) === JSON.stringify(saved.value.entries)
+        ? Promise.resolve(null)
+        : api.put<DryRunAnswer>(
+            '/settings/recordings-folder',
+            { entries: settled },
+            { query: { dryRun: 1 }, signal },
+          ),
+    [settled],
+  );
 
   const save = async () => {
     setBusy(true);
@@ -164,24 +181,36 @@ function FolderEditor({
         </ErrorAlert>
       )}
       {isChanged && (
-        <div className="form-actions">
-          <button
-            type="button"
-            className="button-primary"
-            disabled={busy}
-            onClick={() => void save()}
-          >
-            {busy ? 'Saving…' : 'Save access list'}
-          </button>
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={busy}
-            onClick={() => setEntries(saved.value.entries)}
-          >
-            Discard changes
-          </button>
-        </div>
+        <section
+          className="card preview"
+          id={`${id}-preview`}
+          aria-labelledby={`${id}-preview-title`}
+        >
+          <h2 id={`${id}-preview-title`}>Preview of the change</h2>
+          <div aria-live="polite">
+            {(!isPreviewCurrent || preview.status === 'loading') && (
+              <Loading label="Working out who gains or loses access…" />
+            )}
+            {isPreviewCurrent && preview.status === 'error' && <ErrorAlert error={preview.error} />}
+            {isPreviewCurrent && preview.status === 'ready' && preview.data !== null && (
+              <LevelChanges changes={preview.data.changes} caption="Who gains or loses listening" />
+            )}
+          </div>
+        </section>
+      )}
+      {isChanged && (
+        <SaveBar
+          changes={
+            isPreviewCurrent && preview.status === 'ready' && preview.data !== null
+              ? preview.data.changes
+              : undefined
+          }
+          previewId={`${id}-preview`}
+          busy={busy}
+          canSave={isPreviewCurrent && preview.status === 'ready'}
+          onSave={() => void save()}
+          onDiscard={() => setEntries(saved.value.entries)}
+        />
       )}
     </>
   );

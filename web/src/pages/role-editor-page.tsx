@@ -14,6 +14,7 @@ import {
 } from '../permissions';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
+import { useUnsavedChanges } from '../unsaved-changes';
 import { type DryRunAnswer, PERMISSION_KEYS, type PermissionKey, type Role } from '../types';
 
 type Levels = Readonly<Record<PermissionKey, string>>;
@@ -76,6 +77,14 @@ function RoleForm({
   const settled = useDebounced(changed ? levels : null, 300);
   const preview = usePreview(role, settled);
   const isPreviewCurrent = settled === (changed ? levels : null) && preview.status !== 'loading';
+  const isDirty =
+    editable &&
+    (name !== (role?.name ?? '') || PERMISSION_KEYS.some((key) => levels[key] !== initial[key]));
+  useUnsavedChanges(isDirty && !busy);
+  const previewPeople =
+    isPreviewCurrent && preview.status === 'ready' && preview.data !== null
+      ? new Set(preview.data.changes.map((c) => c.userId)).size
+      : undefined;
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -85,12 +94,16 @@ function RoleForm({
     try {
       if (role === null) {
         await api.post<Role>('/roles', body);
-        navigate(`/admin/roles?notice=${encodeURIComponent(`Role “${body.name}” created.`)}`);
+        navigate(`/admin/roles?notice=${encodeURIComponent(`Role “${body.name}” created.`)}`, {
+          force: true,
+        });
       } else {
         await api.put<Role>(`/roles/${encodeURIComponent(role.id)}`, body, {
           ifMatch: role.version,
         });
-        navigate(`/admin/roles?notice=${encodeURIComponent(`Role “${body.name}” saved.`)}`);
+        navigate(`/admin/roles?notice=${encodeURIComponent(`Role “${body.name}” saved.`)}`, {
+          force: true,
+        });
       }
     } catch (caught) {
       setError(caught);
@@ -118,7 +131,9 @@ function RoleForm({
     setBusy(true);
     try {
       await api.delete(`/roles/${encodeURIComponent(role.id)}`, { ifMatch: role.version });
-      navigate(`/admin/roles?notice=${encodeURIComponent(`Role “${role.name}” deleted.`)}`);
+      navigate(`/admin/roles?notice=${encodeURIComponent(`Role “${role.name}” deleted.`)}`, {
+        force: true,
+      });
     } catch (caught) {
       setError(caught);
       setDeleting(null);
@@ -190,7 +205,12 @@ function RoleForm({
           ))}
         </fieldset>
         {role !== null && editable && changed && (
-          <section className="card preview" aria-labelledby={`${id}-preview`} aria-live="polite">
+          <section
+            className="card preview"
+            id={`${id}-preview-card`}
+            aria-labelledby={`${id}-preview`}
+            aria-live="polite"
+          >
             <h2 id={`${id}-preview`}>What this change does</h2>
             {!isPreviewCurrent && <Loading label="Working out who is affected…" />}
             {isPreviewCurrent && preview.status === 'error' && <ErrorAlert error={preview.error} />}
@@ -224,7 +244,25 @@ function RoleForm({
           </ErrorAlert>
         )}
         {editable && (
-          <div className="form-actions">
+          // Sticky while there is something to save: Save stays in sight on a long form.
+          <div className={isDirty ? 'form-actions save-bar' : 'form-actions'}>
+            {isDirty && (
+              <p className="save-bar-summary" aria-live="polite">
+                <strong>Not saved yet.</strong>{' '}
+                {role !== null &&
+                  changed &&
+                  (previewPeople === undefined ? (
+                    'Working out who gains or loses access…'
+                  ) : (
+                    <>
+                      {previewPeople === 0
+                        ? 'Nobody’s access changes.'
+                        : `${previewPeople} ${previewPeople === 1 ? 'person gains or loses' : 'people gain or lose'} access.`}{' '}
+                      <a href={`#${id}-preview-card`}>See the preview</a>
+                    </>
+                  ))}
+              </p>
+            )}
             <button type="submit" className="button-primary" disabled={busy}>
               {role === null ? 'Create role' : 'Save role'}
             </button>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { ErrorAlert, Loading, Notice } from '../components/alert';
+import { LevelText } from '../components/level-text';
 import { PlanNotice } from '../components/plan-notice';
 import { describeAccessCode } from '../directory';
 import { useLoad, useTitle } from '../hooks';
-import { PERMISSION_TEXT, levelLabel } from '../permissions';
+import { PERMISSION_TEXT } from '../permissions';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { type AssignmentSet, PERMISSION_KEYS, type Role } from '../types';
@@ -51,6 +52,9 @@ export function RolesPage() {
         <ul className="role-list">
           {data.data.roles.map((role) => {
             const assigned = data.data.assignments.items.filter((a) => a.roleId === role.id);
+            // Given to administrators only: each holder has the override (SPEC §4).
+            const isAdministrators =
+              assigned.length > 0 && assigned.every((a) => a.accessCode === 'admins');
             return (
               <li key={role.id} className="card role-card">
                 <h2>
@@ -63,7 +67,13 @@ export function RolesPage() {
                       className={role.permissions[key] === 'none' ? 'level-none' : undefined}
                     >
                       <dt>{PERMISSION_TEXT[key].label}</dt>
-                      <dd>{levelLabel(key, role.permissions[key] ?? 'none')}</dd>
+                      <dd>
+                        <LevelText
+                          permission={key}
+                          level={role.permissions[key] ?? 'none'}
+                          administrator={isAdministrators}
+                        />
+                      </dd>
                     </div>
                   ))}
                 </dl>
