@@ -14,6 +14,7 @@ import * as lineAccess from './2026-12-06-20-line-access.js';
 import * as recordingRetention from './2026-12-06-30-recording-retention.js';
 import * as bitrix from './2026-12-06-40-bitrix.js';
 import * as directorySearch from './2026-12-06-50-directory-search.js';
+import * as callDayTotals from './2026-12-06-90-call-day-totals.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-30-recording-retention': recordingRetention,
   '2026-12-06-40-bitrix': bitrix,
   '2026-12-06-50-directory-search': directorySearch,
+  '2026-12-06-90-call-day-totals': callDayTotals,
 };
 
 export const migrationProvider: MigrationProvider = {
