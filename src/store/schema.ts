@@ -27,6 +27,7 @@ export interface Database {
   role_assignments: RoleAssignmentsTable;
   recordings_folder_access: RecordingsFolderAccessTable;
   calls: CallsTable;
+  call_day_totals: CallDayTotalsTable;
   audit_log: AuditLogTable;
   apps: AppsTable;
   tokens: TokensTable;
@@ -215,6 +216,20 @@ export interface CallsTable {
   recording_ref: string | null;
   /** The call's number in its account, increasing as calls are recorded (Bitrix24's ID). */
   seq: number | null;
+}
+
+/** The statistics' sums per UTC day and owner, written with the calls (migration 2026-12-06-90). */
+export interface CallDayTotalsTable {
+  account_id: string;
+  /** Days since 1970-01-01 UTC: `started_at / 86400000`. */
+  day: number;
+  /** The owner's user id, or '' for calls no employee took. */
+  user_key: string;
+  calls: number;
+  answered: number;
+  missed: number;
+  duration_sec: number;
+  cost_micros: number;
 }
 
 export interface AuditLogTable {

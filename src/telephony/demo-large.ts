@@ -26,6 +26,19 @@ export async function seedLargeDemo(
   size: LargeDemoSize = LARGE_DEMO,
 ): Promise<boolean> {
   if (!(await seedDemo(db, now, 0))) return false;
+  await growDemo(db, now, size);
+  return true;
+}
+
+/**
+ * The demo account (already seeded) grown to `size`: the generated colleagues and their
+ * month of calls, as `seedLargeDemo` adds them (the browser journeys start from the demo).
+ */
+export async function growDemo(
+  db: Executor,
+  now: number,
+  size: LargeDemoSize = LARGE_DEMO,
+): Promise<void> {
   const extra = size.users - DEMO_DIRECTORY.users.length;
   const teams = Array.from({ length: Math.max(1, Math.ceil(extra / 50)) }, (_, i) => ({
     id: `team-${i + 1}`,
@@ -69,5 +82,4 @@ export async function seedLargeDemo(
   }
   if (batch.length > 0) await insertCalls(db, DEMO_ACCOUNT_ID, batch);
   await analyze(db);
-  return true;
 }

@@ -95,9 +95,12 @@ export function formatMoney(amount: number | null, currency: string | null): str
   }
 }
 
-/** Money in a tile: compact from a hundred thousand up ("$1.2M"). */
+/**
+ * Money in a tile: compact from ten thousand up ("$80K", "$1.2M"); "$80,047.06" overflowed
+ * a tile at 1280×800 on the large demo.
+ */
 export function formatMoneyCompact(amount: number, currency: string): string {
-  if (Math.abs(amount) < 100_000) return formatMoney(amount, currency);
+  if (Math.abs(amount) < 10_000) return formatMoney(amount, currency);
   try {
     return new Intl.NumberFormat(undefined, {
       style: 'currency',

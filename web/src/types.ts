@@ -1,7 +1,36 @@
 /**
- * The shapes of the API's answers the UI reads, written by hand after the route schemas in
- * src/api/routes/ (the contract); only what the UI uses is typed.
+ * The shapes of the API's answers the UI reads, named for the pages: each is an alias of the
+ * types `npm run openapi` generates from the route schemas (api-schema.d.ts), so a change
+ * to a route's schema changes them, and the compiler finds every page it breaks.
  */
+import type { components, paths } from './api-schema';
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+/** The JSON body a route answers with `status` (200 unless told). */
+export type Answer<
+  P extends keyof paths,
+  M extends Method,
+  S extends number = 200,
+> = paths[P][M] extends { readonly responses: infer R }
+  ? R extends { readonly [K in S]: { content: { 'application/json': infer T } } }
+    ? T
+    : never
+  : never;
+
+/** The JSON body a route takes. */
+export type Body<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  readonly requestBody?: { content: { 'application/json': infer T } };
+}
+  ? T
+  : never;
+
+/** A route's query parameters. */
+export type Query<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  readonly parameters: { readonly query?: infer Q };
+}
+  ? NonNullable<Q>
+  : never;
 
 export const PERMISSION_KEYS = [
   'callStats.view',
@@ -12,40 +41,50 @@ export const PERMISSION_KEYS = [
   'telephonySettings.modify',
   'numbers.manage',
   'balance.manage',
-] as const;
+] as const satisfies readonly (keyof Role['permissions'])[];
 export type PermissionKey = (typeof PERMISSION_KEYS)[number];
 
-export interface ApiErrorBody {
-  readonly error: {
-    readonly code: string;
-    readonly message: string;
-    readonly [key: string]: unknown;
-  };
-}
+export type ApiErrorBody = components['schemas']['def-0'];
 
-export interface SessionInfo {
-  readonly user: { readonly id: string; readonly name: string };
-  readonly accountId: string;
-  readonly csrfToken: string;
-}
-
-export interface PermissionSource {
-  readonly roleId: string;
-  readonly roleName: string;
-  readonly accessCode: string;
-}
-
-export interface EffectivePermission {
-  readonly level: string;
-  readonly sources: readonly PermissionSource[];
-  readonly admin?: true;
+export type SessionInfo = Answer<'/api/v1/session', 'get'>;
+/**
+ * One permission's effective level. The route's schema gives reasons as loose objects; they
+ * are the engine's (question.ts), narrowed here for reasons.ts to word.
+ */
+type GeneratedEffective = Answer<'/api/v1/users/{id}/effective-permissions', 'get'>;
+export type EffectivePermission = Omit<GeneratedEffective[string], 'reasons' | 'lines'> & {
   /** Every reason behind the level, as the check gives them (worded by reasons.ts). */
   readonly reasons?: readonly Reason[];
   /** outboundCall.perform: each rented line and whether the user may call out from it. */
   readonly lines?: readonly { readonly line: string; readonly allowed: boolean }[];
-}
+};
+export type EffectivePermissions = Readonly<Record<string, EffectivePermission>>;
+export type Me = Omit<Answer<'/api/v1/me', 'get'>, 'permissions'> & {
+  readonly permissions: EffectivePermissions;
+};
+export type PermissionSource = EffectivePermission['sources'][number];
+export type CatalogueEntry = Answer<'/api/v1/permissions/catalogue', 'get'>[number];
 
-/** A role a level came through (src/engine/decide.ts RoleReason). */
+export type Directory = Answer<'/api/v1/directory', 'get'>;
+export type DirectoryUser = Directory['users'][number];
+export type DirectoryDepartment = Directory['departments'][number];
+export type Named = Directory['workgroups'][number];
+
+export type Role = Answer<'/api/v1/roles', 'get'>[number];
+export type AssignmentSet = Answer<'/api/v1/role-assignments', 'get'>;
+export type Assignment = AssignmentSet['items'][number];
+export type DryRunAnswer = Answer<'/api/v1/roles', 'post'>;
+export type LevelChange = DryRunAnswer['changes'][number];
+
+export type CallDirection = NonNullable<Query<'/api/v1/calls', 'get'>['direction']>;
+export const CALL_DIRECTIONS = [
+  'inbound',
+  'outbound',
+  'callback',
+  'internal',
+] as const satisfies readonly CallDirection[];
+
+/** A role a level came through (src/engine/question.ts RoleReason). */
 export interface RoleReason {
   readonly roleId: string;
   readonly roleName: string;
@@ -53,7 +92,7 @@ export interface RoleReason {
   readonly level: string;
 }
 
-/** A rule that decided, with its parameters (src/engine/decide.ts RuleReason). */
+/** A rule that decided, with its parameters (src/engine/question.ts RuleReason). */
 export interface RuleReason {
   readonly rule:
     | 'accountAdministrator'
@@ -79,125 +118,10 @@ export interface RuleReason {
 
 export type Reason = RoleReason | RuleReason;
 
-export type EffectivePermissions = Readonly<Record<string, EffectivePermission>>;
-
-export interface Me {
-  readonly user: {
-    readonly id: string;
-    readonly name: string;
-    readonly active: boolean;
-    readonly admin: boolean;
-  };
-  readonly account: {
-    readonly id: string;
-    readonly name: string;
-    readonly plan: string;
-    readonly edition: string;
-    readonly canEditPermissions: boolean;
-  };
-  readonly accessCodes: readonly string[];
-  readonly permissions: EffectivePermissions;
-}
-
-export interface CatalogueEntry {
-  readonly key: string;
-  readonly levels: readonly string[];
-}
-
-export interface DirectoryUser {
-  readonly id: string;
-  readonly name: string;
-  readonly active: boolean;
-  readonly admin: boolean;
-  readonly departmentIds: readonly string[];
-}
-
-export interface DirectoryDepartment {
-  readonly id: string;
-  readonly name: string;
-  readonly parentId: string | null;
-  readonly headUserId: string | null;
-}
-
-export interface Named {
-  readonly id: string;
-  readonly name: string;
-}
-
-export interface Directory {
-  readonly users: readonly DirectoryUser[];
-  readonly departments: readonly DirectoryDepartment[];
-  readonly workgroups: readonly Named[];
-  readonly userGroups: readonly Named[];
-}
-
-export interface Role {
-  readonly id: string;
-  readonly name: string;
-  readonly permissions: Readonly<Record<string, string>>;
-  readonly version: number;
-}
-
-export interface Assignment {
-  readonly roleId: string;
-  readonly accessCode: string;
-  readonly expiresAt?: string | null;
-}
-
-export interface AssignmentSet {
-  readonly version: number;
-  readonly items: readonly Assignment[];
-}
-
-export interface LevelChange {
-  readonly userId: string;
-  readonly userName: string;
-  readonly permission: string;
-  readonly from: string;
-  readonly to: string;
-}
-
-export interface DryRunAnswer {
-  readonly dryRun: true;
-  readonly changes: readonly LevelChange[];
-}
-
-export const CALL_DIRECTIONS = ['inbound', 'outbound', 'callback', 'internal'] as const;
-export type CallDirection = (typeof CALL_DIRECTIONS)[number];
-
-export interface Call {
-  readonly id: string;
-  readonly userId: string | null;
-  readonly direction: string;
-  readonly phoneNumber: string;
-  readonly lineNumber: string | null;
-  readonly startedAt: string;
-  readonly durationSec: number;
-  readonly status: string;
-  readonly cost: number | null;
-  readonly currency: string | null;
-  readonly crm: { readonly type: string; readonly id: string } | null;
-  readonly hasRecording: boolean;
-}
-
-export interface CallPage {
-  readonly items: readonly Call[];
-  readonly nextCursor: string | null;
-}
-
-export interface CallTotals {
-  readonly count: number;
-  readonly answered: number;
-  readonly missed: number;
-  readonly totalDurationSec: number;
-  readonly averageDurationSec: number;
-  readonly totalCost: number;
-}
-
-export interface CallStats {
-  readonly totals: CallTotals;
-  readonly groups: readonly (CallTotals & { readonly key: string | null })[];
-}
+export type CallPage = Answer<'/api/v1/calls', 'get'>;
+export type Call = Answer<'/api/v1/calls/{id}', 'get'>;
+export type CallStats = Answer<'/api/v1/calls/stats', 'get'>;
+export type CallTotals = CallStats['totals'];
 
 /** The rules that decide an outbound call, in the order SPEC §5 applies them. */
 export type OutboundRule =
@@ -211,47 +135,37 @@ export type OutboundRule =
   | 'lineAccess'
   | 'level';
 
-export interface CheckAnswer {
+type Check = Answer<'/api/v1/permissions/check', 'post'>;
+/**
+ * A check's answer for one question. The route's schema answers a single check or a batch
+ * with one loose object, so the fields a single check always carries are narrowed here.
+ */
+export type CheckAnswer = Omit<
+  Check,
+  'allowed' | 'level' | 'detail' | 'rule' | 'line' | 'reasons' | 'owner'
+> & {
   readonly allowed: boolean;
   readonly level: string;
   readonly detail: string;
-  readonly classification?: string;
-  /** Outbound calls: the rule that decided, and the line the call would go out from. */
+  /** Outbound calls: the rule that decided (`line`: the line the call would go out from). */
   readonly rule?: OutboundRule;
   readonly line?: string | null;
   readonly reasons?: readonly Reason[];
   /** A check naming a call: the call's employee, null when none. */
   readonly owner?: string | null;
-}
+};
 
-export interface OutboundAnswer {
-  readonly callId: string;
-  readonly classification: string;
+export type OutboundAnswer = Omit<Answer<'/api/v1/calls/outbound', 'post', 201>, 'rule'> & {
   readonly rule: OutboundRule;
-  readonly to: string;
-}
+};
 
 /** A line's access list (GET/PUT /numbers/{number}/access): [] is everyone. */
-export interface LineAccess {
-  readonly number: string;
-  readonly accessCodes: readonly string[];
-  readonly version: number;
-}
-
+export type LineAccess = Answer<'/api/v1/numbers/{number}/access', 'get'>;
 /** PUT /numbers/{number}/access's answer: who gains or loses the use of the line. */
-export interface LineAccessAnswer extends LineAccess {
-  readonly dryRun: boolean;
-  readonly changes: readonly { userId: string; userName: string; gains: boolean }[];
-}
+export type LineAccessAnswer = Answer<'/api/v1/numbers/{number}/access', 'put'>;
 
 /** Settings section `outbound-policy` (SPEC §5 rule 4). */
-export interface DestinationPolicy {
-  readonly premiumRate: 'block' | 'allow';
-  readonly international: {
-    readonly mode: 'any' | 'listed' | 'none';
-    readonly countries: readonly string[];
-  };
-}
+export type DestinationPolicy = Answer<'/api/v1/settings/outbound-policy', 'get'>['value'];
 
 export interface SettingsDocument<V> {
   readonly section: string;
@@ -259,70 +173,16 @@ export interface SettingsDocument<V> {
   readonly version: number;
 }
 
-export const DEVICES = ['softphone', 'sip', 'mobile'] as const;
-export type Device = (typeof DEVICES)[number];
+export type UserSettings = Answer<'/api/v1/users/{id}/telephony-settings', 'get'>;
+export type Device = NonNullable<UserSettings['device']>;
+export const DEVICES = ['softphone', 'sip', 'mobile'] as const satisfies readonly Device[];
 
-export interface UserSettings {
-  readonly userId: string;
-  readonly device: Device | null;
-  readonly sipLogin: string | null;
-  readonly sipSecret?: string | null;
-  readonly hasSipSecret: boolean;
-  readonly callerIdNumber: string | null;
-  readonly version: number;
-}
+export type FolderSection = Answer<'/api/v1/settings/recordings-folder', 'get'>;
+export type FolderEntry = FolderSection['value']['entries'][number];
 
-export interface FolderEntry {
-  readonly accessCode: string;
-  readonly access: 'read' | 'none';
-}
+export type AuditPage = Answer<'/api/v1/audit-log', 'get'>;
+export type AuditEntry = AuditPage['items'][number];
 
-export interface FolderSection {
-  readonly section: 'recordings-folder';
-  readonly value: { readonly entries: readonly FolderEntry[] };
-  readonly version: number;
-}
-
-export interface AuditEntry {
-  readonly id: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly type: string;
-  readonly subject: string | null;
-  readonly before?: unknown;
-  readonly after?: unknown;
-  readonly detail?: unknown;
-}
-
-export interface AuditPage {
-  readonly items: readonly AuditEntry[];
-  readonly nextCursor: string | null;
-}
-
-export interface RentedNumber {
-  readonly number: string;
-  readonly country: string;
-  readonly monthlyFee: number;
-  readonly currency: string;
-  readonly rentedAt: string;
-  readonly connection: {
-    readonly host: string | null;
-    readonly username: string | null;
-    readonly hasPassword: boolean;
-  };
-}
-
-export interface LedgerEntry {
-  readonly id: string;
-  readonly at: string;
-  readonly amount: number;
-  readonly currency: string;
-  readonly kind: string;
-  readonly description: string;
-}
-
-export interface Balance {
-  readonly balance: number;
-  readonly currency: string;
-  readonly ledger: readonly LedgerEntry[];
-}
+export type RentedNumber = Answer<'/api/v1/numbers', 'get'>['items'][number];
+export type Balance = Answer<'/api/v1/balance', 'get'>;
+export type LedgerEntry = Balance['ledger'][number];

@@ -259,6 +259,8 @@ export const callRoutes: RouteModule = (app, services) => {
     totalCost: Type.Number(),
   });
 
+  const Group = Type.Intersect([Type.Object({ key: Nullable(Type.String()) }), Totals]);
+
   app.get(
     '/api/v1/calls/stats',
     {
@@ -269,6 +271,12 @@ export const callRoutes: RouteModule = (app, services) => {
           {
             ...Range,
             groupBy: Type.Optional(literals(STATS_GROUPS)),
+            alsoByUser: Type.Optional(
+              Type.Boolean({
+                description:
+                  'also the groups per user (`byUser`), from the same read: a page showing both charts asks once',
+              }),
+            ),
             viewAs: Type.Optional(ViewAsParam),
           },
           { additionalProperties: false },
@@ -276,9 +284,8 @@ export const callRoutes: RouteModule = (app, services) => {
         response: {
           200: Type.Object({
             totals: Totals,
-            groups: Type.Array(
-              Type.Intersect([Type.Object({ key: Nullable(Type.String()) }), Totals]),
-            ),
+            groups: Type.Array(Group),
+            byUser: Type.Optional(Type.Array(Group)),
           }),
           ...errors(400, 401, 403),
         },
@@ -287,7 +294,7 @@ export const callRoutes: RouteModule = (app, services) => {
     async (request) => {
       const principal = userOf(request);
       checkTimeRange(request.query);
-      const { from, to, groupBy, viewAs } = request.query;
+      const { from, to, groupBy, alsoByUser, viewAs } = request.query;
       const viewer = {
         accountId: principal.identity.accountId,
         userId: principal.identity.userId,
@@ -299,6 +306,7 @@ export const callRoutes: RouteModule = (app, services) => {
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),
           ...(groupBy !== undefined && { groupBy: groupBy as (typeof STATS_GROUPS)[number] }),
+          ...(alsoByUser === true && { alsoByUser }),
         }),
       );
     },

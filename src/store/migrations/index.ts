@@ -18,6 +18,7 @@ import * as sipConnections from './2026-12-06-60-sip-connections.js';
 import * as externalCalls from './2026-12-06-70-external-calls.js';
 import * as partitionedCalls from './2026-12-06-80-partitioned-calls.js';
 import * as callSorts from './2026-12-06-85-call-sorts.js';
+import * as callDayTotals from './2026-12-06-90-call-day-totals.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-70-external-calls': externalCalls,
   '2026-12-06-80-partitioned-calls': partitionedCalls,
   '2026-12-06-85-call-sorts': callSorts,
+  '2026-12-06-90-call-day-totals': callDayTotals,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,6 @@
-import { api } from '../api';
+import { answer, client } from '../api';
 import { useLoad, useMediaQuery } from '../hooks';
 import { Link } from '../router';
-import type { CallStats } from '../types';
 import { ErrorAlert } from './alert';
 import { BarChart } from './bar-chart';
 import { Totals, dayPoints } from './call-statistics';
@@ -13,7 +12,13 @@ import { Totals, dayPoints } from './call-statistics';
 export function CallSummary({ from, to }: { readonly from?: string; readonly to?: string }) {
   const isNarrow = useMediaQuery('(max-width: 720px)');
   const stats = useLoad(
-    (signal) => api.get<CallStats>('/calls/stats', { query: { from, to, groupBy: 'day' }, signal }),
+    (signal) =>
+      answer(
+        client.GET('/api/v1/calls/stats', {
+          params: { query: { from, to, groupBy: 'day' } },
+          signal,
+        }),
+      ),
     [from, to],
   );
   if (stats.status === 'error') return <ErrorAlert error={stats.error} title="No statistics:" />;

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { api, apiUrl, messageOf } from '../api';
 import { ErrorAlert, Loading } from '../components/alert';
+import { AuditDetails } from '../components/audit-details';
 import { actorName, describeAccessCode, userName } from '../directory';
 import { endOfDay, formatDateTime, startOfDay } from '../format';
 import { useLoad, useTitle } from '../hooks';
@@ -235,7 +236,7 @@ export function AuditLogPage() {
                     )}
                   </td>
                   <td data-label="Details">
-                    <EntryDetails entry={entry} />
+                    <AuditDetails directory={directory} entry={entry} />
                   </td>
                 </tr>
               ))}
@@ -305,26 +306,4 @@ function describeSubject(directory: Directory, entry: AuditEntry): string {
   if (subject.includes(':') || subject === 'admins' || subject === 'everyone')
     return describeAccessCode(directory, subject);
   return subject;
-}
-
-function EntryDetails({ entry }: { readonly entry: AuditEntry }) {
-  const parts = (
-    [
-      ['Before', entry.before],
-      ['After', entry.after],
-      ['Detail', entry.detail],
-    ] as const
-  ).filter(([, value]) => value !== undefined && value !== null);
-  if (parts.length === 0) return <span className="muted">—</span>;
-  return (
-    <details>
-      <summary>Show</summary>
-      {parts.map(([label, value]) => (
-        <div key={label}>
-          <strong>{label}</strong>
-          <pre className="json">{JSON.stringify(value, null, 2)}</pre>
-        </div>
-      ))}
-    </details>
-  );
 }

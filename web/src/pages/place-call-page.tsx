@@ -204,13 +204,9 @@ export function PlaceCallPage() {
         </div>
         <div className="dial-pad" role="group" aria-label="Dial pad">
           {KEYS.map((key) => (
-            <button
-              key={key}
-              type="button"
-              className="dial-key"
-              onClick={() => press(key)}
-              aria-label={`Key ${key}`}
-            >
+            <button key={key} type="button" className="dial-key" onClick={() => press(key)}>
+              {/* Named "Key 2" in words the key shows: a label that hid the digit would not be. */}
+              <span className="visually-hidden">Key </span>
               <span className="dial-digit">{key}</span>
               <span className="dial-letters" aria-hidden="true">
                 {LETTERS[key] ?? '\u00a0'}

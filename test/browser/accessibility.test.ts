@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { type Journeys, signIn, skipReason, startJourneys } from './harness.js';
+
+/** axe-core's browser build, injected into each page as it is. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8');
+
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+] as const;
+
+/**
+ * Every page pattern of the web app (the ROUTES table of web/src/app.tsx), read from its
+ * source so a screen added later is checked without anyone remembering to list it here.
+ */
+function appRoutes(): string[] {
+  const source = readFileSync('web/src/app.tsx', 'utf8');
+  const table = source.slice(source.indexOf('const ROUTES'));
+  const patterns = [...table.matchAll(/pattern:\s*'([^']+)'/g)].map((match) => match[1]!);
+  assert.ok(patterns.length >= 10, `web/src/app.tsx's routes not found (${patterns.length})`);
+  return patterns;
+}
+
+/** A page path for a pattern, with a real item of the demo for each parameter. */
+function pathOf(pattern: string, samples: Readonly<Record<string, string>>): string {
+  return pattern.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const sample = samples[`${pattern}:${name}`] ?? samples[name];
+    assert.ok(sample !== undefined, `no sample for :${name} of ${pattern}: add one to the test`);
+    return encodeURIComponent(sample);
+  });
+}
+
+interface Violation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: readonly { readonly target: readonly unknown[] }[];
+}
+
+/** axe's serious and critical violations on the page as it is now, one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the app's Content-Security-Policy refuses inline
+  // scripts, as it should, and a script tag would be one.
+  await page.evaluate(`${AXE_SOURCE};undefined`);
+  const violations = await page.evaluate<Violation[]>(`
+    axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations)
+  `);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n.target))
+          .join(', ')}${v.nodes.length > 3 ? `, and ${v.nodes.length - 3} more` : ''})`,
+    );
+}
+
+/** Opens `path` and waits until the page has settled: its requests answered, nothing loading. */
+async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForLoadState('networkidle');
+  await page.locator('main').first().waitFor();
+  await page
+    .locator('[aria-busy="true"], .loading')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+}
+
+/**
+ * Issue 13: an axe-core check of every screen, as the administrator (every route of the
+ * app) and as an employee (the views they have), at desktop and phone widths; any serious
+ * or critical violation fails, listed with where it is.
+ */
+describe(
+  'browser: no serious accessibility violation on any screen',
+  { skip: skipReason() },
+  () => {
+    let journeys: Journeys;
+    let samples: Record<string, string>;
+    before(async () => {
+      journeys = await startJourneys();
+      const call = await journeys.store.db
+        .selectFrom('calls')
+        .select('id')
+        .where('account_id', '=', 'demo')
+        .where('user_id', '=', 'mia')
+        .orderBy('started_at', 'desc')
+        .executeTakeFirstOrThrow();
+      samples = { id: call.id, '/admin/roles/:id': 'manager', userId: 'mia' };
+    });
+    after(async () => {
+      await journeys?.close();
+    });
+
+    for (const viewport of VIEWPORTS) {
+      const size = `${viewport.width}×${viewport.height}`;
+
+      test(`the sign-in page, at ${size}`, async () => {
+        const page = await journeys.newPage(viewport);
+        await open(page, '/sign-in');
+        await page.getByLabel('Email').waitFor();
+        assert.deepEqual(await seriousViolations(page), []);
+      });
+
+      test(`every screen as the administrator, at ${size}`, async () => {
+        const page = await journeys.newPage(viewport);
+        await signIn(page, 'ada@northwind.example');
+        const found: string[] = [];
+        const paths = [...appRoutes().map((pattern) => pathOf(pattern, samples)), '/no-such-page'];
+        for (const path of paths) {
+          await open(page, path);
+          found.push(...(await seriousViolations(page)).map((line) => `${path}: ${line}`));
+        }
+        assert.deepEqual(found, [], `${paths.length} screens checked`);
+      });
+
+      test(`an employee's screens, at ${size}`, async () => {
+        const page = await journeys.newPage(viewport);
+        await signIn(page, 'mia@northwind.example');
+        const found: string[] = [];
+        const paths = ['/calls', `/calls/${samples.id}`, '/statistics', '/dial', '/settings'];
+        for (const path of paths) {
+          await open(page, path);
+          found.push(...(await seriousViolations(page)).map((line) => `${path}: ${line}`));
+        }
+        assert.deepEqual(found, []);
+      });
+    }
+  },
+);

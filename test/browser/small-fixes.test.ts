@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type Journeys, signIn, skipReason, startJourneys } from './harness.js';
+
+/**
+ * Issue 13, item 11: the sign-in helper lists Carla; a success notice is shown once and
+ * not kept in the URL; the audit log's details name people instead of showing JSON with
+ * internal ids.
+ */
+describe('browser: issue 13 small fixes', { skip: skipReason() }, () => {
+  let journeys: Journeys;
+  before(async () => {
+    journeys = await startJourneys();
+  });
+  after(async () => {
+    await journeys?.close();
+  });
+
+  test('the sign-in helper offers Carla, and fills in her email', async () => {
+    const page = await journeys.newPage();
+    await page.goto('/sign-in');
+    await page.getByText('Trying the demo company?').click();
+    await page.getByRole('button', { name: /Carla, chief executive/ }).click();
+    assert.equal(await page.getByLabel('Email').inputValue(), 'carla@northwind.example');
+  });
+
+  test('a success notice is shown once: it leaves the URL and does not come back on reload', async () => {
+    const page = await journeys.newPage();
+    await signIn(page, 'ada@northwind.example');
+    await page.goto(`/admin/roles?notice=${encodeURIComponent('Role “Auditor” saved.')}`);
+    await page.getByText('Role “Auditor” saved.').waitFor();
+    assert.equal(new URL(page.url()).searchParams.has('notice'), false, page.url());
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.getByText('Role “Auditor” saved.').count(), 0);
+  });
+
+  test('audit details are fields with names, not JSON with internal ids', async () => {
+    const page = await journeys.newPage();
+    await signIn(page, 'ada@northwind.example');
+    // A change that names a person by access code: the recordings folder closed to Max.
+    const { csrfToken } = (await (await page.request.get('/api/v1/session')).json()) as {
+      csrfToken: string;
+    };
+    const folder = (await (
+      await page.request.get('/api/v1/settings/recordings-folder')
+    ).json()) as { value: { entries: unknown[] }; version: number };
+    const saved = await page.request.put('/api/v1/settings/recordings-folder', {
+      headers: { 'x-csrf-token': csrfToken, 'if-match': `"${folder.version}"` },
+      data: { entries: [...folder.value.entries, { accessCode: 'user:max', access: 'none' }] },
+    });
+    assert.equal(saved.status(), 200, await saved.text());
+
+    await page.goto('/admin/audit');
+    const row = page.getByRole('row').filter({ hasText: 'Recorded calls folder access changed' });
+    await row.first().getByText('Show').click();
+    const details = row.first().locator('details');
+    const text = (await details.textContent()) ?? '';
+    assert.match(text, /Max Manager/, text);
+    assert.doesNotMatch(text, /user:max|[{}"]/, text);
+    assert.equal(await details.locator('pre').count(), 0);
+  });
+});
