@@ -256,9 +256,8 @@ export async function startBitrixServer(
           expiresIn: 3600,
           scope: 'telephony',
           domain: new URL(url).host,
-          // Bitrix24 gives `…/rest/`, to which the SDK appends `/<method>`: Callgate does
-          // not route `/rest//<method>` (see the report), so the test leaves out the slash.
-          clientEndpoint: `${url}/rest`,
+          // As Bitrix24 gives it, `…/rest/`: the SDK appends `/<method>` (`/rest//<method>`).
+          clientEndpoint: `${url}/rest/`,
           serverEndpoint: `${url}/rest/`,
           status: EnumAppStatus.Local,
         },

@@ -285,6 +285,17 @@ export async function validExamples(
       },
     },
     'GET /api/v1/directory/search': { ...none(), query: { q: 'mia ma', kind: 'user', limit: '5' } },
+    'GET /api/v1/crm-clients/search': { ...none(), query: { q: 'acme', limit: '5' } },
+    'GET /api/v1/calls/export.csv': {
+      ...none(),
+      query: {
+        from: '2026-11-01T00:00:00Z',
+        status: 'answered',
+        phoneNumber: '+1415',
+        sort: '-durationSec',
+        viewAs: 'u4',
+      },
+    },
     'GET /api/v1/calls/stats': {
       ...none(),
       query: { from: '2026-11-01T00:00:00Z', groupBy: 'user', viewAs: 'u4' },

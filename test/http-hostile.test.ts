@@ -561,30 +561,35 @@ function foldsToWhatItFound(
   payload: string,
   response: LightMyRequestResponse,
 ): boolean {
-  if (route.url !== '/api/v1/directory/search' || key !== 'q') return false;
+  const searches = ['/api/v1/directory/search', '/api/v1/crm-clients/search'];
+  if (!searches.includes(route.url) || key !== 'q') return false;
   const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
   const folded = fold(payload);
   // Text that looks like a phone number is searched as its digits, in the numbers of the
-  // test company (matched for u0, who may administer permissions).
+  // test company (matched for u0, who may administer permissions) or the clients' own.
   const digits =
     /\d/.test(folded) && /^[+\d\s().-]+$/.test(folded) ? folded.replace(/\D/g, '') : null;
   const phones = (id: string) =>
     Object.values(COMPANY.users.find((u) => u.id === id)?.phones ?? {}).flatMap((p) =>
       typeof p === 'string' ? [p.replace(/\D/g, '')] : [],
     );
-  const items = json<{ items: { id: string; name: string }[] }>(response).items;
+  const items = json<{ items: { id: string; name: string; phones?: string[] }[] }>(response).items;
   return items.every(
     (item) =>
       fold(item.id).startsWith(folded) ||
       fold(item.name)
         .split(/[^\p{L}\p{N}]+/u)
         .some((word) => word.startsWith(folded)) ||
-      (digits !== null && phones(item.id).some((p) => p.startsWith(digits))),
+      (digits !== null &&
+        (item.phones?.map((p) => p.replace(/\D/g, '')) ?? phones(item.id)).some((p) =>
+          p.startsWith(digits),
+        )),
   );
 }
 
 function matchedNothing(route: RouteInfo, response: LightMyRequestResponse): boolean {
-  if (route.url === '/api/v1/audit-log/export') {
+  // The CSV exports: a header line alone.
+  if (route.url === '/api/v1/audit-log/export' || route.url === '/api/v1/calls/export.csv') {
     const lines = response.body.split('\n').filter((line) => line !== '');
     return lines.length === 0 || (lines.length === 1 && lines[0]!.startsWith('id,'));
   }

@@ -15,6 +15,7 @@ import {
   type CallRecord,
   callStats,
   insertCalls,
+  toRow,
   listCalls,
 } from '../src/store/calls.js';
 import { type Store, migrateStore, migrationStatus, openStore } from '../src/store/database.js';
@@ -91,6 +92,17 @@ async function partitionsOf(db: Kysely<Database>): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/**
+ * Calls as the schema before partitioning holds them: straight rows, since the ingest of
+ * today also writes tables that later migrations add (call_day_totals).
+ */
+async function insertOldCalls(db: Kysely<Database>, accountId: string, calls: CallRecord[]) {
+  await db
+    .insertInto('calls')
+    .values(calls.map((c) => toRow(accountId, c)))
+    .execute();
+}
+
 const allCalls = (db: Kysely<Database>) =>
   db.selectFrom('calls').selectAll().orderBy('account_id').orderBy('id').execute();
 
@@ -114,7 +126,7 @@ describeOnPostgres('partitioned call history', () => {
     await newAccount(db, 'globex');
     const months = [MONTH_MS(2026, 8), MONTH_MS(2026, 9), MONTH_MS(2026, 10)];
     for (const account of ['acme', 'globex'])
-      await insertCalls(
+      await insertOldCalls(
         db,
         account,
         Array.from({ length: 30 }, (_, i) =>
@@ -123,7 +135,7 @@ describeOnPostgres('partitioned call history', () => {
       );
     // An odd date gets its own month too.
     const odd = Date.UTC(1999, 11, 31, 23);
-    await insertCalls(db, 'acme', [call('acme-odd', odd)]);
+    await insertOldCalls(db, 'acme', [call('acme-odd', odd)]);
     const rows = await allCalls(db);
     const indexes = await indexesOf(db, 'calls');
 
@@ -293,6 +305,13 @@ describeOnPostgres('partitioned call history', () => {
       assert.ok(plans.length > 0, `${name}: a statement was sent`);
       for (const plan of plans) {
         const scans = scansOf(plan).filter((scan) => scan.relation?.startsWith('calls'));
+        // Statistics over whole days read the daily totals (migration -90), not calls.
+        if (
+          covering &&
+          scans.length === 0 &&
+          scansOf(plan).some((scan) => scan.relation === 'call_day_totals')
+        )
+          continue;
         assert.ok(scans.length > 0, `${name}: reads calls`);
         const read = [...new Set(scans.map((scan) => scan.relation))];
         assert.deepEqual(read, [october], `${name}: only October's partition (pruned)`);

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Store, openStore } from '../src/store/database.js';
+import { insertSipConnection } from '../src/store/sip-connections.js';
 import { type SealedValue, listSealedValues } from '../src/store/sealed.js';
 import { topUpBalance } from '../src/telephony/balance.js';
 import {
@@ -29,10 +30,20 @@ const PLAIN: Record<string, string> = {
   'beta/u4': 'sip-secret-beta-Ha55',
   [`acme/${NUMBERS[0]}`]: 'trunk-password-0-Zz90',
   [`beta/${NUMBERS[1]}`]: 'trunk-password-1-Kk13',
+  // A SIP connection (voximplant.sip.add), by its id: the first one made.
+  'beta/sip:1': 'pbx-password-Rr42',
 };
 
-const whereOf = (value: SealedValue): string =>
-  `${value.accountId}/${value.column === 'account_numbers.sip_password' ? value.number : value.userId}`;
+const whereOf = (value: SealedValue): string => {
+  switch (value.column) {
+    case 'account_numbers.sip_password':
+      return `${value.accountId}/${value.number}`;
+    case 'user_telephony_settings.sip_secret':
+      return `${value.accountId}/${value.userId}`;
+    case 'sip_connections.password':
+      return `${value.accountId}/sip:${value.connectionId}`;
+  }
+};
 
 const cli = (db: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> =>
   callgate(db, args, env);
@@ -60,6 +71,16 @@ describeOnEachDialect('secrets rotate', (dialect) => {
     for (const [where, plaintext] of Object.entries(PLAIN)) {
       const [accountId, item] = where.split('/') as [string, string];
       await store.db.transaction().execute(async (trx) => {
+        if (item.startsWith('sip:')) {
+          const fields = { type: 'cloud', title: 'PBX', server: 'pbx.example', login: 'pbx' };
+          await insertSipConnection(
+            trx,
+            accountId,
+            { ...fields, sealedPassword: old.encrypt(plaintext) },
+            START,
+          );
+          return;
+        }
         if (item.startsWith('+')) {
           await rentNumber(trx, accountId, item, 'operator', START);
           const input = { host: 'pbx.example', username: 'trunk', password: plaintext };
@@ -223,6 +244,7 @@ describe('sealed columns', () => {
     assert.deepEqual(sealing, [
       'src/telephony/key-rotation.ts',
       'src/telephony/numbers.ts',
+      'src/telephony/sip-connections.ts',
       'src/telephony/user-settings.ts',
     ]);
   });

@@ -202,6 +202,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     // address in X-Forwarded-For, and with it its own rate limit.
     trustProxy: trustProxy.length === 0 ? false : [...trustProxy],
     bodyLimit: JSON_BODY_LIMIT,
+    // Bitrix24 gives an application its endpoint as `…/rest/`, to which its SDK appends
+    // `/<method>`: `/rest//voximplant.statistic.get` must reach the method. Each route still
+    // declares its own guard; only the path's empty segments are dropped.
+    routerOptions: { ignoreDuplicateSlashes: true },
     return503OnClosing: true,
     // The router's own refusals (bad URL encoding, overlong ids) answer in our error shape too.
     frameworkErrors: (error, request, reply) => void sendError(request, reply, error),

@@ -15,7 +15,8 @@ export interface CrmClientItem {
 
 /**
  * CRM clients whose name starts with `query`, or a word of it does, or whose id is it, or
- * one of whose numbers starts with its digits; only clients the per-type scopes reach,
+ * one of whose numbers starts with its digits when it is written as a number (digits, spaces,
+ * `+ ( ) . -`: "Acme 2" is a name, not the numbers starting +2); only clients the per-type scopes reach,
  * inside the SQL (STYLE rule 3): the responsible user, as a call's owner is reached
  * (store/calls.ts, whereCallInScope), and a client nobody is responsible for only at
  * `any`. Alphabetical, at most `limit`.
@@ -27,7 +28,7 @@ export async function searchCrmClients(
   request: { readonly query: string; readonly limit: number },
 ): Promise<CrmClientItem[]> {
   const text = request.query.trim().toLowerCase();
-  const digits = text.replace(/\D/g, '');
+  const digits = /^[+\d\s().-]+$/.test(text) ? text.replace(/\D/g, '') : '';
   if (text === '') return [];
   const like = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = await reachedClients(db, accountId, scopes)

@@ -2,7 +2,7 @@ import type { Executor } from './database.js';
 
 /**
  * Every value sealed with `Secrets.encrypt` (telephony/secrets.ts), wherever it lives: the
- * users' SIP secrets and the SIP passwords of rented numbers. Key rotation re-seals exactly
+ * users' SIP secrets, the SIP passwords of rented numbers and of SIP connections. Key rotation re-seals exactly
  * these; a new sealed column belongs here too (test/secrets-rotation.test.ts checks that the
  * code seals nothing else).
  */
@@ -17,6 +17,12 @@ export type SealedValue =
       readonly column: 'account_numbers.sip_password';
       readonly accountId: string;
       readonly number: string;
+      readonly sealed: string;
+    }
+  | {
+      readonly column: 'sip_connections.password';
+      readonly accountId: string;
+      readonly connectionId: number;
       readonly sealed: string;
     };
 
@@ -36,6 +42,13 @@ export async function listSealedValues(db: Executor): Promise<SealedValue[]> {
     .orderBy('account_id')
     .orderBy('number')
     .execute();
+  const connections = await db
+    .selectFrom('sip_connections')
+    .select(['account_id', 'id', 'password'])
+    .where('password', 'is not', null)
+    .orderBy('account_id')
+    .orderBy('id')
+    .execute();
   return [
     ...secrets.map((row) => ({
       column: 'user_telephony_settings.sip_secret' as const,
@@ -48,6 +61,12 @@ export async function listSealedValues(db: Executor): Promise<SealedValue[]> {
       accountId: row.account_id,
       number: row.number,
       sealed: row.sip_password!,
+    })),
+    ...connections.map((row) => ({
+      column: 'sip_connections.password' as const,
+      accountId: row.account_id,
+      connectionId: Number(row.id),
+      sealed: row.password!,
     })),
   ];
 }
@@ -62,28 +81,45 @@ export async function resealValue(
   value: SealedValue,
   resealed: string,
 ): Promise<boolean> {
-  const result =
-    value.column === 'user_telephony_settings.sip_secret'
-      ? await db
+  const result = await (() => {
+    switch (value.column) {
+      case 'user_telephony_settings.sip_secret':
+        return db
           .updateTable('user_telephony_settings')
           .set({ sip_secret: resealed })
           .where('account_id', '=', value.accountId)
           .where('user_id', '=', value.userId)
           .where('sip_secret', '=', value.sealed)
-          .executeTakeFirst()
-      : await db
+          .executeTakeFirst();
+      case 'account_numbers.sip_password':
+        return db
           .updateTable('account_numbers')
           .set({ sip_password: resealed })
           .where('account_id', '=', value.accountId)
           .where('number', '=', value.number)
           .where('sip_password', '=', value.sealed)
           .executeTakeFirst();
+      case 'sip_connections.password':
+        return db
+          .updateTable('sip_connections')
+          .set({ password: resealed })
+          .where('account_id', '=', value.accountId)
+          .where('id', '=', value.connectionId)
+          .where('password', '=', value.sealed)
+          .executeTakeFirst();
+    }
+  })();
   return result.numUpdatedRows > 0n;
 }
 
 /** Where a sealed value lives, for messages. */
 export function describeSealedValue(value: SealedValue): string {
-  return value.column === 'user_telephony_settings.sip_secret'
-    ? `the SIP secret of user ${value.userId} of account ${value.accountId}`
-    : `the SIP password of number ${value.number} of account ${value.accountId}`;
+  switch (value.column) {
+    case 'user_telephony_settings.sip_secret':
+      return `the SIP secret of user ${value.userId} of account ${value.accountId}`;
+    case 'account_numbers.sip_password':
+      return `the SIP password of number ${value.number} of account ${value.accountId}`;
+    case 'sip_connections.password':
+      return `the password of SIP connection ${value.connectionId} of account ${value.accountId}`;
+  }
 }
