@@ -2,6 +2,7 @@
  * Issue 15, "what must hold": call history at scale on PostgreSQL, partitioned by month.
  *
  *   node dist/bench/scale.js [--big N] [--skip-replica] [--generate 1M,10M,flat,big]
+ *   node dist/bench/scale.js --explain 10M,flat   (EXPLAIN (ANALYZE, BUFFERS) of the pages)
  *
  * Calls over 2,000 accounts, the biggest (the company of bench/lists.ts: 10,000 users in
  * 1,000 departments) holding 20% of them, a year of them ending October 2026, generated in
@@ -40,7 +41,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { CompiledQuery, type KyselyPlugin, PostgresQueryCompiler, type QueryId, sql } from 'kysely';
 import { type ScopeFilter, scopeFilter } from '../src/engine/scope.js';
 import { findAccount } from '../src/store/accounts.js';
 import { callStats, listCalls } from '../src/store/calls.js';
@@ -614,15 +615,75 @@ async function measureReplica(size: SizeRun): Promise<Figure[]> {
   }
 }
 
+/**
+ * Prints `EXPLAIN (ANALYZE, BUFFERS)` of every statement of the department head's first page
+ * and page 20 on each size named, as listCalls sends them (captured on their way through
+ * Kysely, with their parameters), after a few warm-up pages.
+ */
+async function explainPages(which: readonly string[]): Promise<void> {
+  prepareRoot();
+  await startCluster(join(ROOT, 'pair'), PORTS.pair);
+  try {
+    for (const size of which) {
+      const [port, schema] = placeOf(size, BIG_CALLS);
+      const store = await openStore(urlOf(port, schema), { migrate: false });
+      try {
+        const { policy, actors } = await loadActors(store.db);
+        const head = scopeFilter(policy, actors.head, 'callStats.view');
+        const deep = await cursorOfPage(store.db, head, DEEP_PAGE);
+        const compiler = new PostgresQueryCompiler();
+        const built = new Map<QueryId, CompiledQuery>();
+        const sent: CompiledQuery[] = [];
+        // Subqueries pass through transformQuery too; only a statement that ran has a result.
+        const capture: KyselyPlugin = {
+          transformQuery: ({ node, queryId }) => {
+            built.set(queryId, compiler.compileQuery(node, queryId));
+            return node;
+          },
+          transformResult: ({ result, queryId }) => {
+            const query = built.get(queryId);
+            if (query !== undefined) sent.push(query);
+            return Promise.resolve(result);
+          },
+        };
+        for (const [page, cursor] of [
+          ['first page', undefined],
+          [`page ${deep.reached}`, deep.cursor],
+        ] as const) {
+          const options = { limit: PAGE_SIZE, ...(cursor !== undefined && { cursor }) };
+          for (let i = 0; i < 5; i++) await listCalls(store.db, ACCOUNT_ID, head, options);
+          sent.length = 0;
+          await listCalls(store.db.withPlugin(capture), ACCOUNT_ID, head, options);
+          for (const query of sent) {
+            const { rows } = await store.db.executeQuery<{ 'QUERY PLAN': string }>(
+              CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]),
+            );
+            process.stdout.write(
+              `--- ${size} (${schema}), ${page}\n${query.sql}\n${JSON.stringify(query.parameters)}\n`,
+            );
+            for (const row of rows) process.stdout.write(`${row['QUERY PLAN']}\n`);
+          }
+        }
+      } finally {
+        await store.close();
+      }
+    }
+  } finally {
+    await stopClusters();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       big: { type: 'string' },
       'skip-replica': { type: 'boolean', default: false },
       generate: { type: 'string' },
+      explain: { type: 'string' },
       out: { type: 'string' },
     },
   });
+  if (values.explain !== undefined) return explainPages(values.explain.split(','));
   const figures = await run({
     ...(values.big !== undefined && { big: Number(values.big) }),
     skipReplica: values['skip-replica'],

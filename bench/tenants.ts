@@ -16,6 +16,7 @@
  *   one account: what a wide working set costs in CPU caches and the LRU's bookkeeping.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { decide } from '../src/engine/decide.js';
 import { type Store, analyze, openStore } from '../src/store/database.js';
@@ -98,7 +99,10 @@ async function measure(store: Store): Promise<Figure[]> {
     targetUserId: `u${(i * 7) % USERS}`,
   });
 
+  // The machine is shared: each figure says how busy it was.
+  const load = () => `load average ${loadavg()[0]!.toFixed(1)}`;
   globalThis.gc?.();
+  const loadCold = load();
   const rssBefore = process.memoryUsage().rss;
   const cache = new PolicyCache({ maxBytes: CACHE_BYTES });
   const cold: number[] = [];
@@ -130,10 +134,12 @@ async function measure(store: Store): Promise<Figure[]> {
     if (allowed === 0) throw new Error('no decision allowed: the bench asks the wrong questions');
     return rate;
   };
+  const loadWarm = load();
   const ids = Array.from({ length: WARM_DECISIONS }, () => Math.floor(next() * ACCOUNTS));
   const many = await warmRate((k) => ids[k]!);
   const one = await warmRate(() => order[0]!);
   const missesAfterWarm = cache.stats().misses - stats.misses;
+  const loadEnd = load();
 
   const { median, p99 } = percentiles(cold);
   const mib = (bytes: number) => bytes / 2 ** 20;
@@ -146,7 +152,7 @@ async function measure(store: Store): Promise<Figure[]> {
       ratio: null,
       target: '≤ 50 ms',
       met: p99 <= 50,
-      note: `median ${median.toFixed(2)} ms over the first ${COLD_SAMPLE} of the accounts, each loaded and compiled alone (SQLite file)`,
+      note: `median ${median.toFixed(2)} ms over the first ${COLD_SAMPLE} of the accounts, each loaded and compiled alone (SQLite file); ${loadCold} at the start`,
     },
     {
       name: 'resident memory, 10,000 accounts warm',
@@ -156,7 +162,7 @@ async function measure(store: Store): Promise<Figure[]> {
       ratio: rssWarm / rssBefore,
       target: 'every account stays cached',
       met: stats.entries === ACCOUNTS && missesAfterWarm === 0,
-      note: `peer: the process before any account was loaded; the cache's estimate ${mib(stats.bytes).toFixed(0)} MiB for ${stats.entries} accounts; ${missesAfterWarm} misses once warm`,
+      note: `peer: the process before any account was loaded; the cache's estimate ${mib(stats.bytes).toFixed(0)} MiB for ${stats.entries} accounts; ${missesAfterWarm} misses once warm; ${loadWarm} when all were warm`,
     },
     {
       name: 'warm decisions across 10,000 accounts',
@@ -166,7 +172,7 @@ async function measure(store: Store): Promise<Figure[]> {
       ratio: many / one,
       target: 'none set (issue 15 asks for the comparison)',
       met: true,
-      note: `peer: the same loop on one account; each decision asks the cache with the policy version known (as the access hook does), ${WARM_DECISIONS.toLocaleString('en')} decisions. The gap is memory, not work: 10,000 accounts hold about 700 MB of policies, so a decision for a random one misses the CPU caches and the TLB on every array it reads (1,000 accounts: about 0.2× one; 100: 0.75×)`,
+      note: `peer: the same loop on one account; each decision asks the cache with the policy version known (as the access hook does), ${WARM_DECISIONS.toLocaleString('en')} decisions. The gap is memory, not work: 10,000 accounts hold about 700 MB of policies, so a decision for a random one misses the CPU caches and the TLB on every array it reads (1,000 accounts: about 0.2× one; 100: 0.75×); ${loadWarm} before, ${loadEnd} after`,
     },
   ];
 }
