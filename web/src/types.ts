@@ -32,21 +32,24 @@ export type Query<P extends keyof paths, M extends Method> = paths[P][M] extends
   ? NonNullable<Q>
   : never;
 
-export const PERMISSION_KEYS = [
-  'callStats.view',
-  'recording.listen',
-  'recording.delete',
-  'outboundCall.perform',
-  'userSettings.modify',
-  'telephonySettings.modify',
-  'numbers.manage',
-  'balance.manage',
-] as const satisfies readonly (keyof Role['permissions'])[];
-export type PermissionKey = (typeof PERMISSION_KEYS)[number];
-
-export type ApiErrorBody = components['schemas']['Error'];
 /** The properties a type names, without its index signature (`additionalProperties`). */
 type NamedOnly<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+
+/** The catalogue's permission keys (SPEC §2): those a role's levels name. */
+export type PermissionKey = keyof NamedOnly<Role['permissions']>;
+/** Every permission key, in the catalogue's order; the compiler proves the list whole. */
+export const PERMISSION_KEYS = Object.keys({
+  'callStats.view': true,
+  'recording.listen': true,
+  'recording.delete': true,
+  'outboundCall.perform': true,
+  'userSettings.modify': true,
+  'telephonySettings.modify': true,
+  'numbers.manage': true,
+  'balance.manage': true,
+} satisfies Record<PermissionKey, true>) as readonly PermissionKey[];
+
+export type ApiErrorBody = components['schemas']['Error'];
 /**
  * What an error adds to its code and message: the details the schema names (the refused
  * permission, the reasons, ...), and whatever else a code adds.
