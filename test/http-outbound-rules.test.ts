@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type App, buildApp } from '../src/api/app.js';
 import { createServices } from '../src/api/services.js';
+import { explain } from '../src/engine/explain.js';
 import { openStore } from '../src/store/database.js';
+import { loadPolicyState } from '../src/telephony/policy.js';
 import { describeOnEachDialect, freshDatabase } from './databases.js';
 import { type Harness, OPERATOR_TOKEN, START, describeHttp, json, seedAccount } from './http.js';
 
@@ -316,6 +318,75 @@ describeHttp('outbound rules: emergency numbers, destination policy, line access
       assert.equal(json<Hook>(await hook(h(), '104', to)).allowed, false);
       assert.equal(json<{ allowed: boolean }>(await check(h(), 'u0', to)).allowed, false);
     }
+  });
+
+  test('every rule’s reasons reach the check route and the refusals as the engine gives them', async () => {
+    const cases: [userId: string, phoneNumber: string, line?: string][] = [
+      ['u7', '112'], // emergencyNumber, by the region's metadata
+      ['u7', '3110'], // emergencyNumber, on the account's list
+      ['u7', '104'], // internalCall
+      ['u7', 'not a number'], // invalidNumber
+      ['u7', '+14155550101,,,1900'], // invalidNumber, post-dial
+      ['u7', '+19005550000'], // blockedNumber
+      ['u7', '+19005551234'], // destinationPolicy, premium rate
+      ['u7', '+14155550199', LINE], // lineAccess: a line kept for others
+      ['u7', '+14155550199', '+16285550999'], // lineAccess: not a line of the account
+      ['u7', '+14155550199'], // level, through roles
+      ['u0', '+14155550199'], // accountAdministrator
+      ['u8', '+14155550199'], // inactiveUser
+      ['nobody', '+14155550199'], // unknownUser
+    ];
+    const seen = new Set<string>();
+    const compare = async (userId: string, phoneNumber: string, line?: string) => {
+      const answered = await h().request('u0', 'POST', '/api/v1/permissions/check', {
+        userId,
+        permission: 'outboundCall.perform',
+        phoneNumber,
+        ...(line !== undefined && { line }),
+      });
+      assert.equal(answered.statusCode, 200, answered.body);
+      const { policy } = await loadPolicyState(h().store.db, 'acme', h().clock.now);
+      const question = {
+        userId,
+        permission: 'outboundCall.perform',
+        phoneNumber,
+        ...(line !== undefined && { line }),
+      } as const;
+      const { reasons } = explain(policy, question);
+      assert.deepEqual(json<{ reasons: unknown }>(answered).reasons, reasons, phoneNumber);
+      for (const reason of reasons) seen.add('rule' in reason ? reason.rule : 'role');
+      return reasons;
+    };
+    for (const [userId, phoneNumber, line] of cases) await compare(userId, phoneNumber, line);
+    for (const mode of ['listed', 'none'] as const) {
+      const saved = await setSection(h(), 'outbound-policy', {
+        premiumRate: 'block',
+        international: { mode, countries: mode === 'listed' ? ['GB'] : [] },
+      });
+      assert.equal(saved.statusCode, 200, saved.body);
+      const reasons = await compare('u7', '+33142685300');
+      // The refusal of the same call carries the same reasons.
+      const refused = await dial(h(), 'u7', '+33142685300');
+      assert.equal(refused.statusCode, 403, refused.body);
+      assert.deepEqual(json<{ error: { reasons: unknown } }>(refused).error.reasons, reasons);
+    }
+    const restored = await setSection(h(), 'outbound-policy', {
+      premiumRate: 'block',
+      international: { mode: 'any', countries: [] },
+    });
+    assert.equal(restored.statusCode, 200, restored.body);
+    assert.deepEqual([...seen].sort(), [
+      'accountAdministrator',
+      'blockedNumber',
+      'destinationPolicy',
+      'emergencyNumber',
+      'inactiveUser',
+      'internalCall',
+      'invalidNumber',
+      'lineAccess',
+      'role',
+      'unknownUser',
+    ]);
   });
 });
 

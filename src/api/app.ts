@@ -20,7 +20,7 @@ import { accessHook } from './auth.js';
 import type { Duplex } from 'node:stream';
 import { errorBody, sendError } from './errors.js';
 import { type Limiter, registerRateLimits } from './rate-limits.js';
-import { ErrorSchema } from './schemas.js';
+import { ErrorSchema, ReasonSchema } from './schemas.js';
 import { hasWebApp, isAppPage, registerWebApp, sendAppPage } from './web.js';
 import type { Services } from './services.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -281,6 +281,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
           }),
         ),
   );
+  app.addSchema(ReasonSchema);
   app.addSchema(ErrorSchema);
 
   await app.register(swagger, {
@@ -292,6 +293,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
+    },
+    // Shared schemas keep their names (`Error`, `Reason`) in the document and the web's types.
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
   await app.register(async (docs) => {

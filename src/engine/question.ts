@@ -49,37 +49,38 @@ export interface RoleReason {
   readonly level: Level;
 }
 
-/** The rules that decide without (or on top of) a role. */
-export type Rule =
-  | 'accountAdministrator'
-  | 'freePlanDefaults'
-  | 'recordingsFolder'
-  | 'blockedNumber'
-  | 'internalCall'
-  | 'inactiveUser'
-  | 'unknownUser'
-  | 'emergencyNumber'
-  | 'invalidNumber'
-  | 'destinationPolicy'
-  | 'lineAccess';
+/**
+ * A rule that decided without (or on top of) a role, with its parameters: data, worded by
+ * each surface for its reader (STYLE rule 16). One member per rule and shape, so a reader
+ * that switches on `rule` finds exactly the parameters that rule carries; the API's
+ * schema of a reason (api/schemas.ts, ReasonSchema) is checked against this type.
+ */
+export type RuleReason =
+  /** Administrators hold the highest level of each permission (SPEC §4). */
+  | { readonly rule: 'accountAdministrator'; readonly level: Level }
+  | { readonly rule: 'freePlanDefaults' }
+  | { readonly rule: 'recordingsFolder' }
+  | { readonly rule: 'blockedNumber' }
+  | { readonly rule: 'internalCall' }
+  | { readonly rule: 'inactiveUser' }
+  | { readonly rule: 'unknownUser' }
+  /** The region whose metadata says so, or the account's own list. */
+  | { readonly rule: 'emergencyNumber'; readonly region: string }
+  | { readonly rule: 'emergencyNumber'; readonly accountList: true }
+  /** `postDial`: the dial string has an extension, pause or post-dial part. */
+  | { readonly rule: 'invalidNumber'; readonly postDial?: true }
+  /** The setting that refuses; for international calls, its mode and the number's region. */
+  | { readonly rule: 'destinationPolicy'; readonly setting: 'premiumRate' }
+  | {
+      readonly rule: 'destinationPolicy';
+      readonly setting: 'international';
+      readonly mode: 'listed' | 'none';
+      readonly region: string;
+    }
+  /** The line, and whether the account rents it. */
+  | { readonly rule: 'lineAccess'; readonly line: string; readonly rented: boolean };
 
-/** A rule and its parameters: data, worded by each surface for its reader (STYLE rule 16). */
-export interface RuleReason {
-  readonly rule: Rule;
-  readonly level?: Level;
-  /** emergencyNumber: the region whose metadata says so; destinationPolicy: the number's. */
-  readonly region?: string;
-  /** emergencyNumber: the number is on the account's own list. */
-  readonly accountList?: true;
-  /** destinationPolicy: the setting that refuses, and the international mode. */
-  readonly setting?: 'premiumRate' | 'international';
-  readonly mode?: 'listed' | 'none';
-  /** lineAccess: the line, and whether the account rents it. */
-  readonly line?: string;
-  readonly rented?: boolean;
-  /** invalidNumber: the dial string has an extension, pause or post-dial part. */
-  readonly postDial?: true;
-}
+export type Rule = RuleReason['rule'];
 
 export type Reason = RoleReason | RuleReason;
 

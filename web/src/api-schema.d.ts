@@ -54,7 +54,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -63,7 +63,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -72,7 +72,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -138,7 +138,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -147,7 +147,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -156,7 +156,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -265,7 +265,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -274,7 +274,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -283,7 +283,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -292,7 +292,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -354,7 +354,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -363,7 +363,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -372,7 +372,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -430,7 +430,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -439,7 +439,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -448,7 +448,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -457,7 +457,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -508,7 +508,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -517,7 +517,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -526,7 +526,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -577,7 +577,9 @@ export interface paths {
               accessCodes: string[];
               permissions: {
                 [key: string]: {
-                  level: string;
+                  /** @enum {string} */
+                  level:
+                    'none' | 'own' | 'department' | 'any' | 'crmClients' | 'crmClientsAndEmployees';
                   sources: {
                     roleId: string;
                     roleName: string;
@@ -585,10 +587,8 @@ export interface paths {
                   }[];
                   /** @enum {boolean} */
                   admin?: true;
-                  /** @description every reason behind the level, as the check explains it: roles ({roleId, roleName, accessCode, level}) and rules ({rule, ...parameters}); on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level */
-                  reasons: {
-                    [key: string]: unknown;
-                  }[];
+                  /** @description every reason behind the level, as the check explains it; on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level */
+                  reasons: components['schemas']['Reason'][];
                   /** @description outboundCall.perform only: each line the account rents and whether the user may call out from it (SPEC §5 rule 5) */
                   lines?: {
                     line: string;
@@ -607,7 +607,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -654,7 +654,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -707,7 +707,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -750,7 +750,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -759,7 +759,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -768,7 +768,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -806,7 +806,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -815,7 +815,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -863,7 +863,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -908,7 +908,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -917,7 +917,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -926,7 +926,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -953,7 +953,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -962,7 +962,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1025,7 +1025,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1083,7 +1083,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1092,7 +1092,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1147,7 +1147,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1156,7 +1156,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1217,7 +1217,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1226,7 +1226,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1304,7 +1304,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1313,7 +1313,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1322,7 +1322,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1331,7 +1331,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1419,7 +1419,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1428,7 +1428,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1437,7 +1437,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1446,7 +1446,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1455,7 +1455,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1508,7 +1508,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1517,7 +1517,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1526,7 +1526,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1535,7 +1535,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1544,7 +1544,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1592,7 +1592,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1601,7 +1601,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1663,7 +1663,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1672,7 +1672,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1681,7 +1681,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1690,7 +1690,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1728,7 +1728,9 @@ export interface paths {
           content: {
             'application/json': {
               [key: string]: {
-                level: string;
+                /** @enum {string} */
+                level:
+                  'none' | 'own' | 'department' | 'any' | 'crmClients' | 'crmClientsAndEmployees';
                 sources: {
                   roleId: string;
                   roleName: string;
@@ -1736,10 +1738,8 @@ export interface paths {
                 }[];
                 /** @enum {boolean} */
                 admin?: true;
-                /** @description every reason behind the level, as the check explains it: roles ({roleId, roleName, accessCode, level}) and rules ({rule, ...parameters}); on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level */
-                reasons: {
-                  [key: string]: unknown;
-                }[];
+                /** @description every reason behind the level, as the check explains it; on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level */
+                reasons: components['schemas']['Reason'][];
                 /** @description outboundCall.perform only: each line the account rents and whether the user may call out from it (SPEC §5 rule 5) */
                 lines?: {
                   line: string;
@@ -1755,7 +1755,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1764,7 +1764,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1773,7 +1773,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1837,13 +1837,31 @@ export interface paths {
           content: {
             'application/json': {
               allowed?: boolean;
-              level?: string;
-              reasons?: {
-                [key: string]: unknown;
-              }[];
+              /** @enum {string} */
+              level?:
+                'none' | 'own' | 'department' | 'any' | 'crmClients' | 'crmClientsAndEmployees';
+              reasons?: components['schemas']['Reason'][];
               detail?: string;
-              classification?: string;
-              rule?: string;
+              /** @enum {string} */
+              classification?:
+                | 'emergency'
+                | 'internal'
+                | 'employee'
+                | 'crmClient'
+                | 'other'
+                | 'blocked'
+                | 'invalid';
+              /** @enum {string} */
+              rule?:
+                | 'emergencyNumber'
+                | 'unknownUser'
+                | 'inactiveUser'
+                | 'internalCall'
+                | 'invalidNumber'
+                | 'blockedNumber'
+                | 'destinationPolicy'
+                | 'lineAccess'
+                | 'level';
               destination?: string;
               line?: string | null;
               /** @description a check naming a call: the call's employee, null when none */
@@ -1853,13 +1871,31 @@ export interface paths {
               };
               items?: {
                 allowed?: boolean;
-                level?: string;
-                reasons?: {
-                  [key: string]: unknown;
-                }[];
+                /** @enum {string} */
+                level?:
+                  'none' | 'own' | 'department' | 'any' | 'crmClients' | 'crmClientsAndEmployees';
+                reasons?: components['schemas']['Reason'][];
                 detail?: string;
-                classification?: string;
-                rule?: string;
+                /** @enum {string} */
+                classification?:
+                  | 'emergency'
+                  | 'internal'
+                  | 'employee'
+                  | 'crmClient'
+                  | 'other'
+                  | 'blocked'
+                  | 'invalid';
+                /** @enum {string} */
+                rule?:
+                  | 'emergencyNumber'
+                  | 'unknownUser'
+                  | 'inactiveUser'
+                  | 'internalCall'
+                  | 'invalidNumber'
+                  | 'blockedNumber'
+                  | 'destinationPolicy'
+                  | 'lineAccess'
+                  | 'level';
                 destination?: string;
                 line?: string | null;
                 /** @description a check naming a call: the call's employee, null when none */
@@ -1877,7 +1913,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1886,7 +1922,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1895,7 +1931,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1904,7 +1940,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -1981,7 +2017,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1990,7 +2026,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -1999,7 +2035,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2078,7 +2114,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2087,7 +2123,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2096,7 +2132,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2105,7 +2141,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2114,7 +2150,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2162,7 +2198,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2171,7 +2207,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2180,7 +2216,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2263,7 +2299,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2272,7 +2308,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2281,7 +2317,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2343,7 +2379,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2352,7 +2388,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2361,7 +2397,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2419,7 +2455,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2428,7 +2464,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2437,7 +2473,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2446,7 +2482,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2455,7 +2491,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2478,7 +2514,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2487,7 +2523,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2496,7 +2532,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2505,7 +2541,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2514,7 +2550,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2523,7 +2559,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2532,7 +2568,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2556,7 +2592,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2565,7 +2601,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2574,7 +2610,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2583,7 +2619,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2637,7 +2673,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2646,7 +2682,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2655,7 +2691,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2709,7 +2745,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2718,7 +2754,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2727,7 +2763,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2736,7 +2772,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2796,7 +2832,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2805,7 +2841,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2814,7 +2850,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2823,7 +2859,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2832,7 +2868,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2892,7 +2928,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2901,7 +2937,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2910,7 +2946,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -2972,7 +3008,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2981,7 +3017,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2990,7 +3026,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -2999,7 +3035,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3023,7 +3059,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3032,7 +3068,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3041,7 +3077,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3084,8 +3120,26 @@ export interface paths {
           content: {
             'application/json': {
               callId: string;
-              classification: string;
-              rule: string;
+              /** @enum {string} */
+              classification:
+                | 'emergency'
+                | 'internal'
+                | 'employee'
+                | 'crmClient'
+                | 'other'
+                | 'blocked'
+                | 'invalid';
+              /** @enum {string} */
+              rule:
+                | 'emergencyNumber'
+                | 'unknownUser'
+                | 'inactiveUser'
+                | 'internalCall'
+                | 'invalidNumber'
+                | 'blockedNumber'
+                | 'destinationPolicy'
+                | 'lineAccess'
+                | 'level';
               to: string;
               crmClient?: {
                 type: string;
@@ -3101,7 +3155,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3110,7 +3164,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3119,7 +3173,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3158,8 +3212,26 @@ export interface paths {
           content: {
             'application/json': {
               allowed: boolean;
-              classification: string;
-              rule: string;
+              /** @enum {string} */
+              classification:
+                | 'emergency'
+                | 'internal'
+                | 'employee'
+                | 'crmClient'
+                | 'other'
+                | 'blocked'
+                | 'invalid';
+              /** @enum {string} */
+              rule:
+                | 'emergencyNumber'
+                | 'unknownUser'
+                | 'inactiveUser'
+                | 'internalCall'
+                | 'invalidNumber'
+                | 'blockedNumber'
+                | 'destinationPolicy'
+                | 'lineAccess'
+                | 'level';
               reason: string;
               userId: string | null;
             };
@@ -3171,7 +3243,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3180,7 +3252,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3189,7 +3261,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3245,7 +3317,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3254,7 +3326,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3263,7 +3335,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3272,7 +3344,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3326,7 +3398,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3335,7 +3407,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3344,7 +3416,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3353,7 +3425,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3362,7 +3434,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3371,7 +3443,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3424,7 +3496,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3433,7 +3505,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3483,7 +3555,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3492,7 +3564,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3501,7 +3573,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3510,7 +3582,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3519,7 +3591,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3570,7 +3642,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3579,7 +3651,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3625,7 +3697,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3634,7 +3706,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3643,7 +3715,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3652,7 +3724,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3661,7 +3733,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3717,7 +3789,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3726,7 +3798,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3782,7 +3854,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3791,7 +3863,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3800,7 +3872,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3809,7 +3881,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3818,7 +3890,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3874,7 +3946,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3883,7 +3955,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -3939,7 +4011,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3948,7 +4020,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3957,7 +4029,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3966,7 +4038,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -3975,7 +4047,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4035,7 +4107,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4044,7 +4116,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4108,7 +4180,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4117,7 +4189,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4126,7 +4198,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4135,7 +4207,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4144,7 +4216,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4198,7 +4270,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4207,7 +4279,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4273,7 +4345,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4282,7 +4354,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4291,7 +4363,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4300,7 +4372,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4309,7 +4381,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4360,7 +4432,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4369,7 +4441,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4415,7 +4487,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4424,7 +4496,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4433,7 +4505,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4442,7 +4514,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4451,7 +4523,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4506,7 +4578,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4515,7 +4587,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4569,7 +4641,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4578,7 +4650,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4587,7 +4659,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4596,7 +4668,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4605,7 +4677,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4656,7 +4728,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4665,7 +4737,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4711,7 +4783,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4720,7 +4792,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4729,7 +4801,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4738,7 +4810,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4747,7 +4819,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4803,7 +4875,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4812,7 +4884,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4861,7 +4933,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4870,7 +4942,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4879,7 +4951,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4888,7 +4960,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4897,7 +4969,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -4950,7 +5022,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4959,7 +5031,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -4968,7 +5040,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5010,7 +5082,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5019,7 +5091,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5028,7 +5100,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5037,7 +5109,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5102,7 +5174,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5111,7 +5183,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5120,7 +5192,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5129,7 +5201,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5180,7 +5252,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5189,7 +5261,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5198,7 +5270,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5207,7 +5279,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5260,7 +5332,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5269,7 +5341,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5278,7 +5350,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5287,7 +5359,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5296,7 +5368,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5358,7 +5430,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5367,7 +5439,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5376,7 +5448,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5431,7 +5503,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5440,7 +5512,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5449,7 +5521,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5511,7 +5583,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5520,7 +5592,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5529,7 +5601,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5624,7 +5696,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5633,7 +5705,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5642,7 +5714,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5718,7 +5790,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5727,7 +5799,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5736,7 +5808,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5787,7 +5859,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5829,7 +5901,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5838,7 +5910,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5847,7 +5919,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5885,7 +5957,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5894,7 +5966,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -5952,7 +6024,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5961,7 +6033,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
         /** @description Default Response */
@@ -5970,7 +6042,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['def-0'];
+            'application/json': components['schemas']['Error'];
           };
         };
       };
@@ -6113,11 +6185,118 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    /** Error */
-    'def-0': {
+    /** @description a role the level came through ({roleId, roleName, accessCode, level}) or a rule that decided, with its parameters ({rule, ...}) */
+    Reason:
+      | {
+          roleId: string;
+          roleName: string;
+          accessCode: string;
+          /** @enum {string} */
+          level: 'none' | 'own' | 'department' | 'any' | 'crmClients' | 'crmClientsAndEmployees';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'accountAdministrator';
+          /** @enum {string} */
+          level: 'none' | 'own' | 'department' | 'any' | 'crmClients' | 'crmClientsAndEmployees';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'freePlanDefaults';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'recordingsFolder';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'blockedNumber';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'internalCall';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'inactiveUser';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'unknownUser';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'emergencyNumber';
+          region: string;
+        }
+      | {
+          /** @enum {string} */
+          rule: 'emergencyNumber';
+          /** @enum {boolean} */
+          accountList: true;
+        }
+      | {
+          /** @enum {string} */
+          rule: 'invalidNumber';
+          /** @enum {boolean} */
+          postDial?: true;
+        }
+      | {
+          /** @enum {string} */
+          rule: 'destinationPolicy';
+          /** @enum {string} */
+          setting: 'premiumRate';
+        }
+      | {
+          /** @enum {string} */
+          rule: 'destinationPolicy';
+          /** @enum {string} */
+          setting: 'international';
+          /** @enum {string} */
+          mode: 'listed' | 'none';
+          region: string;
+        }
+      | {
+          /** @enum {string} */
+          rule: 'lineAccess';
+          line: string;
+          rented: boolean;
+        };
+    Error: {
       error: {
         code: string;
         message: string;
+        /** @description invalid_request: each field found wrong */
+        fields?: {
+          path: string;
+          message: string;
+        }[];
+        /** @description permission_denied: the permission it needs */
+        permission?: string;
+        /** @description permission_denied: the lowest level that would do */
+        requiredLevel?: string;
+        /** @description destination_not_allowed: the caller’s level */
+        level?: string;
+        /** @enum {string} */
+        classification?:
+          'emergency' | 'internal' | 'employee' | 'crmClient' | 'other' | 'blocked' | 'invalid';
+        /** @enum {string} */
+        rule?:
+          | 'emergencyNumber'
+          | 'unknownUser'
+          | 'inactiveUser'
+          | 'internalCall'
+          | 'invalidNumber'
+          | 'blockedNumber'
+          | 'destinationPolicy'
+          | 'lineAccess'
+          | 'level';
+        /** @description destination_not_allowed: the line the call would go out from */
+        line?: string;
+        /** @description permission_denied of a recording, destination_not_allowed: the reasons behind the refusal */
+        reasons?: components['schemas']['Reason'][];
+        /** @description permission_denied of a recording: the call's employee, null when none */
+        owner?: string | null;
       } & {
         [key: string]: unknown;
       };

@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './api-schema';
-import type { ApiErrorBody } from './types';
+import type { ApiErrorBody, ApiErrorDetails } from './types';
 
 /**
  * The one way the UI talks to the server: JSON in and out, the session cookie sent by the
@@ -12,7 +12,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
+    readonly details: Readonly<ApiErrorDetails> = {},
   ) {
     super(message);
     this.name = 'ApiError';

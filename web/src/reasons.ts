@@ -41,8 +41,7 @@ function personOf({ directory, readerId, subjectId }: Wording): Person {
 const isRole = (reason: Reason): reason is RoleReason => 'roleId' in reason;
 
 /** A country or region code (ISO 3166) as its English name: "DE" → "Germany". */
-function regionName(region: string | undefined): string {
-  if (region === undefined) return 'that country';
+function regionName(region: string): string {
   try {
     return new Intl.DisplayNames(['en'], { type: 'region' }).of(region) ?? region;
   } catch {
@@ -61,6 +60,7 @@ export function wordReason(reason: Reason, wording: Wording): string {
   return wordRule(reason, personOf(wording));
 }
 
+/** No default: a rule the server adds fails to compile here until it is worded. */
 function wordRule(reason: RuleReason, person: Person): string {
   switch (reason.rule) {
     case 'accountAdministrator':
@@ -80,7 +80,7 @@ function wordRule(reason: RuleReason, person: Person): string {
     case 'unknownUser':
       return 'There is no such employee in this account.';
     case 'emergencyNumber':
-      return reason.accountList
+      return 'accountList' in reason
         ? 'This is on the company’s list of emergency numbers: always allowed, for everyone.'
         : `This is an emergency number in ${regionName(reason.region)}: always allowed, for everyone.`;
     case 'invalidNumber':
@@ -94,9 +94,9 @@ function wordRule(reason: RuleReason, person: Person): string {
         ? 'International calls are turned off for everyone by the company’s destination policy.'
         : `Calls to ${regionName(reason.region)} are not among the countries the company allows.`;
     case 'lineAccess':
-      return reason.rented === false
-        ? `${reason.line ?? 'That line'} is not one of the company’s numbers.`
-        : `${person.who} may not call out from the line ${reason.line ?? ''}: it is kept for others. Ask an administrator.`;
+      return reason.rented
+        ? `${person.who} may not call out from the line ${reason.line}: it is kept for others. Ask an administrator.`
+        : `${reason.line} is not one of the company’s numbers.`;
   }
 }
 
@@ -159,29 +159,26 @@ export function wordCheck(answer: CheckAnswer, permission: string, wording: Word
 /** What a refused or failed request means, for the reader; the server's text otherwise. */
 export function wordError(error: unknown, wording: Wording, what = 'This'): string {
   if (!(error instanceof ApiError)) return messageOf(error);
-  const details = error.details;
-  const reasons = Array.isArray(details.reasons) ? (details.reasons as Reason[]) : undefined;
+  const { details } = error;
+  const { reasons } = details;
   switch (error.code) {
     case 'not_found':
       return `${what} does not exist, or is not one you may see.`;
     case 'permission_denied': {
       const closing = closingRule(reasons);
       if (closing !== undefined) return wordRule(closing, personOf(wording));
-      const permission = typeof details.permission === 'string' ? details.permission : undefined;
+      const { permission, requiredLevel } = details;
       if (permission === undefined) return 'You may not do this. Ask an administrator.';
       const required =
-        typeof details.requiredLevel === 'string'
-          ? ` It needs “${levelLabel(permission, details.requiredLevel)}”.`
-          : '';
+        requiredLevel === undefined ? '' : ` It needs “${levelLabel(permission, requiredLevel)}”.`;
       return `${permissionLabel(permission)}: your level does not allow this.${required} Ask an administrator.`;
     }
     case 'destination_not_allowed': {
-      const rule = typeof details.rule === 'string' ? details.rule : undefined;
       const decided = reasons?.find(
-        (reason): reason is RuleReason => !isRole(reason) && reason.rule === rule,
+        (reason): reason is RuleReason => !isRole(reason) && reason.rule === details.rule,
       );
       if (decided !== undefined) return wordRule(decided, personOf(wording));
-      const level = typeof details.level === 'string' ? details.level : 'none';
+      const level = details.level ?? 'none';
       return `Your outbound calls are “${levelLabel('outboundCall.perform', level)}”, which does not include this number.`;
     }
     default:

@@ -32,36 +32,36 @@ export type Query<P extends keyof paths, M extends Method> = paths[P][M] extends
   ? NonNullable<Q>
   : never;
 
-export const PERMISSION_KEYS = [
-  'callStats.view',
-  'recording.listen',
-  'recording.delete',
-  'outboundCall.perform',
-  'userSettings.modify',
-  'telephonySettings.modify',
-  'numbers.manage',
-  'balance.manage',
-] as const satisfies readonly (keyof Role['permissions'])[];
-export type PermissionKey = (typeof PERMISSION_KEYS)[number];
+/** The properties a type names, without its index signature (`additionalProperties`). */
+type NamedOnly<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
 
-export type ApiErrorBody = components['schemas']['def-0'];
+/** The catalogue's permission keys (SPEC §2): those a role's levels name. */
+export type PermissionKey = keyof NamedOnly<Role['permissions']>;
+/** Every permission key, in the catalogue's order; the compiler proves the list whole. */
+export const PERMISSION_KEYS = Object.keys({
+  'callStats.view': true,
+  'recording.listen': true,
+  'recording.delete': true,
+  'outboundCall.perform': true,
+  'userSettings.modify': true,
+  'telephonySettings.modify': true,
+  'numbers.manage': true,
+  'balance.manage': true,
+} satisfies Record<PermissionKey, true>) as readonly PermissionKey[];
+
+export type ApiErrorBody = components['schemas']['Error'];
+/**
+ * What an error adds to its code and message: the details the schema names (the refused
+ * permission, the reasons, ...), and whatever else a code adds.
+ */
+export type ApiErrorDetails = Omit<NamedOnly<ApiErrorBody['error']>, 'code' | 'message'> &
+  Readonly<Record<string, unknown>>;
 
 export type SessionInfo = Answer<'/api/v1/session', 'get'>;
-/**
- * One permission's effective level. The route's schema gives reasons as loose objects; they
- * are the engine's (question.ts), narrowed here for reasons.ts to word.
- */
-type GeneratedEffective = Answer<'/api/v1/users/{id}/effective-permissions', 'get'>;
-export type EffectivePermission = Omit<GeneratedEffective[string], 'reasons' | 'lines'> & {
-  /** Every reason behind the level, as the check gives them (worded by reasons.ts). */
-  readonly reasons?: readonly Reason[];
-  /** outboundCall.perform: each rented line and whether the user may call out from it. */
-  readonly lines?: readonly { readonly line: string; readonly allowed: boolean }[];
-};
-export type EffectivePermissions = Readonly<Record<string, EffectivePermission>>;
-export type Me = Omit<Answer<'/api/v1/me', 'get'>, 'permissions'> & {
-  readonly permissions: EffectivePermissions;
-};
+/** A user's effective permissions, by permission key, with every reason behind each level. */
+export type EffectivePermissions = Answer<'/api/v1/users/{id}/effective-permissions', 'get'>;
+export type EffectivePermission = EffectivePermissions[string];
+export type Me = Answer<'/api/v1/me', 'get'>;
 export type PermissionSource = EffectivePermission['sources'][number];
 export type CatalogueEntry = Answer<'/api/v1/permissions/catalogue', 'get'>[number];
 
@@ -84,80 +84,30 @@ export const CALL_DIRECTIONS = [
   'internal',
 ] as const satisfies readonly CallDirection[];
 
-/** A role a level came through (src/engine/question.ts RoleReason). */
-export interface RoleReason {
-  readonly roleId: string;
-  readonly roleName: string;
-  readonly accessCode: string;
-  readonly level: string;
-}
-
-/** A rule that decided, with its parameters (src/engine/question.ts RuleReason). */
-export interface RuleReason {
-  readonly rule:
-    | 'accountAdministrator'
-    | 'freePlanDefaults'
-    | 'recordingsFolder'
-    | 'blockedNumber'
-    | 'internalCall'
-    | 'inactiveUser'
-    | 'unknownUser'
-    | 'emergencyNumber'
-    | 'invalidNumber'
-    | 'destinationPolicy'
-    | 'lineAccess';
-  readonly level?: string;
-  readonly region?: string;
-  readonly accountList?: true;
-  readonly setting?: 'premiumRate' | 'international';
-  readonly mode?: 'listed' | 'none';
-  readonly line?: string;
-  readonly rented?: boolean;
-  readonly postDial?: true;
-}
-
-export type Reason = RoleReason | RuleReason;
+/**
+ * One reason behind a decision, as the engine gives it (src/engine/question.ts): a role the
+ * level came through, or a rule with its parameters. reasons.ts words each.
+ */
+export type Reason = components['schemas']['Reason'];
+export type RoleReason = Extract<Reason, { roleId: string }>;
+export type RuleReason = Exclude<Reason, RoleReason>;
 
 export type CallPage = Answer<'/api/v1/calls', 'get'>;
 export type Call = Answer<'/api/v1/calls/{id}', 'get'>;
 export type CallStats = Answer<'/api/v1/calls/stats', 'get'>;
 export type CallTotals = CallStats['totals'];
 
-/** The rules that decide an outbound call, in the order SPEC §5 applies them. */
-export type OutboundRule =
-  | 'emergencyNumber'
-  | 'unknownUser'
-  | 'inactiveUser'
-  | 'internalCall'
-  | 'invalidNumber'
-  | 'blockedNumber'
-  | 'destinationPolicy'
-  | 'lineAccess'
-  | 'level';
-
 type Check = Answer<'/api/v1/permissions/check', 'post'>;
 /**
  * A check's answer for one question. The route's schema answers a single check or a batch
- * with one loose object, so the fields a single check always carries are narrowed here.
+ * with one object of optional fields, so the fields a single check always carries are
+ * required here.
  */
-export type CheckAnswer = Omit<
-  Check,
-  'allowed' | 'level' | 'detail' | 'rule' | 'line' | 'reasons' | 'owner'
-> & {
-  readonly allowed: boolean;
-  readonly level: string;
-  readonly detail: string;
-  /** Outbound calls: the rule that decided (`line`: the line the call would go out from). */
-  readonly rule?: OutboundRule;
-  readonly line?: string | null;
-  readonly reasons?: readonly Reason[];
-  /** A check naming a call: the call's employee, null when none. */
-  readonly owner?: string | null;
-};
+export type CheckAnswer = Check & Required<Pick<Check, 'allowed' | 'level' | 'detail'>>;
 
-export type OutboundAnswer = Omit<Answer<'/api/v1/calls/outbound', 'post', 201>, 'rule'> & {
-  readonly rule: OutboundRule;
-};
+export type OutboundAnswer = Answer<'/api/v1/calls/outbound', 'post', 201>;
+/** The rules that decide an outbound call, in the order SPEC §5 applies them. */
+export type OutboundRule = OutboundAnswer['rule'];
 
 /** A line's access list (GET/PUT /numbers/{number}/access): [] is everyone. */
 export type LineAccess = Answer<'/api/v1/numbers/{number}/access', 'get'>;

@@ -1,24 +1,26 @@
 import { Type } from '@sinclair/typebox';
 import { CATALOGUE, PERMISSION_KEYS } from '../../engine/catalogue.js';
-import { describeEffective } from '../../telephony/permissions.js';
+import type { EffectivePermission } from '../../engine/effective.js';
+import { type LineAccess, describeEffective } from '../../telephony/permissions.js';
 import { listTokens, mintToken, revokeToken } from '../../telephony/tokens.js';
 import { signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
-import { errors } from '../schemas.js';
+import { LevelSchema, ReasonsSchema, describing, errors } from '../schemas.js';
 
-export const EffectivePermissionsSchema = Type.Record(
-  Type.String(),
+/** One permission's effective level, with what it came through. */
+const EffectivePermissionSchema = describing<
+  EffectivePermission & { readonly lines?: LineAccess[] }
+>()(
   Type.Object({
-    level: Type.String(),
+    level: LevelSchema,
     sources: Type.Array(
       Type.Object({ roleId: Type.String(), roleName: Type.String(), accessCode: Type.String() }),
     ),
     admin: Type.Optional(Type.Literal(true)),
-    reasons: Type.Array(Type.Object({}, { additionalProperties: true }), {
-      description:
-        'every reason behind the level, as the check explains it: roles ({roleId, roleName, accessCode, level}) and rules ({rule, ...parameters}); on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level',
-    }),
+    reasons: ReasonsSchema(
+      'every reason behind the level, as the check explains it; on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level',
+    ),
     lines: Type.Optional(
       Type.Array(Type.Object({ line: Type.String(), allowed: Type.Boolean() }), {
         description:
@@ -27,6 +29,8 @@ export const EffectivePermissionsSchema = Type.Record(
     ),
   }),
 );
+
+export const EffectivePermissionsSchema = Type.Record(Type.String(), EffectivePermissionSchema);
 
 /** The signed-in user: who they are, what they may do, and their personal tokens. */
 export const meRoutes: RouteModule = (app, services) => {

@@ -4,7 +4,7 @@ import { placeOutboundCall } from '../../telephony/place-call.js';
 import { signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
-import { errors } from '../schemas.js';
+import { DestinationSchema, OutboundRuleSchema, errors } from '../schemas.js';
 
 const Dialled = Type.String({ minLength: 1, maxLength: 40 });
 
@@ -30,8 +30,8 @@ export const outboundRoutes: RouteModule = (app, services) => {
         response: {
           201: Type.Object({
             callId: Type.String(),
-            classification: Type.String(),
-            rule: Type.String(),
+            classification: DestinationSchema,
+            rule: OutboundRuleSchema,
             to: Type.String(),
             crmClient: Type.Optional(
               Type.Object({ type: Type.String(), id: Type.String(), name: Type.String() }),
@@ -103,8 +103,8 @@ export const outboundRoutes: RouteModule = (app, services) => {
         response: {
           200: Type.Object({
             allowed: Type.Boolean(),
-            classification: Type.String(),
-            rule: Type.String(),
+            classification: DestinationSchema,
+            rule: OutboundRuleSchema,
             reason: Type.String(),
             userId: Type.Union([Type.String(), Type.Null()]),
           }),

@@ -16,7 +16,15 @@ import { errorBody, toHttpError } from '../errors.js';
 import { parseIfMatch } from '../if-match.js';
 import type { RouteModule } from '../app.js';
 import { type UserPrincipal, userOf } from '../principal.js';
-import { IdParam, Nullable, errors } from '../schemas.js';
+import {
+  DestinationSchema,
+  IdParam,
+  LevelSchema,
+  Nullable,
+  OutboundRuleSchema,
+  ReasonsSchema,
+  errors,
+} from '../schemas.js';
 import { EffectivePermissionsSchema } from './me.js';
 
 const Levels = Type.Object(Object.fromEntries(PERMISSION_KEYS.map((key) => [key, Type.String()])), {
@@ -83,11 +91,11 @@ const CheckQuestion = Type.Object(
 );
 const CheckAnswerFields = {
   allowed: Type.Optional(Type.Boolean()),
-  level: Type.Optional(Type.String()),
-  reasons: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+  level: Type.Optional(LevelSchema),
+  reasons: Type.Optional(ReasonsSchema()),
   detail: Type.Optional(Type.String()),
-  classification: Type.Optional(Type.String()),
-  rule: Type.Optional(Type.String()),
+  classification: Type.Optional(DestinationSchema),
+  rule: Type.Optional(OutboundRuleSchema),
   destination: Type.Optional(Type.String()),
   line: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   owner: Type.Optional(
