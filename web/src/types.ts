@@ -46,7 +46,6 @@ export type PermissionKey = (typeof PERMISSION_KEYS)[number];
 
 export type ApiErrorBody = components['schemas']['def-0'];
 
-export type SessionInfo = Answer<'/api/v1/session', 'get'>;
 /**
  * One permission's effective level. The route's schema gives reasons as loose objects; they
  * are the engine's (question.ts), narrowed here for reasons.ts to word.
@@ -63,6 +62,8 @@ export type Me = Omit<Answer<'/api/v1/me', 'get'>, 'permissions'> & {
   readonly permissions: EffectivePermissions;
 };
 export type PermissionSource = EffectivePermission['sources'][number];
+/** The session, with /me and the catalogue the app starts from. */
+export type SessionInfo = Omit<Answer<'/api/v1/session', 'get'>, 'me'> & { readonly me: Me };
 export type CatalogueEntry = Answer<'/api/v1/permissions/catalogue', 'get'>[number];
 
 export type Directory = Answer<'/api/v1/directory', 'get'>;
