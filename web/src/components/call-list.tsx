@@ -118,9 +118,12 @@ export function CallList({
   };
 
   // The employee filter needs the directory only to bound a `department` scope, or to name
-  // the employee chosen at `any`; the rows are named by the server (`userName`).
+  // the employee chosen at `any`; the rows are named by the server (`userName`). It is asked
+  // for once the rows are in, so its 2,000 people never hold up the list.
   const everyone = level === 'any';
-  const directory = useDirectoryWhen(level === 'department' || (everyone && userId !== ''));
+  const directory = useDirectoryWhen(
+    state.status !== 'loading' && (level === 'department' || (everyone && userId !== '')),
+  );
   const users = useMemo(
     () =>
       everyone
