@@ -123,19 +123,16 @@ export function App() {
     setState(signedIn(session));
   }, []);
 
+  // A reload (refresh) keeps the directory shown until the new one is in: the page stays.
   const fetchDirectory = useCallback(async () => {
-    setDirectory({ status: 'loading' });
-    try {
-      setDirectory({ status: 'ready', directory: await api.get<Directory>('/directory') });
-    } catch (error) {
-      setDirectory({ status: 'error', error });
-    }
+    setDirectory({ status: 'ready', directory: await api.get<Directory>('/directory') });
   }, []);
 
   const loadDirectory = useCallback(() => {
     if (directoryStatus.current === 'idle' || directoryStatus.current === 'error') {
       directoryStatus.current = 'loading';
-      void fetchDirectory();
+      setDirectory({ status: 'loading' });
+      fetchDirectory().catch((error: unknown) => setDirectory({ status: 'error', error }));
     }
   }, [fetchDirectory]);
 
