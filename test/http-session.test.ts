@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { setPassword } from '../src/telephony/credentials.js';
 import { describeHttp, json } from './http.js';
 
@@ -108,6 +109,34 @@ describeHttp('web sign-in, sessions and CSRF', (h) => {
     assert.equal((await as('GET', '/api/v1/calls')).statusCode, 401);
   });
 
+  test('the session answers what /me and the catalogue do, so the web app starts from one request; calls name their employee', async () => {
+    const response = await signIn('u4@example.com');
+    const cookie = String(response.headers['set-cookie']).split(';')[0]!;
+    const get = async (url: string) =>
+      json<Record<string, unknown>>(
+        await h().app.inject({ method: 'GET', url, headers: { cookie } }),
+      );
+    const me = await get('/api/v1/me');
+    const catalogue = await get('/api/v1/permissions/catalogue');
+    for (const session of [json<Record<string, unknown>>(response), await get('/api/v1/session')]) {
+      assert.deepEqual(session.me, me);
+      assert.deepEqual(session.catalogue, catalogue);
+    }
+    const { users } = json<{ users: { id: string; name: string }[] }>(
+      await h().request('u4', 'GET', '/api/v1/directory'),
+    );
+    const names = new Map(users.map((u) => [u.id, u.name]));
+    const calls = (await get('/api/v1/calls')) as { items: { userId: string; userName: string }[] };
+    assert.ok(calls.items.length > 0);
+    for (const call of calls.items) assert.equal(call.userName, names.get(call.userId));
+    const stats = (await get('/api/v1/calls/stats?groupBy=day&alsoByUser=true')) as {
+      byUser: { key: string | null; name: string | null }[];
+    };
+    assert.ok(stats.byUser.length > 0);
+    for (const group of stats.byUser)
+      assert.equal(group.name, group.key === null ? null : names.get(group.key));
+  });
+
   test('a new password ends the sessions the old one opened', async () => {
     const response = await signIn('u2@example.com');
     const cookie = String(response.headers['set-cookie']).split(';')[0]!;
@@ -180,5 +209,37 @@ describeHttp('serving the web app', (h) => {
     assert.equal(json<Error>(api).error.code, 'not_found');
     const asset = await h().app.inject({ method: 'GET', url: '/assets/missing.js' });
     assert.equal(asset.statusCode, 404);
+  });
+
+  test('the hashed assets are kept for good and sent compressed; the page is checked each time', async () => {
+    const page = await h().app.inject({
+      method: 'GET',
+      url: '/',
+      headers: { accept: 'text/html' },
+    });
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(
+      page.body,
+    )?.[1];
+    assert.ok(script, page.body);
+    const plain = await h().app.inject({ method: 'GET', url: script });
+    assert.equal(plain.statusCode, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.headers['cache-control'], 'public, max-age=31536000, immutable');
+    for (const encoding of ['br', 'gzip'] as const) {
+      const packed: typeof plain = await h().app.inject({
+        method: 'GET',
+        url: script,
+        headers: { 'accept-encoding': encoding },
+      });
+      assert.equal(packed.statusCode, 200, encoding);
+      assert.equal(packed.headers['content-encoding'], encoding);
+      assert.match(String(packed.headers['content-type']), /javascript/);
+      assert.equal(packed.headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.ok(packed.rawPayload.length < plain.rawPayload.length / 2, encoding);
+      const unpacked =
+        encoding === 'br' ? brotliDecompressSync(packed.rawPayload) : gunzipSync(packed.rawPayload);
+      assert.ok(unpacked.equals(plain.rawPayload), `${encoding} decodes to the script`);
+    }
   });
 });

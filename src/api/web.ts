@@ -29,7 +29,17 @@ export function hasWebApp(): boolean {
   return existsSync(`${WEB_ROOT}index.html`);
 }
 
-/** Serves the built web app's files, public like any web page's assets. */
+/**
+ * Vite names every file under assets/ by a hash of its content, so a browser may keep them
+ * for good: a new build is a new name. index.html names them, so it is checked every time.
+ */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * Serves the built web app's files, public like any web page's assets. The build writes a
+ * Brotli and a gzip copy beside each text file (web/vite.config.ts), sent to browsers that
+ * accept them: the script is 350 kB, a quarter of that compressed.
+ */
 export async function registerWebApp(app: App): Promise<void> {
   await app.register(async (web) => {
     web.addHook('onRoute', (route) => {
@@ -40,13 +50,20 @@ export async function registerWebApp(app: App): Promise<void> {
     });
     web.addHook('onSend', async (_request, reply) => {
       void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      void reply.header('vary', 'accept-encoding');
     });
     await web.register(fastifyStatic, {
       root: WEB_ROOT,
       prefix: '/',
       index: 'index.html',
-      maxAge: '1h',
-      immutable: false,
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (response, path) => {
+        response.setHeader(
+          'cache-control',
+          path.startsWith(`${WEB_ROOT}assets/`) ? IMMUTABLE : 'no-cache',
+        );
+      },
     });
   });
 }

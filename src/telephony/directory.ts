@@ -9,6 +9,23 @@ import { assignUserNumbers } from '../store/user-numbers.js';
 import { requireAccount } from './accounts.js';
 import { endCredentialsOf } from '../store/sessions.js';
 
+const USER_NAMES = new WeakMap<Directory, ReadonlyMap<string, string>>();
+
+/**
+ * Each user's name by id, built once per loaded directory (directories are immutable and
+ * replaced whole), so a page of calls or 2,000 statistics groups name their users cheaply.
+ *
+ * @example userNames(directory).get('ada') // "Ada Lovelace"
+ */
+export function userNames(directory: Directory): ReadonlyMap<string, string> {
+  let names = USER_NAMES.get(directory);
+  if (names === undefined) {
+    names = new Map(directory.users.map((user) => [user.id, user.name]));
+    USER_NAMES.set(directory, names);
+  }
+  return names;
+}
+
 export interface DirectoryCounts {
   readonly users: number;
   readonly departments: number;

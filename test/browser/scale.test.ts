@@ -43,6 +43,45 @@ describe('browser: pickers and statistics at scale', { skip: skipReason() }, () 
     await journeys?.close();
   });
 
+  test('the calls and statistics start from the session alone: no directory, names come with the calls; the editors load it once', async () => {
+    const page = await journeys.newPage();
+    await signIn(page, 'ada@northwind.example');
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) asked.push(url.pathname);
+    });
+    await page.goto('/calls');
+    await page.locator('[data-testid="call-row"]').first().waitFor();
+    await page.locator('[data-testid="stats-chart"]').first().waitFor();
+    // Max's and Mia's week-long calls are named from the calls' answer.
+    await page
+      .locator('[data-testid="call-row"]')
+      .filter({ hasText: 'Max Manager' })
+      .first()
+      .waitFor();
+    const main = page.getByRole('navigation', { name: 'Main' });
+    await main.getByRole('link', { name: 'Statistics', exact: true }).click();
+    await page.locator('[data-testid="stats-chart"]').nth(3).waitFor();
+    assert.match(
+      (await page.locator('[data-testid="stats-chart"]').nth(2).textContent()) ?? '',
+      /Mia Manager/,
+      'the per-employee chart names people without the directory',
+    );
+    assert.deepEqual(
+      [...new Set(asked)].sort(),
+      ['/api/v1/calls', '/api/v1/calls/stats', '/api/v1/session'],
+      'one request for the session, then only what the pages show',
+    );
+    assert.equal(asked.filter((path) => path === '/api/v1/session').length, 1, asked.join(' '));
+    await main.getByRole('link', { name: 'Roles', exact: true }).click();
+    await page.getByRole('heading', { name: 'Roles', level: 1 }).waitFor();
+    await main.getByRole('link', { name: 'Assignments', exact: true }).click();
+    await page.getByRole('heading', { name: 'Assignments', level: 1 }).waitFor();
+    assert.equal(asked.filter((path) => path === '/api/v1/directory').length, 1, asked.join(' '));
+    await page.close();
+  });
+
   test('the access-code picker works from the keyboard alone: type, arrow, Enter; the row appears', async () => {
     const page = await journeys.newPage();
     await signIn(page, 'ada@northwind.example');

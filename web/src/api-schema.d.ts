@@ -854,6 +854,54 @@ export interface paths {
               };
               accountId: string;
               csrfToken: string;
+              me: {
+                user: {
+                  id: string;
+                  name: string;
+                  active: boolean;
+                  admin: boolean;
+                };
+                account: {
+                  id: string;
+                  name: string;
+                  plan: string;
+                  edition: string;
+                  canEditPermissions: boolean;
+                };
+                accessCodes: string[];
+                permissions: {
+                  [key: string]: {
+                    /** @enum {string} */
+                    level:
+                      | 'none'
+                      | 'own'
+                      | 'department'
+                      | 'any'
+                      | 'crmClients'
+                      | 'crmClientsAndEmployees';
+                    sources: {
+                      roleId: string;
+                      roleName: string;
+                      accessCode: string;
+                    }[];
+                    /** @enum {boolean} */
+                    admin?: true;
+                    /** @description every reason behind the level, as the check explains it; on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level */
+                    reasons: components['schemas']['Reason'][];
+                    /** @description outboundCall.perform only: each line the account rents and whether the user may call out from it (SPEC §5 rule 5) */
+                    lines?: {
+                      line: string;
+                      allowed: boolean;
+                    }[];
+                  };
+                };
+                appId: string | null;
+                scopes: string[];
+              };
+              catalogue: {
+                key: string;
+                levels: string[];
+              }[];
             };
           };
         };
@@ -899,6 +947,54 @@ export interface paths {
               };
               accountId: string;
               csrfToken: string;
+              me: {
+                user: {
+                  id: string;
+                  name: string;
+                  active: boolean;
+                  admin: boolean;
+                };
+                account: {
+                  id: string;
+                  name: string;
+                  plan: string;
+                  edition: string;
+                  canEditPermissions: boolean;
+                };
+                accessCodes: string[];
+                permissions: {
+                  [key: string]: {
+                    /** @enum {string} */
+                    level:
+                      | 'none'
+                      | 'own'
+                      | 'department'
+                      | 'any'
+                      | 'crmClients'
+                      | 'crmClientsAndEmployees';
+                    sources: {
+                      roleId: string;
+                      roleName: string;
+                      accessCode: string;
+                    }[];
+                    /** @enum {boolean} */
+                    admin?: true;
+                    /** @description every reason behind the level, as the check explains it; on recording.listen a `recordingsFolder` rule means the folder is closed to the user whatever the level */
+                    reasons: components['schemas']['Reason'][];
+                    /** @description outboundCall.perform only: each line the account rents and whether the user may call out from it (SPEC §5 rule 5) */
+                    lines?: {
+                      line: string;
+                      allowed: boolean;
+                    }[];
+                  };
+                };
+                appId: string | null;
+                scopes: string[];
+              };
+              catalogue: {
+                key: string;
+                levels: string[];
+              }[];
             };
           };
         };
@@ -2006,6 +2102,8 @@ export interface paths {
                   id: string;
                 } | null;
                 hasRecording: boolean;
+                /** @description the name of the employee who took the call (null when nobody did, or the directory no longer has them), so a list names them without the whole directory */
+                userName: string | null;
               }[];
               nextCursor: string | null;
             };
@@ -2280,7 +2378,7 @@ export interface paths {
                 averageDurationSec: number;
                 totalCost: number;
               })[];
-              byUser?: ({
+              byUser?: (({
                 key: string | null;
               } & {
                 count: number;
@@ -2289,6 +2387,9 @@ export interface paths {
                 totalDurationSec: number;
                 averageDurationSec: number;
                 totalCost: number;
+              }) & {
+                /** @description the user's name (null for calls nobody took, or a user the directory no longer has), so a chart names them without the whole directory */
+                name: string | null;
               })[];
             };
           };
@@ -2370,6 +2471,8 @@ export interface paths {
                 id: string;
               } | null;
               hasRecording: boolean;
+              /** @description the name of the employee who took the call (null when nobody did, or the directory no longer has them), so a list names them without the whole directory */
+              userName: string | null;
             };
           };
         };

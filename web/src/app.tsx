@@ -1,4 +1,4 @@
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api';
 import { ErrorAlert, Loading } from './components/alert';
 import { Layout } from './components/layout';
@@ -22,26 +22,36 @@ import { SettingsPage } from './pages/settings-page';
 import { SignInPage } from './pages/sign-in-page';
 import { StatisticsPage } from './pages/statistics-page';
 import { matchPath, navigate, useLocation } from './router';
-import { SessionContext, type SignedIn } from './session';
-import type { CatalogueEntry, Directory, Me, SessionInfo } from './types';
+import { SessionContext, type SignedInBase } from './session';
+import type { Directory, Me, SessionInfo } from './types';
 
 interface Route {
   readonly pattern: string;
   /** Who may open the page; others get "not available" (the server would refuse anyway). */
   readonly allowed?: (me: Me) => boolean;
   readonly render: (params: Record<string, string>) => ReactNode;
+  /**
+   * The page names people from its own answers (a call's `userName`), so it is shown
+   * without waiting for the whole directory; every other page waits for it (useSession).
+   */
+  readonly withoutDirectory?: true;
 }
 
 const seesCalls = (me: Me) => hasAny(me.permissions, 'callStats.view');
 
 const ROUTES: readonly Route[] = [
-  { pattern: '/calls', allowed: seesCalls, render: () => <CallsPage /> },
+  { pattern: '/calls', allowed: seesCalls, render: () => <CallsPage />, withoutDirectory: true },
   {
     pattern: '/calls/:id',
     allowed: seesCalls,
     render: ({ id }) => <CallDetailsPage callId={id ?? ''} />,
   },
-  { pattern: '/statistics', allowed: seesCalls, render: () => <StatisticsPage /> },
+  {
+    pattern: '/statistics',
+    allowed: seesCalls,
+    render: () => <StatisticsPage />,
+    withoutDirectory: true,
+  },
   { pattern: '/dial', render: () => <PlaceCallPage /> },
   { pattern: '/settings', render: () => <SettingsPage /> },
   { pattern: '/settings/:userId', render: ({ userId }) => <SettingsPage userId={userId ?? ''} /> },
@@ -86,36 +96,45 @@ type AppState =
   | { readonly kind: 'starting' }
   | { readonly kind: 'signedOut' }
   | { readonly kind: 'failed'; readonly error: unknown }
-  | {
-      readonly kind: 'signedIn';
-      readonly session: SessionInfo;
-      readonly me: Me;
-      readonly directory: Directory;
-      readonly catalogue: readonly CatalogueEntry[];
-    };
+  | { readonly kind: 'signedIn'; readonly session: SessionInfo; readonly me: Me };
 
-async function loadContext(session: SessionInfo) {
+/** The whole directory, loaded when the first page that needs it is shown. */
+type DirectoryState =
+  | { readonly status: 'idle' | 'loading' }
+  | { readonly status: 'ready'; readonly directory: Directory }
+  | { readonly status: 'error'; readonly error: unknown };
+
+/** The session's answer carries /me and the catalogue: the app starts from it alone. */
+function signedIn(session: SessionInfo): AppState {
   setCsrfToken(session.csrfToken);
-  const [me, directory, catalogue] = await Promise.all([
-    api.get<Me>('/me'),
-    api.get<Directory>('/directory'),
-    api.get<CatalogueEntry[]>('/permissions/catalogue'),
-  ]);
-  return { kind: 'signedIn' as const, session, me, directory, catalogue };
+  return { kind: 'signedIn', session, me: session.me };
 }
 
 /** The app: the session (probed on load), then the page the URL names. */
 export function App() {
   const [state, setState] = useState<AppState>({ kind: 'starting' });
+  const [directory, setDirectory] = useState<DirectoryState>({ status: 'idle' });
+  const directoryStatus = useRef(directory.status);
+  directoryStatus.current = directory.status;
   const location = useLocation();
 
-  const start = useCallback(async (session: SessionInfo) => {
-    try {
-      setState(await loadContext(session));
-    } catch (error) {
-      setState({ kind: 'failed', error });
-    }
+  const start = useCallback((session: SessionInfo) => {
+    setDirectory({ status: 'idle' });
+    setState(signedIn(session));
   }, []);
+
+  // A reload (refresh) keeps the directory shown until the new one is in: the page stays.
+  const fetchDirectory = useCallback(async () => {
+    setDirectory({ status: 'ready', directory: await api.get<Directory>('/directory') });
+  }, []);
+
+  const loadDirectory = useCallback(() => {
+    if (directoryStatus.current === 'idle' || directoryStatus.current === 'error') {
+      directoryStatus.current = 'loading';
+      setDirectory({ status: 'loading' });
+      fetchDirectory().catch((error: unknown) => setDirectory({ status: 'error', error }));
+    }
+  }, [fetchDirectory]);
 
   useEffect(() => {
     setUnauthenticatedHandler(() => {
@@ -123,7 +142,7 @@ export function App() {
       setState({ kind: 'signedOut' });
     });
     api.get<SessionInfo>('/session', { quiet401: true }).then(
-      (session) => void start(session),
+      (session) => start(session),
       (error: unknown) =>
         setState(
           error instanceof ApiError && error.status === 401
@@ -134,15 +153,23 @@ export function App() {
     return () => setUnauthenticatedHandler(null);
   }, [start]);
 
-  const signedIn = state.kind === 'signedIn' ? state : null;
-  const context = useMemo<SignedIn | null>(() => {
-    if (signedIn === null) return null;
+  const current = state.kind === 'signedIn' ? state : null;
+  const loaded = directory.status === 'ready' ? directory.directory : null;
+  const context = useMemo<SignedInBase | null>(() => {
+    if (current === null) return null;
     return {
-      session: signedIn.session,
-      me: signedIn.me,
-      directory: signedIn.directory,
-      catalogue: signedIn.catalogue,
-      refresh: async () => setState(await loadContext(signedIn.session)),
+      session: current.session,
+      me: current.me,
+      catalogue: current.session.catalogue,
+      directory: loaded,
+      loadDirectory,
+      refresh: async () => {
+        const [session] = await Promise.all([
+          api.get<SessionInfo>('/session'),
+          loaded !== null && fetchDirectory(),
+        ]);
+        setState(signedIn(session));
+      },
       signOut: async () => {
         try {
           await api.delete('/session');
@@ -153,7 +180,7 @@ export function App() {
         }
       },
     };
-  }, [signedIn]);
+  }, [current, loaded, loadDirectory, fetchDirectory]);
 
   useEffect(() => {
     if (state.kind === 'signedIn' && (location.path === '/' || location.path === '/sign-in'))
@@ -190,9 +217,8 @@ export function App() {
               location.path !== '/' && location.path !== '/sign-in'
                 ? location.path + window.location.search
                 : null;
-            void start(session).then(() => {
-              if (next !== null) navigate(next, { replace: true });
-            });
+            start(session);
+            if (next !== null) navigate(next, { replace: true });
           }}
         />
       );
@@ -202,7 +228,17 @@ export function App() {
           const params = matchPath(route.pattern, location.path);
           if (params === null) continue;
           if (route.allowed && !route.allowed(state.me)) return <NotFoundPage forbidden />;
-          return route.render(params);
+          if (route.withoutDirectory || directory.status === 'ready') return route.render(params);
+          if (directory.status === 'error')
+            return (
+              <ErrorAlert error={directory.error} title="The directory could not be loaded.">
+                {' '}
+                <button type="button" className="button-secondary" onClick={loadDirectory}>
+                  Try again
+                </button>
+              </ErrorAlert>
+            );
+          return <AwaitDirectory load={loadDirectory} />;
         }
         if (location.path === '/' || location.path === '/sign-in') return <Loading />;
         return <NotFoundPage />;
@@ -214,4 +250,10 @@ export function App() {
       );
     }
   }
+}
+
+/** Shown while the directory a page needs is on its way; asks for it when first shown. */
+function AwaitDirectory({ load }: { readonly load: () => void }) {
+  useEffect(load, [load]);
+  return <Loading label="Loading the directory…" />;
 }

@@ -1,5 +1,13 @@
 import type { Directory, DirectoryDepartment } from './types';
 
+/** No one and nothing: names fall back to ids while the directory is not loaded. */
+export const NO_DIRECTORY: Directory = {
+  users: [],
+  departments: [],
+  workgroups: [],
+  userGroups: [],
+};
+
 const NAMES = new WeakMap<Directory, ReadonlyMap<string, string>>();
 
 /** The name of a user, or the id when the directory no longer has them. */

@@ -57,6 +57,7 @@ export type ApiErrorBody = components['schemas']['Error'];
 export type ApiErrorDetails = Omit<NamedOnly<ApiErrorBody['error']>, 'code' | 'message'> &
   Readonly<Record<string, unknown>>;
 
+/** The session, with /me and the catalogue the app starts from. */
 export type SessionInfo = Answer<'/api/v1/session', 'get'>;
 /** A user's effective permissions, by permission key, with every reason behind each level. */
 export type EffectivePermissions = Answer<'/api/v1/users/{id}/effective-permissions', 'get'>;

@@ -7,6 +7,7 @@ import type {
   CallSort,
   CallStatus,
 } from '../../store/calls.js';
+import { userNames } from '../../telephony/directory.js';
 import { type CallViewer, listVisibleCalls, visibleCallsCsv } from '../../telephony/call-list.js';
 import { STATS_GROUPS, visibleCallStats } from '../../telephony/call-stats.js';
 import { findVisibleCall } from '../../telephony/call-visibility.js';
@@ -39,15 +40,28 @@ export const CallSchema = Type.Object({
   currency: Nullable(Type.String()),
   crm: Nullable(Type.Object({ type: Type.String(), id: Type.String() })),
   hasRecording: Type.Boolean(),
+  userName: Nullable(
+    Type.String({
+      description:
+        'the name of the employee who took the call (null when nobody did, or the directory no longer has them), so a list names them without the whole directory',
+    }),
+  ),
 });
 
-/** A call as the API shows it: the storage reference of its recording stays inside. */
-export function presentCall(call: CallRecord): Static<typeof CallSchema> {
+/**
+ * A call as the API shows it: the storage reference of its recording stays inside; the
+ * employee is named from the account's directory (`userNames`).
+ */
+export function presentCall(
+  call: CallRecord,
+  names: ReadonlyMap<string, string>,
+): Static<typeof CallSchema> {
   const { recordingRef, ...rest } = call;
   return {
     ...rest,
     crm: call.crm === null ? null : { ...call.crm },
     hasRecording: recordingRef !== null,
+    userName: call.userId === null ? null : (names.get(call.userId) ?? null),
   };
 }
 
@@ -207,7 +221,11 @@ export const callRoutes: RouteModule = (app, services) => {
           ...(cursor !== undefined && { cursor }),
         }),
       );
-      return { items: page.items.map(presentCall), nextCursor: page.nextCursor };
+      const names = userNames(principal.state.directory);
+      return {
+        items: page.items.map((call) => presentCall(call, names)),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -260,6 +278,17 @@ export const callRoutes: RouteModule = (app, services) => {
   });
 
   const Group = Type.Intersect([Type.Object({ key: Nullable(Type.String()) }), Totals]);
+  const UserGroup = Type.Intersect([
+    Group,
+    Type.Object({
+      name: Nullable(
+        Type.String({
+          description:
+            "the user's name (null for calls nobody took, or a user the directory no longer has), so a chart names them without the whole directory",
+        }),
+      ),
+    }),
+  ]);
 
   app.get(
     '/api/v1/calls/stats',
@@ -285,7 +314,7 @@ export const callRoutes: RouteModule = (app, services) => {
           200: Type.Object({
             totals: Totals,
             groups: Type.Array(Group),
-            byUser: Type.Optional(Type.Array(Group)),
+            byUser: Type.Optional(Type.Array(UserGroup)),
           }),
           ...errors(400, 401, 403),
         },
@@ -301,7 +330,7 @@ export const callRoutes: RouteModule = (app, services) => {
         policy: principal.state.policy,
         ...(viewAs !== undefined && { viewAs }),
       };
-      return services.reads.run(readerOf(principal), (reader) =>
+      const stats = await services.reads.run(readerOf(principal), (reader) =>
         visibleCallStats(reader, viewer, {
           ...(from !== undefined && { from }),
           ...(to !== undefined && { to }),
@@ -309,6 +338,16 @@ export const callRoutes: RouteModule = (app, services) => {
           ...(alsoByUser === true && { alsoByUser }),
         }),
       );
+      const { byUser, ...rest } = stats;
+      if (byUser === undefined) return rest;
+      const names = userNames(principal.state.directory);
+      return {
+        ...rest,
+        byUser: byUser.map((group) => ({
+          ...group,
+          name: group.key === null ? null : (names.get(group.key) ?? null),
+        })),
+      };
     },
   );
 
@@ -333,7 +372,7 @@ export const callRoutes: RouteModule = (app, services) => {
       const call = await services.reads.run(readerOf(principal), (reader) =>
         findVisibleCall(reader, viewer, request.params.id),
       );
-      return presentCall(call);
+      return presentCall(call, userNames(state.directory));
     },
   );
 };

@@ -1,8 +1,9 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { CATALOGUE, PERMISSION_KEYS } from '../../engine/catalogue.js';
 import type { EffectivePermission } from '../../engine/effective.js';
 import { type LineAccess, describeEffective } from '../../telephony/permissions.js';
-import { listTokens, mintToken, revokeToken } from '../../telephony/tokens.js';
+import type { PolicyState } from '../../telephony/policy.js';
+import { type TokenIdentity, listTokens, mintToken, revokeToken } from '../../telephony/tokens.js';
 import { signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
@@ -32,6 +33,56 @@ const EffectivePermissionSchema = describing<
 
 export const EffectivePermissionsSchema = Type.Record(Type.String(), EffectivePermissionSchema);
 
+/** GET /me's answer: the user, their account, access codes and effective permissions. */
+export const MeSchema = Type.Object({
+  user: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    active: Type.Boolean(),
+    admin: Type.Boolean(),
+  }),
+  account: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    plan: Type.String(),
+    edition: Type.String(),
+    canEditPermissions: Type.Boolean(),
+  }),
+  accessCodes: Type.Array(Type.String()),
+  permissions: EffectivePermissionsSchema,
+  appId: Type.Union([Type.String(), Type.Null()]),
+  scopes: Type.Array(Type.String()),
+});
+
+/** The user `identity` acts as, as GET /me (and the session's answer) describe them. */
+export function describeMe(
+  identity: Pick<TokenIdentity, 'userId' | 'appId' | 'scopes'>,
+  state: PolicyState,
+): Static<typeof MeSchema> {
+  const { account } = state;
+  return {
+    ...describeEffective(state.policy, state.directory.users, identity.userId),
+    account: {
+      id: account.id,
+      name: account.name,
+      plan: account.plan,
+      edition: account.edition,
+      canEditPermissions: !state.policy.usesPlanDefaults,
+    },
+    appId: identity.appId,
+    scopes: [...identity.scopes],
+  };
+}
+
+/** The permissions and their ordered levels: the same for everyone. */
+export const CatalogueSchema = Type.Array(
+  Type.Object({ key: Type.String(), levels: Type.Array(Type.String()) }),
+);
+
+export function describeCatalogue(): Static<typeof CatalogueSchema> {
+  return PERMISSION_KEYS.map((key) => ({ key, levels: [...CATALOGUE[key]] }));
+}
+
 /** The signed-in user: who they are, what they may do, and their personal tokens. */
 export const meRoutes: RouteModule = (app, services) => {
   const { db } = services.store;
@@ -44,44 +95,14 @@ export const meRoutes: RouteModule = (app, services) => {
       schema: {
         tags,
         response: {
-          200: Type.Object({
-            user: Type.Object({
-              id: Type.String(),
-              name: Type.String(),
-              active: Type.Boolean(),
-              admin: Type.Boolean(),
-            }),
-            account: Type.Object({
-              id: Type.String(),
-              name: Type.String(),
-              plan: Type.String(),
-              edition: Type.String(),
-              canEditPermissions: Type.Boolean(),
-            }),
-            accessCodes: Type.Array(Type.String()),
-            permissions: EffectivePermissionsSchema,
-            appId: Type.Union([Type.String(), Type.Null()]),
-            scopes: Type.Array(Type.String()),
-          }),
+          200: MeSchema,
           ...errors(401),
         },
       },
     },
     (request) => {
       const { identity, state } = userOf(request);
-      const { account } = state;
-      return {
-        ...describeEffective(state.policy, state.directory.users, identity.userId),
-        account: {
-          id: account.id,
-          name: account.name,
-          plan: account.plan,
-          edition: account.edition,
-          canEditPermissions: !state.policy.usesPlanDefaults,
-        },
-        appId: identity.appId,
-        scopes: [...identity.scopes],
-      };
+      return describeMe(identity, state);
     },
   );
 
@@ -92,12 +113,12 @@ export const meRoutes: RouteModule = (app, services) => {
       schema: {
         tags: ['permissions'],
         response: {
-          200: Type.Array(Type.Object({ key: Type.String(), levels: Type.Array(Type.String()) })),
+          200: CatalogueSchema,
           ...errors(401),
         },
       },
     },
-    () => PERMISSION_KEYS.map((key) => ({ key, levels: [...CATALOGUE[key]] })),
+    describeCatalogue,
   );
 
   const TokenSummary = Type.Object({

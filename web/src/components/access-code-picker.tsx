@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { useSession } from '../session';
+import { useSignedIn } from '../session';
 import { Combobox, type ComboboxItem, type SearchKind } from './combobox';
 
 /** The kinds of access code (SPEC §3) in the words of the help pages. */
@@ -65,7 +65,7 @@ export function AccessCodePicker({
   /** Changing it clears the choice (after the parent has used it). */
   readonly resetKey?: number;
 }) {
-  const { me } = useSession();
+  const { me } = useSignedIn();
   const id = useId();
   const [kind, setKind] = useState<Kind>('user');
   const [target, setTarget] = useState<ComboboxItem | null>(null);

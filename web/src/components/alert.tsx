@@ -1,5 +1,6 @@
 import { type ReactNode, useContext } from 'react';
 import { ApiError, messageOf } from '../api';
+import { NO_DIRECTORY } from '../directory';
 import { wordError } from '../reasons';
 import { SessionContext } from '../session';
 
@@ -24,7 +25,12 @@ export function ErrorAlert({
   const message =
     signedIn === null
       ? messageOf(error)
-      : wordError(error, { directory: signedIn.directory, readerId: signedIn.me.user.id }, what);
+      : wordError(
+          error,
+          // Pages that load no directory (the calls) word a refusal with ids, not names.
+          { directory: signedIn.directory ?? NO_DIRECTORY, readerId: signedIn.me.user.id },
+          what,
+        );
   return (
     <div className="alert alert-error" role="alert" data-code={code}>
       {title !== undefined && <strong>{title} </strong>}

@@ -55,12 +55,18 @@ export function CallFilters({
   value,
   onChange,
   users,
+  selectedUser,
   periodOnly = false,
 }: {
   readonly value: CallFilterValues;
   readonly onChange: (value: CallFilterValues) => void;
-  /** The employees to offer; with one or none the employee filter is not shown. */
-  readonly users: readonly DirectoryUser[];
+  /**
+   * The employees to offer: `everyone` (an `any` level: whoever the search finds), or
+   * these; with one or none the employee filter is not shown.
+   */
+  readonly users: readonly DirectoryUser[] | 'everyone';
+  /** With `everyone`: the chosen employee, once known (the directory loads on demand). */
+  readonly selectedUser?: DirectoryUser | undefined;
   readonly periodOnly?: boolean;
 }) {
   const id = useId();
@@ -159,9 +165,10 @@ export function CallFilters({
           </select>
         </div>
       )}
-      {!periodOnly && users.length > 1 && (
+      {!periodOnly && (users === 'everyone' || users.length > 1) && (
         <EmployeeFilter
           users={users}
+          selectedUser={selectedUser}
           userId={value.userId}
           onChange={(userId) => set({ userId })}
         />
@@ -181,27 +188,32 @@ export function CallFilters({
  */
 function EmployeeFilter({
   users,
+  selectedUser,
   userId,
   onChange,
 }: {
-  readonly users: readonly DirectoryUser[];
+  readonly users: readonly DirectoryUser[] | 'everyone';
+  readonly selectedUser: DirectoryUser | undefined;
   readonly userId: string;
   readonly onChange: (userId: string) => void;
 }) {
-  const reached = useMemo(() => new Map(users.map((u) => [u.id, u])), [users]);
-  const user = reached.get(userId);
+  const reached = useMemo(
+    () => (users === 'everyone' ? null : new Map(users.map((u) => [u.id, u]))),
+    [users],
+  );
+  const user = reached === null ? selectedUser : reached.get(userId);
   const value = useMemo(
     () => (user === undefined ? null : { id: user.id, name: user.name, active: user.active }),
     [user],
   );
-  const filter = useCallback((item: { id: string }) => reached.has(item.id), [reached]);
+  const filter = useCallback((item: { id: string }) => reached?.has(item.id) ?? true, [reached]);
   return (
     <Combobox
       label="Employee"
       kind="user"
       placeholder="All employees"
       value={value}
-      filter={filter}
+      {...(reached !== null && { filter })}
       onChange={(item) => onChange(item?.id ?? '')}
     />
   );

@@ -1,6 +1,6 @@
 import { type ReactNode, useLayoutEffect, useMemo, useState } from 'react';
 import { api, apiUrl, messageOf } from '../api';
-import { userName, usersReached } from '../directory';
+import { NO_DIRECTORY, userName, usersReached } from '../directory';
 import {
   DIRECTION_LABEL,
   STATUS_LABEL,
@@ -11,7 +11,7 @@ import {
   startOfDay,
 } from '../format';
 import { Link } from '../router';
-import { useSession } from '../session';
+import { useDirectoryWhen } from '../session';
 import type { Call, CallPage } from '../types';
 import { ErrorAlert, Loading } from './alert';
 import { useDebounced } from '../hooks';
@@ -58,7 +58,6 @@ export function CallList({
   readonly filters?: CallFilterValues;
   readonly onFiltersChange?: (filters: CallFilterValues) => void;
 }) {
-  const { directory } = useSession();
   const [ownFilters, setOwnFilters] = useState<CallFilterValues>(NO_FILTERS);
   const filters = shownFilters ?? ownFilters;
   const setFilters = onFiltersChange ?? setOwnFilters;
@@ -118,11 +117,32 @@ export function CallList({
     }
   };
 
-  const users = useMemo(() => usersReached(directory, level, actorId), [directory, level, actorId]);
+  // The employee filter needs the directory only to bound a `department` scope, or to name
+  // the employee chosen at `any`; the rows are named by the server (`userName`). It is asked
+  // for once the rows are in, so its 2,000 people never hold up the list.
+  const everyone = level === 'any';
+  const directory = useDirectoryWhen(
+    state.status !== 'loading' && (level === 'department' || (everyone && userId !== '')),
+  );
+  const users = useMemo(
+    () =>
+      everyone
+        ? ('everyone' as const)
+        : directory === null
+          ? [] // on its way: no filter until then
+          : usersReached(directory, level, actorId),
+    [everyone, directory, level, actorId],
+  );
+  const selectedUser = everyone ? directory?.users.find((u) => u.id === userId) : undefined;
 
   return (
     <section aria-label="Call list">
-      <CallFilters value={filters} onChange={setFilters} users={users} />
+      <CallFilters
+        value={filters}
+        onChange={setFilters}
+        users={users}
+        selectedUser={selectedUser}
+      />
       {summary?.({ from: startOfDay(filters.from), to: endOfDay(filters.to) })}
       {state.status === 'loading' && <Loading label="Loading calls…" />}
       {state.status === 'error' && <ErrorAlert error={state.error} />}
@@ -169,7 +189,9 @@ export function CallList({
                       formatDateTime(call.startedAt)
                     )}
                   </td>
-                  <td data-label="Employee">{userName(directory, call.userId)}</td>
+                  <td data-label="Employee">
+                    {call.userName ?? userName(NO_DIRECTORY, call.userId)}
+                  </td>
                   <td data-label="Direction">
                     {DIRECTION_LABEL[call.direction] ?? call.direction}
                   </td>

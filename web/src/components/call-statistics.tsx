@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { answer, client } from '../api';
-import { userName } from '../directory';
+import { NO_DIRECTORY, userName } from '../directory';
 import {
   endOfDay,
   formatCompact,
@@ -12,7 +12,6 @@ import {
   startOfDay,
 } from '../format';
 import { useLoad } from '../hooks';
-import { useSession } from '../session';
 import type { CallStats, CallTotals } from '../types';
 import { ErrorAlert, Loading } from './alert';
 import { BarChart, type ChartPoint } from './bar-chart';
@@ -52,7 +51,6 @@ function everyDay(groups: CallStats['groups']): CallStats['groups'] {
  * viewer may see (the server counts only those: no total leaks a call out of scope).
  */
 export function CallStatistics({ viewAs }: { readonly viewAs?: string }) {
-  const { directory } = useSession();
   const [filters, setFilters] = useState<CallFilterValues>(NO_FILTERS);
   const [allEmployees, setAllEmployees] = useState(false);
   const period = { from: startOfDay(filters.from), to: endOfDay(filters.to), viewAs };
@@ -98,12 +96,7 @@ export function CallStatistics({ viewAs }: { readonly viewAs?: string }) {
               title={employeeTitle('Calls per employee', stats.data.byUser, allEmployees)}
               unit="calls"
               orientation="horizontal"
-              points={userPoints(
-                stats.data.byUser,
-                (g) => g.count,
-                (id) => userName(directory, id),
-                allEmployees,
-              )}
+              points={userPoints(stats.data.byUser, (g) => g.count, allEmployees)}
             />
             <BarChart
               title={employeeTitle('Minutes per employee', stats.data.byUser, allEmployees)}
@@ -112,7 +105,6 @@ export function CallStatistics({ viewAs }: { readonly viewAs?: string }) {
               points={userPoints(
                 stats.data.byUser,
                 (g) => Math.round(g.totalDurationSec / 60),
-                (id) => userName(directory, id),
                 allEmployees,
               )}
             />
@@ -143,19 +135,26 @@ export function dayPoints(stats: CallStats, value: (totals: CallTotals) => numbe
 }
 
 /** The chart's points per employee, the highest first: the top ones unless `all`. */
+/** One employee's totals, named by the server (so the page needs no directory). */
+type UserGroup = NonNullable<CallStats['byUser']>[number];
+
 function userPoints(
-  stats: CallStats,
+  stats: { readonly groups: readonly UserGroup[] },
   value: (totals: CallTotals) => number,
-  name: (id: string | null) => string,
   all: boolean,
 ): ChartPoint[] {
   const points = stats.groups
-    .map((g) => ({ label: name(g.key), value: value(g) }))
+    // No name: nobody took the calls, or the directory no longer has them (the id, then).
+    .map((g) => ({ label: g.name ?? userName(NO_DIRECTORY, g.key), value: value(g) }))
     .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label));
   return all ? points : points.slice(0, TOP_EMPLOYEES);
 }
 
-function employeeTitle(title: string, stats: CallStats, all: boolean): string {
+function employeeTitle(
+  title: string,
+  stats: { readonly groups: readonly UserGroup[] },
+  all: boolean,
+): string {
   const count = stats.groups.length;
   return count > TOP_EMPLOYEES && !all
     ? `${title}: top ${TOP_EMPLOYEES} of ${count.toLocaleString()}`

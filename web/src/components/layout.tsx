@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { NAV_ITEMS, type NavItem } from '../nav';
 import { Link, useLocation } from '../router';
-import { useSession } from '../session';
+import { useSignedIn } from '../session';
 import { UnsavedChangesDialog } from '../unsaved-changes';
 
 const PLAN_NAMES: Readonly<Record<string, string>> = {
@@ -18,7 +18,7 @@ const PLAN_NAMES: Readonly<Record<string, string>> = {
  * only the pages the user's permissions open.
  */
 export function Layout({ children }: { readonly children: ReactNode }) {
-  const { me, signOut } = useSession();
+  const { me, signOut } = useSignedIn();
   const { path } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const main = useRef<HTMLElement>(null);

@@ -1,5 +1,5 @@
 import { levelLabel, levelRank, permissionLabel } from '../permissions';
-import { useSession } from '../session';
+import { useSignedIn } from '../session';
 import type { LevelChange } from '../types';
 
 /**
@@ -13,7 +13,7 @@ export function LevelChanges({
   readonly changes: readonly LevelChange[];
   readonly caption: string;
 }) {
-  const { catalogue } = useSession();
+  const { catalogue } = useSignedIn();
   if (changes.length === 0) {
     return <p className="muted">Nobody’s access changes.</p>;
   }

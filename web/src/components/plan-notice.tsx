@@ -1,11 +1,11 @@
-import { useSession } from '../session';
+import { useSignedIn } from '../session';
 
 /**
  * The plan limit in plain words (SPEC §9): on the free cloud plan the default roles and
  * assignments apply and cannot be changed. Shows nothing where editing is available.
  */
 export function PlanNotice() {
-  const { me } = useSession();
+  const { me } = useSignedIn();
   if (me.account.canEditPermissions) return null;
   return (
     <div className="alert alert-warning plan-notice" role="note" aria-label="Plan limit">

@@ -4,7 +4,7 @@ import { CallSummary } from '../components/call-summary';
 import { useTitle } from '../hooks';
 import { levelIn, yourLevelLabel } from '../permissions';
 import { Link, navigate, useLocation } from '../router';
-import { useSession } from '../session';
+import { useSignedIn } from '../session';
 
 const FILTER_KEYS = Object.keys(NO_FILTERS) as (keyof CallFilterValues)[];
 
@@ -22,7 +22,7 @@ function filtersOf(query: URLSearchParams): CallFilterValues {
  */
 export function CallsPage() {
   useTitle('Calls');
-  const { me } = useSession();
+  const { me } = useSignedIn();
   const level = levelIn(me.permissions, 'callStats.view');
   const { query } = useLocation();
   const filters = filtersOf(query);

@@ -2,12 +2,12 @@ import { CallStatistics } from '../components/call-statistics';
 import { useTitle } from '../hooks';
 import { levelIn, yourLevelLabel } from '../permissions';
 import { Link } from '../router';
-import { useSession } from '../session';
+import { useSignedIn } from '../session';
 
 /** Totals and charts over the calls the signed-in user may see. */
 export function StatisticsPage() {
   useTitle('Call statistics');
-  const { me } = useSession();
+  const { me } = useSignedIn();
   const level = levelIn(me.permissions, 'callStats.view');
   return (
     <>
