@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { setPassword } from '../src/telephony/credentials.js';
 import { describeHttp, json } from './http.js';
@@ -150,6 +151,41 @@ describeHttp('web sign-in, sessions and CSRF', (h) => {
     assert.equal(
       (await h().app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).statusCode,
       401,
+    );
+  });
+
+  test('a hash made with older parameters is replaced at the next sign-in; open sessions stay', async () => {
+    const hashOf = async () =>
+      (
+        await h()
+          .store.db.selectFrom('user_credentials')
+          .select('password_hash')
+          .where('account_id', '=', 'acme')
+          .where('user_id', '=', 'u4')
+          .executeTakeFirstOrThrow()
+      ).password_hash;
+    const before = await signIn('u4@example.com');
+    const cookie = String(before.headers['set-cookie']).split(';')[0]!;
+    // Today's parameters, as setPassword wrote them: OWASP's N=2^15, r=8, p=3.
+    assert.match(await hashOf(), /^scrypt\$32768\$8\$3\$/);
+    const salt = randomBytes(16);
+    const weak = scryptSync(PASSWORD, salt, 32, { N: 16384, r: 8, p: 1 });
+    const older = ['scrypt', 16384, 8, 1, salt.toString('base64url'), weak.toString('base64url')];
+    await h()
+      .store.db.updateTable('user_credentials')
+      .set({ password_hash: older.join('$') })
+      .where('account_id', '=', 'acme')
+      .where('user_id', '=', 'u4')
+      .execute();
+    assert.equal((await signIn('u4@example.com', 'wrong password!')).statusCode, 401);
+    assert.equal(await hashOf(), older.join('$'), 'a failed sign-in changes nothing');
+    assert.equal((await signIn('u4@example.com')).statusCode, 200);
+    assert.match(await hashOf(), /^scrypt\$32768\$8\$3\$/);
+    assert.equal((await signIn('u4@example.com')).statusCode, 200, 'the new hash verifies');
+    assert.equal(
+      (await h().app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).statusCode,
+      200,
+      'the session opened before the upgrade stays',
     );
   });
 

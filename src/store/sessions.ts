@@ -22,6 +22,26 @@ export async function userExists(
 }
 
 /** Stores a user's new password hash and ends the sessions the old one opened. */
+/**
+ * The same password hashed again with stronger parameters: sessions stay open, and a hash
+ * changed meanwhile (a new password) is left alone.
+ */
+export async function upgradePasswordHash(
+  db: Executor,
+  accountId: string,
+  userId: string,
+  previousHash: string,
+  passwordHash: string,
+): Promise<void> {
+  await db
+    .updateTable('user_credentials')
+    .set({ password_hash: passwordHash })
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .where('password_hash', '=', previousHash)
+    .execute();
+}
+
 export async function replacePassword(
   db: Executor,
   accountId: string,
