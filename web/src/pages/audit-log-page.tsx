@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { api, apiUrl, messageOf } from '../api';
 import { ErrorAlert, Loading } from '../components/alert';
 import { AuditDetails } from '../components/audit-details';
+import { Combobox } from '../components/combobox';
 import { actorName, describeAccessCode, userName } from '../directory';
 import { endOfDay, formatDateTime, startOfDay } from '../format';
 import { useLoad, useTitle } from '../hooks';
@@ -50,6 +51,8 @@ interface Filters {
 }
 
 const NO_FILTERS: Filters = { actor: '', type: '', from: '', to: '' };
+/** "A person…" chosen and none picked yet: the log is not narrowed until one is. */
+const PERSON = 'user:';
 
 type LogState =
   | { readonly status: 'loading' }
@@ -69,7 +72,7 @@ export function AuditLogPage() {
   const [state, setState] = useState<LogState>({ status: 'loading' });
   const [moreError, setMoreError] = useState<string | null>(null);
   const query = {
-    actor: filters.actor,
+    actor: filters.actor === PERSON ? '' : filters.actor,
     type: filters.type,
     from: startOfDay(filters.from),
     to: endOfDay(filters.to),
@@ -112,7 +115,7 @@ export function AuditLogPage() {
 
   const set = (patch: Partial<Filters>) => setFilters({ ...filters, ...patch });
   const isFiltered = Object.values(filters).some((value) => value !== '');
-  const people = directory.users.slice().sort((a, b) => a.name.localeCompare(b.name));
+  const person = filters.actor.startsWith('user:') ? filters.actor.slice(5) || null : null;
 
   return (
     <>
@@ -133,20 +136,24 @@ export function AuditLogPage() {
           <label htmlFor={`${id}-actor`}>Who</label>
           <select
             id={`${id}-actor`}
-            value={filters.actor}
+            value={filters.actor.startsWith('user:') ? PERSON : filters.actor}
             onChange={(e) => set({ actor: e.target.value })}
           >
             <option value="">Anyone</option>
-            {people.map((user) => (
-              <option key={user.id} value={`user:${user.id}`}>
-                {user.name}
-              </option>
-            ))}
+            <option value={PERSON}>A person…</option>
             <option value="system">System</option>
             <option value="operator">Operator</option>
             <option value="cli">Command line</option>
           </select>
         </div>
+        {filters.actor.startsWith('user:') && (
+          <Combobox
+            label="Person"
+            kind="user"
+            value={person === null ? null : { id: person, name: userName(directory, person) }}
+            onChange={(item) => set({ actor: item === null ? PERSON : `user:${item.id}` })}
+          />
+        )}
         <div className="field">
           <label htmlFor={`${id}-type`}>What</label>
           <select
