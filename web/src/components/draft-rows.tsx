@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 
 /**
  * The rows of a list editor's draft (assignments, the recordings folder, line access,
@@ -55,6 +55,36 @@ export const restoreDraftRow = <T,>(
 export const isSameList = <T,>(a: readonly T[], b: readonly T[]): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * The rows of an editor whose parent holds the draft as plain items (a settings section):
+ * the rows live here, and every change hands the parent the items saving would write.
+ * The parent remounts the editor to start again from the saved items (Discard).
+ *
+ * @example const [rows, setRows] = useDraftRows(saved.items, (items) => set({ items }));
+ */
+export function useDraftRows<T>(
+  saved: readonly T[],
+  onItems: (items: readonly T[]) => void,
+): readonly [readonly DraftRow<T>[], (rows: readonly DraftRow<T>[]) => void] {
+  const [rows, setRows] = useState(() => draftRowsOf(saved));
+  return [
+    rows,
+    (next) => {
+      setRows(next);
+      onItems(draftItemsOf(next));
+    },
+  ];
+}
+
+/**
+ * For each row, the index its item has in what saving writes (removed rows skipped), or
+ * -1 for a removed row: how the server's 400 paths (`items[2].name`) find their row.
+ */
+export function savedIndexes<T>(rows: readonly DraftRow<T>[]): readonly number[] {
+  let next = 0;
+  return rows.map((row) => (row.removed ? -1 : next++));
+}
+
 /** A row's state, for its look (class) and for tests (`data-state`). */
 export function draftRowState<T>(row: DraftRow<T>): DraftRowState {
   if (row.removed) return 'removed';
@@ -62,14 +92,18 @@ export function draftRowState<T>(row: DraftRow<T>): DraftRowState {
   return isSameList([row.item], [row.from]) ? 'saved' : 'changed';
 }
 
-/** The attributes of a draft row's element (`<tr>`, `<li>`, `<fieldset>`). */
-export function draftRowProps<T>(row: DraftRow<T>): {
+/** The attributes of a draft row's element (`<tr>`, `<fieldset>`), with its own `className`. */
+export function draftRowProps<T>(
+  row: DraftRow<T>,
+  className?: string,
+): {
   className: string | undefined;
   'data-state': DraftRowState;
 } {
   const state = draftRowState(row);
+  const look = state === 'removed' ? 'row-removed' : state === 'saved' ? undefined : 'row-new';
   return {
-    className: state === 'removed' ? 'row-removed' : state === 'saved' ? undefined : 'row-new',
+    className: [className, look].filter((c) => c !== undefined).join(' ') || undefined,
     'data-state': state,
   };
 }

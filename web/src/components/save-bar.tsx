@@ -59,3 +59,40 @@ export function peopleChanged(changes: readonly { readonly userId: string }[]): 
   if (people === 0) return 'Nobody’s access changes.';
   return `${people} ${people === 1 ? 'person gains or loses' : 'people gain or lose'} access.`;
 }
+
+/**
+ * The save bar's summary of a settings change, worded as `changes` (one sentence each):
+ * the one change itself, or how many there are.
+ */
+export function changesSummary(changes: readonly string[]): string {
+  if (changes.length === 0) return 'Nothing that changes a call; only the wording or order.';
+  if (changes.length === 1) return changes[0]!;
+  return `${changes.length} changes, listed in the preview.`;
+}
+
+/**
+ * What saving a settings section changes, one sentence each, above the save bar (which
+ * links here by `id`). For the permission editors the preview is who gains or loses what.
+ */
+export function ChangesPreview({
+  id,
+  changes,
+}: {
+  readonly id: string;
+  readonly changes: readonly string[];
+}) {
+  return (
+    <section className="preview" id={id} aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>What saving changes</h3>
+      {changes.length === 0 ? (
+        <p className="muted">{changesSummary(changes)}</p>
+      ) : (
+        <ul>
+          {changes.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
