@@ -325,6 +325,21 @@ describe(
       await page.getByRole('heading', { name: 'Roles', level: 1 }).waitFor();
     });
 
+    test('my telephony settings (phone): unsaved changes are guarded there too', async () => {
+      const page = await journeys.newPage(SIZES[1][1]);
+      await signIn(page, 'sofia@northwind.example');
+      await open(page, 'My telephony settings');
+      const login = page.getByLabel('SIP login');
+      await login.fill('sofia.desk');
+      await open(page, 'Calls');
+      const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+      await dialog.waitFor();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal(new URL(page.url()).pathname, '/settings');
+      assert.equal(await login.inputValue(), 'sofia.desk');
+    });
+
     for (const [size, viewport] of SIZES) {
       test(`queues and voice menus (${size}): forms with rows, the server's 400 shown on its field, removed rows struck through`, async () => {
         const page = await journeys.newPage(viewport);

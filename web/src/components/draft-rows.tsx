@@ -127,7 +127,8 @@ export function DraftBadge<T>({ row }: { readonly row: DraftRow<T> }) {
 }
 
 /**
- * Remove, or Undo for a removed row. `what` names the row for screen readers ("Remove
+ * Remove, or Keep for a removed row (its accessible name begins with the text shown, as
+ * speech input needs). `what` names the row for screen readers ("Remove
  * Anna", "Keep Anna"); `removeLabel` and `keepLabel` say it otherwise where it reads
  * better ("Remove Manager from Anna", "Keep Manager for Anna").
  */
@@ -153,7 +154,7 @@ export function DraftRowButton<T>({
       aria-label={keepLabel}
       onClick={onRestore}
     >
-      Undo
+      Keep
     </button>
   ) : (
     <button
