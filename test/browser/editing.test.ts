@@ -327,17 +327,17 @@ describe(
 
     test('my telephony settings (phone): unsaved changes are guarded there too', async () => {
       const page = await journeys.newPage(SIZES[1][1]);
-      await signIn(page, 'sofia@northwind.example');
+      await signIn(page, 'ada@northwind.example');
       await open(page, 'My telephony settings');
       const login = page.getByLabel('SIP login');
-      await login.fill('sofia.desk');
+      await login.fill('ada.desk');
       await open(page, 'Calls');
       const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
       await dialog.waitFor();
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'hidden' });
       assert.equal(new URL(page.url()).pathname, '/settings');
-      assert.equal(await login.inputValue(), 'sofia.desk');
+      assert.equal(await login.inputValue(), 'ada.desk');
     });
 
     for (const [size, viewport] of SIZES) {
