@@ -200,6 +200,15 @@ function AddByName({
   const id = useId();
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const add = () => {
+    if (name.trim() === '') {
+      setProblem('Give it a name first.');
+      return;
+    }
+    setProblem(null);
+    onAdd(name.trim());
+    setName('');
+  };
   return (
     <div className="form-grid add-by-name">
       <div className="field">
@@ -215,7 +224,7 @@ function AddByName({
             // Enter adds, rather than submitting the section's form.
             if (e.key !== 'Enter') return;
             e.preventDefault();
-            e.currentTarget.parentElement?.parentElement?.querySelector('button')?.click();
+            add();
           }}
         />
         {problem !== null && (
@@ -224,19 +233,7 @@ function AddByName({
           </p>
         )}
       </div>
-      <button
-        type="button"
-        className="button-secondary"
-        onClick={() => {
-          if (name.trim() === '') {
-            setProblem('Give it a name first.');
-            return;
-          }
-          setProblem(null);
-          onAdd(name.trim());
-          setName('');
-        }}
-      >
+      <button type="button" className="button-secondary" onClick={add}>
         {button}
       </button>
     </div>
