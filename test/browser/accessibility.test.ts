@@ -120,6 +120,43 @@ describe(
         assert.deepEqual(found, [], `${paths.length} screens checked`);
       });
 
+      test(`the editors' states (unsaved changes, removed rows, the leave dialog, a refused save), at ${size}`, async () => {
+        const page = await journeys.newPage(viewport);
+        await signIn(page, 'ada@northwind.example');
+        const found: string[] = [];
+        const check = async (state: string) =>
+          found.push(...(await seriousViolations(page)).map((line) => `${state}: ${line}`));
+
+        // A removed row, struck through, and the sticky save bar with its preview.
+        await open(page, '/admin/assignments');
+        await page
+          .getByRole('button', { name: /^Remove / })
+          .first()
+          .click();
+        await page.locator('tr[data-state="removed"]').waitFor();
+        await page.getByRole('region', { name: 'Unsaved changes' }).waitFor();
+        await page.waitForLoadState('networkidle');
+        await check('assignments, a row removed');
+
+        // The question asked on leaving, over the page.
+        await page.evaluate(`document.querySelector('nav a[href="/admin/roles"]').click()`);
+        await page.getByRole('dialog', { name: 'Leave without saving?' }).waitFor();
+        await check('the leave dialog');
+        await page.keyboard.press('Escape');
+
+        // Queues and voice menus as forms, with the server's refusal on a field.
+        await open(page, '/admin/telephony-settings');
+        const menus = page.getByRole('form', { name: 'Voice menus' });
+        await menus.getByLabel('New voice menu’s name').fill('Accessibility check');
+        await menus.getByRole('button', { name: 'Add voice menu' }).click();
+        await menus.getByRole('button', { name: 'Add a key' }).last().click();
+        await menus.getByLabel('What key 1 does').last().selectOption('queue');
+        await menus.getByRole('button', { name: 'Save voice menus' }).click();
+        await menus.locator('.field-problem').first().waitFor();
+        await check('voice menus, a save refused');
+        assert.deepEqual(found, []);
+      });
+
       test(`an employee's screens, at ${size}`, async () => {
         const page = await journeys.newPage(viewport);
         await signIn(page, 'mia@northwind.example');

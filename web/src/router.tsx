@@ -13,24 +13,75 @@ const listeners = new Set<() => void>();
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  window.addEventListener('popstate', listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('popstate', listener);
-  };
+  return () => listeners.delete(listener);
 }
+
+const notify = () => {
+  for (const listener of listeners) listener();
+};
 
 const snapshot = () => window.location.pathname + window.location.search;
 
-let guard: ((to: string) => boolean) | null = null;
-
 /**
- * Set by the unsaved-changes guard (unsaved-changes.tsx): answers false to hold a
- * navigation while it asks whether to leave.
+ * Asked before every navigation, links and the browser's Back and Forward alike: answers
+ * false to hold it, keeping `leave` to go on with it later (once the user chose to leave).
  */
-export function setNavigationGuard(next: ((to: string) => boolean) | null): void {
+export type NavigationGuard = (to: string, leave: () => void) => boolean;
+
+let guard: NavigationGuard | null = null;
+
+/** Set by the unsaved-changes guard (unsaved-changes.tsx), which asks whether to leave. */
+export function setNavigationGuard(next: NavigationGuard | null): void {
   guard = next;
 }
+
+// Each history entry of the app carries its position, so that a held Back or Forward can
+// be undone by the same number of steps, leaving the history as it was.
+const indexOf = (state: unknown): number | undefined => {
+  const index = (state as { index?: unknown } | null)?.index;
+  return typeof index === 'number' ? index : undefined;
+};
+/** The page shown, and its entry's position: what a held Back or Forward returns to. */
+let shown = snapshot();
+let shownIndex = indexOf(window.history.state) ?? 0;
+if (indexOf(window.history.state) === undefined) window.history.replaceState({ index: 0 }, '');
+/** Set while the history moves back to the page shown after a held Back: not a navigation. */
+let isRestoring = false;
+/** Set while the history moves on after the user chose to leave: passes the guard. */
+let isLeaving = false;
+
+window.addEventListener('popstate', (event) => {
+  const to = snapshot();
+  const toIndex = indexOf(event.state);
+  if (isRestoring) {
+    isRestoring = false;
+    return;
+  }
+  const steps = toIndex === undefined ? undefined : toIndex - shownIndex;
+  const leave = () => {
+    if (steps === undefined) {
+      navigate(to, { force: true });
+      return;
+    }
+    isLeaving = true;
+    window.history.go(steps);
+  };
+  // A move within the page (its #fragment) leaves nothing.
+  if (!isLeaving && to !== shown && guard !== null && !guard(to, leave)) {
+    // Hold: the address goes back to the editor, whose edits live on in React's state.
+    if (steps !== undefined && steps !== 0) {
+      isRestoring = true;
+      window.history.go(-steps);
+    } else {
+      window.history.pushState({ index: ++shownIndex }, '', shown);
+    }
+    return;
+  }
+  isLeaving = false;
+  shown = to;
+  shownIndex = toIndex ?? shownIndex;
+  notify();
+});
 
 /**
  * Goes to `to` (a path with an optional query) without reloading the page. `force` passes
@@ -38,10 +89,20 @@ export function setNavigationGuard(next: ((to: string) => boolean) | null): void
  */
 export function navigate(to: string, options: { replace?: boolean; force?: boolean } = {}): void {
   if (to === snapshot()) return;
-  if (!options.force && guard !== null && !guard(to)) return;
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
-  for (const listener of listeners) listener();
+  if (
+    !options.force &&
+    guard !== null &&
+    !guard(to, () => navigate(to, { ...options, force: true }))
+  )
+    return;
+  if (options.replace) {
+    window.history.replaceState({ index: shownIndex }, '', to);
+  } else {
+    shownIndex += 1;
+    window.history.pushState({ index: shownIndex }, '', to);
+  }
+  shown = snapshot();
+  notify();
   if (!options.replace) window.scrollTo(0, 0);
 }
 

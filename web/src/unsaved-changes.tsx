@@ -1,22 +1,24 @@
 import { useEffect, useId, useRef, useSyncExternalStore } from 'react';
-import { navigate, setNavigationGuard } from './router';
+import { setNavigationGuard } from './router';
 
 /**
  * Editing that does not lose work: while an editor holds unsaved changes, leaving it —
- * a link in the app, or closing or reloading the tab — asks first. In the app a dialog
- * asks (keyboard: it takes the focus, Escape stays); the browser asks for the tab
+ * a link in the app, the browser's Back or Forward, closing or reloading the tab — asks
+ * first. In the app a dialog asks (keyboard: it takes the focus, Escape stays; staying
+ * after Back puts the editor's address back); the browser asks for the tab
  * (`beforeunload`).
  */
 const dirty = new Set<symbol>();
-let pending: string | null = null;
+/** The navigation held while the dialog asks: going on with it is `leave`. */
+let pending: { readonly to: string; readonly leave: () => void } | null = null;
 const listeners = new Set<() => void>();
 const emit = () => {
   for (const listener of listeners) listener();
 };
 
-setNavigationGuard((to) => {
+setNavigationGuard((to, leave) => {
   if (dirty.size === 0) return true;
-  pending = to;
+  pending = { to, leave };
   emit();
   return false;
 });
@@ -66,10 +68,10 @@ export function UnsavedChangesDialog() {
     emit();
   };
   const leave = () => {
-    const to = pending;
+    const held = pending;
     pending = null;
     emit();
-    if (to !== null) navigate(to, { force: true });
+    held?.leave();
   };
   return (
     <dialog

@@ -4,7 +4,19 @@ import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/al
 import { AccessCodePicker } from '../components/access-code-picker';
 import { LevelChanges } from '../components/level-changes';
 import { PlanNotice } from '../components/plan-notice';
-import { SaveBar } from '../components/save-bar';
+import {
+  type DraftRow,
+  DraftBadge,
+  DraftRowButton,
+  DraftText,
+  addDraftRow,
+  draftItemsOf,
+  draftRowProps,
+  draftRowsOf,
+  removeDraftRow,
+  restoreDraftRow,
+} from '../components/draft-rows';
+import { SaveBar, peopleChanged } from '../components/save-bar';
 import { describeAccessCode } from '../directory';
 import { endOfDay, formatDateTime } from '../format';
 import { useDebounced, useLoad, useTitle } from '../hooks';
@@ -79,17 +91,7 @@ export function AssignmentsPage() {
   );
 }
 
-/** A row of the draft: the item, the saved item it began as (null: added), and whether removed. */
-interface DraftRow {
-  readonly item: Assignment;
-  readonly from: Assignment | null;
-  readonly removed: boolean;
-}
-
-const rowsOf = (items: readonly Assignment[]): readonly DraftRow[] =>
-  items.map((item) => ({ item, from: item, removed: false }));
-const itemsOf = (rows: readonly DraftRow[]): readonly Assignment[] =>
-  rows.filter((row) => !row.removed).map((row) => row.item);
+type AssignmentRow = DraftRow<Assignment>;
 
 function AssignmentEditor({
   roles,
@@ -107,9 +109,9 @@ function AssignmentEditor({
   const { me, directory, refresh, catalogue } = useSession();
   const id = useId();
   const editable = me.account.canEditPermissions;
-  const [rows, setRowsState] = useState<readonly DraftRow[]>(() => rowsOf(saved.items));
-  const draft = useMemo(() => itemsOf(rows), [rows]);
-  const setRows = (next: readonly DraftRow[]) => {
+  const [rows, setRowsState] = useState<readonly AssignmentRow[]>(() => draftRowsOf(saved.items));
+  const draft = useMemo(() => draftItemsOf(rows), [rows]);
+  const setRows = (next: readonly AssignmentRow[]) => {
     onEdit();
     setRowsState(next);
   };
@@ -161,14 +163,6 @@ function AssignmentEditor({
     setRowProblem(null);
     setRows(rows.map((r, i) => (i === index ? { ...r, item: { ...r.item, roleId } } : r)));
   };
-  const remove = (index: number) =>
-    setRows(
-      rows[index]!.from === null
-        ? rows.filter((_, i) => i !== index)
-        : rows.map((r, i) => (i === index ? { ...r, removed: true } : r)),
-    );
-  const undoRemove = (index: number) =>
-    setRows(rows.map((r, i) => (i === index ? { ...r, removed: false } : r)));
 
   const save = async () => {
     setBusy(true);
@@ -215,22 +209,15 @@ function AssignmentEditor({
               {rows.map((row, index) => {
                 const { item, from, removed } = row;
                 const who = describeAccessCode(directory, item.accessCode);
-                const isNew = from === null;
                 const isRoleChanged = from !== null && from.roleId !== item.roleId;
                 return (
                   <tr
                     key={`${index}/${from?.accessCode ?? item.accessCode}/${from?.roleId ?? ''}`}
-                    className={
-                      removed ? 'row-removed' : isNew || isRoleChanged ? 'row-new' : undefined
-                    }
-                    data-state={
-                      removed ? 'removed' : isNew ? 'new' : isRoleChanged ? 'changed' : 'saved'
-                    }
+                    {...draftRowProps(row)}
                   >
                     <td data-label="Who">
-                      {removed ? <del>{who}</del> : who}
-                      {isNew && <span className="badge badge-new">new</span>}
-                      {removed && <span className="badge">removed when you save</span>}
+                      <DraftText row={row}>{who}</DraftText>
+                      <DraftBadge row={row} />
                     </td>
                     <td data-label="Role">
                       {editable && !removed ? (
@@ -265,25 +252,14 @@ function AssignmentEditor({
                     </td>
                     {editable && (
                       <td data-label="" className="row-actions">
-                        {removed ? (
-                          <button
-                            type="button"
-                            className="button-secondary button-small"
-                            aria-label={`Keep ${roleName(item.roleId)} for ${who}`}
-                            onClick={() => undoRemove(index)}
-                          >
-                            Undo
-                          </button>
-                        ) : (
-                          <button
-                            type="button"
-                            className="button-secondary button-small"
-                            aria-label={`Remove ${roleName(item.roleId)} from ${who}`}
-                            onClick={() => remove(index)}
-                          >
-                            Remove
-                          </button>
-                        )}
+                        <DraftRowButton
+                          row={row}
+                          what={`${roleName(item.roleId)} of ${who}`}
+                          removeLabel={`Remove ${roleName(item.roleId)} from ${who}`}
+                          keepLabel={`Keep ${roleName(item.roleId)} for ${who}`}
+                          onRemove={() => setRows(removeDraftRow(rows, index))}
+                          onRestore={() => setRows(restoreDraftRow(rows, index))}
+                        />
                       </td>
                     )}
                   </tr>
@@ -304,7 +280,7 @@ function AssignmentEditor({
           roles={roles}
           draft={draft}
           isAboveMine={isAboveMine}
-          onAdd={(item) => setRows([...rows, { item, from: null, removed: false }])}
+          onAdd={(item) => setRows(addDraftRow(rows, item))}
         />
       )}
 
@@ -352,9 +328,9 @@ function AssignmentEditor({
       )}
       {isChanged && (
         <SaveBar
-          changes={
+          summary={
             isPreviewCurrent && preview.status === 'ready' && preview.data !== null
-              ? preview.data.changes
+              ? peopleChanged(preview.data.changes)
               : undefined
           }
           previewId={`${id}-preview`}
@@ -363,7 +339,7 @@ function AssignmentEditor({
           onSave={() => void save()}
           onDiscard={() => {
             setRowProblem(null);
-            setRows(rowsOf(saved.items));
+            setRows(draftRowsOf(saved.items));
           }}
         />
       )}

@@ -1,6 +1,20 @@
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { api } from '../api';
 import { AccessCodePicker } from '../components/access-code-picker';
+import {
+  type DraftRow,
+  DraftBadge,
+  DraftRowButton,
+  DraftText,
+  addDraftRow,
+  draftItemsOf,
+  draftRowProps,
+  draftRowsOf,
+  isSameList,
+  removeDraftRow,
+  restoreDraftRow,
+} from '../components/draft-rows';
+import { SaveBar, peopleChanged } from '../components/save-bar';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import { describeAccessCode } from '../directory';
 import { formatDateTime, formatMoney } from '../format';
@@ -293,23 +307,24 @@ function LineAccessEditor({
 }) {
   const { directory } = useSession();
   const id = useId();
-  const [codes, setCodesState] = useState<readonly string[]>(saved.accessCodes);
+  const [rows, setRowsState] = useState(() => draftRowsOf(saved.accessCodes));
+  const codes = useMemo(() => draftItemsOf(rows), [rows]);
   const [picked, setPicked] = useState<string | null>(null);
   const [resetKey, setResetKey] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const onPick = useCallback((code: string | null) => setPicked(code), []);
-  const setCodes = (next: readonly string[]) => {
+  const setRows = (next: readonly DraftRow<string>[]) => {
     onEdit();
-    setCodesState(next);
+    setRowsState(next);
   };
-  const isChanged = JSON.stringify(codes) !== JSON.stringify(saved.accessCodes);
+  const isChanged = !isSameList(codes, saved.accessCodes);
   useUnsavedChanges(isChanged && !busy);
   const settled = useDebounced(codes, 250);
   const isPreviewCurrent = settled === codes;
   const preview = useLoad<LineAccessAnswer | null>(
     (signal) =>
-      JSON.stringify(settled) === JSON.stringify(saved.accessCodes)
+      isSameList(settled, saved.accessCodes)
         ? Promise.resolve(null)
         : api.put<LineAccessAnswer>(
             path,
@@ -333,24 +348,44 @@ function LineAccessEditor({
 
   return (
     <>
-      {codes.length === 0 ? (
+      {rows.length === 0 ? (
         <p className="empty">Everyone may call out from this line.</p>
       ) : (
-        <ul className="code-list">
-          {codes.map((code) => (
-            <li key={code}>
-              {describeAccessCode(directory, code)}{' '}
-              <button
-                type="button"
-                className="button-secondary button-small"
-                aria-label={`Remove ${describeAccessCode(directory, code)}`}
-                onClick={() => setCodes(codes.filter((c) => c !== code))}
-              >
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
+        <table className="data-table">
+          <caption className="visually-hidden">Who may call out from this line</caption>
+          <thead>
+            <tr>
+              <th scope="col">Who</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, index) => {
+              const who = describeAccessCode(directory, row.item);
+              return (
+                <tr key={`${index}/${row.item}`} {...draftRowProps(row)}>
+                  <td data-label="Who">
+                    <DraftText row={row}>{who}</DraftText>
+                    <DraftBadge row={row} />
+                  </td>
+                  <td data-label="" className="row-actions">
+                    <DraftRowButton
+                      row={row}
+                      what={who}
+                      onRemove={() => setRows(removeDraftRow(rows, index))}
+                      onRestore={() => setRows(restoreDraftRow(rows, index))}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {rows.length > 0 && codes.length === 0 && (
+        <p className="muted">Once saved, everyone may call out from this line.</p>
       )}
       <form
         className="form-grid"
@@ -358,7 +393,9 @@ function LineAccessEditor({
         onSubmit={(event) => {
           event.preventDefault();
           if (picked === null || codes.includes(picked)) return;
-          setCodes([...codes, picked]);
+          // Added back after its removal: the saved row comes back, not a second one.
+          const removed = rows.findIndex((row) => row.removed && row.item === picked);
+          setRows(removed >= 0 ? restoreDraftRow(rows, removed) : addDraftRow(rows, picked));
           setResetKey((k) => k + 1);
         }}
       >
@@ -371,7 +408,12 @@ function LineAccessEditor({
         </button>
       </form>
       {isChanged && (
-        <section className="preview" aria-labelledby={`${id}-preview`} aria-live="polite">
+        <section
+          className="preview"
+          id={`${id}-preview-card`}
+          aria-labelledby={`${id}-preview`}
+          aria-live="polite"
+        >
           <h3 id={`${id}-preview`}>Preview of the change</h3>
           {(!isPreviewCurrent || preview.status === 'loading') && (
             <Loading label="Working out who gains or loses this line…" />
@@ -400,24 +442,19 @@ function LineAccessEditor({
         </ErrorAlert>
       )}
       {isChanged && (
-        <div className="form-actions">
-          <button
-            type="button"
-            className="button-primary"
-            disabled={busy}
-            onClick={() => void save()}
-          >
-            {busy ? 'Saving…' : 'Save who may call out'}
-          </button>
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={busy}
-            onClick={() => setCodes(saved.accessCodes)}
-          >
-            Discard changes
-          </button>
-        </div>
+        <SaveBar
+          summary={
+            isPreviewCurrent && preview.status === 'ready' && preview.data !== null
+              ? peopleChanged(preview.data.changes)
+              : undefined
+          }
+          previewId={`${id}-preview-card`}
+          busy={busy}
+          canSave={isPreviewCurrent && preview.status === 'ready'}
+          saveLabel="Save who may call out"
+          onSave={() => void save()}
+          onDiscard={() => setRows(draftRowsOf(saved.accessCodes))}
+        />
       )}
     </>
   );

@@ -1,9 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
+import { ChangesPreview, SaveBar, changesSummary } from '../components/save-bar';
 import { useLoad, useTitle } from '../hooks';
 import type { DestinationPolicy, SettingsDocument } from '../types';
 import { useUnsavedChanges } from '../unsaved-changes';
+import { listChanges } from './call-routing-editors';
 
 type Mode = DestinationPolicy['international']['mode'];
 const MODE_LABEL: Readonly<Record<Mode, string>> = {
@@ -19,6 +21,8 @@ const MODE_LABEL: Readonly<Record<Mode, string>> = {
  */
 export function OutboundPolicyPage() {
   useTitle('Outbound calls');
+  // Kept here: a save reloads the form, which starts again at the new version.
+  const [justSaved, setJustSaved] = useState<'policy' | 'emergency' | null>(null);
   const policy = useLoad(
     (signal) =>
       api.get<SettingsDocument<DestinationPolicy>>('/settings/outbound-policy', { signal }),
@@ -42,14 +46,28 @@ export function OutboundPolicyPage() {
       {policy.status === 'loading' && policy.data === undefined && <Loading />}
       {policy.status === 'error' && <ErrorAlert error={policy.error} />}
       {policy.data !== undefined && policy.status !== 'error' && (
-        <PolicyForm key={policy.data.version} saved={policy.data} onReload={policy.reload} />
+        <PolicyForm
+          saved={policy.data}
+          justSaved={justSaved === 'policy'}
+          onEdit={() => setJustSaved(null)}
+          onSaved={() => {
+            setJustSaved('policy');
+            policy.reload();
+          }}
+          onReload={policy.reload}
+        />
       )}
       {emergency.status === 'loading' && emergency.data === undefined && <Loading />}
       {emergency.status === 'error' && <ErrorAlert error={emergency.error} />}
       {emergency.data !== undefined && emergency.status !== 'error' && (
         <EmergencyForm
-          key={emergency.data.version}
           saved={emergency.data}
+          justSaved={justSaved === 'emergency'}
+          onEdit={() => setJustSaved(null)}
+          onSaved={() => {
+            setJustSaved('emergency');
+            emergency.reload();
+          }}
           onReload={emergency.reload}
         />
       )}
@@ -59,40 +77,53 @@ export function OutboundPolicyPage() {
 
 function PolicyForm({
   saved,
+  justSaved,
+  onEdit,
+  onSaved,
   onReload,
 }: {
   readonly saved: SettingsDocument<DestinationPolicy>;
+  readonly justSaved: boolean;
+  readonly onEdit: () => void;
+  readonly onSaved: () => void;
   readonly onReload: () => void;
 }) {
   const id = useId();
   const [premiumRate, setPremiumRate] = useState(saved.value.premiumRate);
   const [mode, setMode] = useState<Mode>(saved.value.international.mode);
   const [countries, setCountries] = useState(saved.value.international.countries.join(', '));
-  const [state, setState] = useState<'idle' | 'busy' | 'saved'>('idle');
+  const [state, setState] = useState<'idle' | 'busy'>('idle');
   const [error, setError] = useState<unknown>(null);
-  useUnsavedChanges(
-    state !== 'busy' &&
-      (premiumRate !== saved.value.premiumRate ||
-        mode !== saved.value.international.mode ||
-        countries !== saved.value.international.countries.join(', ')),
-  );
+  // A save reads the policy again: the form starts over from the new version.
+  const [version, setVersion] = useState(saved.version);
+  if (version !== saved.version) {
+    setVersion(saved.version);
+    setPremiumRate(saved.value.premiumRate);
+    setMode(saved.value.international.mode);
+    setCountries(saved.value.international.countries.join(', '));
+    setState('idle');
+  }
+  const draft: DestinationPolicy = {
+    premiumRate,
+    international: { mode, countries: countriesOf(countries) },
+  };
+  const changes = describePolicy(saved.value, draft);
+  const isChanged =
+    changes.length > 0 || countries !== saved.value.international.countries.join(', ');
+  useUnsavedChanges(state !== 'busy' && isChanged);
+  const discard = () => {
+    setPremiumRate(saved.value.premiumRate);
+    setMode(saved.value.international.mode);
+    setCountries(saved.value.international.countries.join(', '));
+  };
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setState('busy');
     setError(null);
-    const listed = countries
-      .split(/[\s,;]+/)
-      .map((c) => c.trim().toUpperCase())
-      .filter((c) => c !== '');
     try {
-      await api.put(
-        '/settings/outbound-policy',
-        { premiumRate, international: { mode, countries: [...new Set(listed)] } },
-        { ifMatch: saved.version },
-      );
-      setState('saved');
-      onReload();
+      await api.put('/settings/outbound-policy', draft, { ifMatch: saved.version });
+      onSaved();
     } catch (caught) {
       setError(caught);
       setState('idle');
@@ -100,7 +131,12 @@ function PolicyForm({
   };
 
   return (
-    <form className="card form-card" onSubmit={(e) => void save(e)} aria-labelledby={`${id}-h`}>
+    <form
+      className="card form-card"
+      onSubmit={(e) => void save(e)}
+      onChange={onEdit}
+      aria-labelledby={`${id}-h`}
+    >
       <h2 id={`${id}-h`}>Destination policy</h2>
       <fieldset disabled={state === 'busy'}>
         <div className="field">
@@ -140,11 +176,19 @@ function PolicyForm({
             </p>
           </div>
         )}
-        <button type="submit" className="button-primary">
-          {state === 'busy' ? 'Saving…' : 'Save destination policy'}
-        </button>
       </fieldset>
-      {state === 'saved' && <Notice tone="success">Saved. It applies from the next call.</Notice>}
+      {isChanged && <ChangesPreview id={`${id}-preview`} changes={changes} />}
+      {isChanged && (
+        <SaveBar
+          summary={changesSummary(changes)}
+          previewId={`${id}-preview`}
+          busy={state === 'busy'}
+          canSave
+          saveLabel="Save destination policy"
+          onDiscard={discard}
+        />
+      )}
+      {justSaved && <Notice tone="success">Saved. It applies from the next call.</Notice>}
       {error !== null && (
         <ErrorAlert error={error} title="The destination policy was not saved.">
           {isVersionMismatch(error) && (
@@ -163,16 +207,40 @@ function PolicyForm({
 
 function EmergencyForm({
   saved,
+  justSaved,
+  onEdit,
+  onSaved,
   onReload,
 }: {
   readonly saved: SettingsDocument<{ numbers: readonly string[] }>;
+  readonly justSaved: boolean;
+  readonly onEdit: () => void;
+  readonly onSaved: () => void;
   readonly onReload: () => void;
 }) {
   const id = useId();
   const [numbers, setNumbers] = useState(saved.value.numbers.join('\n'));
-  const [state, setState] = useState<'idle' | 'busy' | 'saved'>('idle');
+  const [state, setState] = useState<'idle' | 'busy'>('idle');
   const [error, setError] = useState<unknown>(null);
-  useUnsavedChanges(state !== 'busy' && numbers !== saved.value.numbers.join('\n'));
+  // A save reads the list again: the form starts over from the new version.
+  const [version, setVersion] = useState(saved.version);
+  if (version !== saved.version) {
+    setVersion(saved.version);
+    setNumbers(saved.value.numbers.join('\n'));
+    setState('idle');
+  }
+  const changes = listChanges(
+    saved.value.numbers,
+    linesOf(numbers),
+    (n) => n,
+    (n) => n,
+    {
+      added: (n) => `Anyone may always call ${n}, and each call is audited.`,
+      removed: (n) => `${n} is no longer treated as an emergency number.`,
+    },
+  );
+  const isChanged = numbers !== saved.value.numbers.join('\n');
+  useUnsavedChanges(state !== 'busy' && isChanged);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -181,16 +249,10 @@ function EmergencyForm({
     try {
       await api.put(
         '/settings/emergency-numbers',
-        {
-          numbers: numbers
-            .split('\n')
-            .map((n) => n.trim())
-            .filter((n) => n !== ''),
-        },
+        { numbers: linesOf(numbers) },
         { ifMatch: saved.version },
       );
-      setState('saved');
-      onReload();
+      onSaved();
     } catch (caught) {
       setError(caught);
       setState('idle');
@@ -198,7 +260,12 @@ function EmergencyForm({
   };
 
   return (
-    <form className="card form-card" onSubmit={(e) => void save(e)} aria-labelledby={`${id}-h`}>
+    <form
+      className="card form-card"
+      onSubmit={(e) => void save(e)}
+      onChange={onEdit}
+      aria-labelledby={`${id}-h`}
+    >
       <h2 id={`${id}-h`}>The company’s own emergency numbers</h2>
       <p className="muted">
         The emergency numbers of the account’s country and of each line’s country are known already
@@ -217,11 +284,19 @@ function EmergencyForm({
             onChange={(e) => setNumbers(e.target.value)}
           />
         </div>
-        <button type="submit" className="button-primary">
-          {state === 'busy' ? 'Saving…' : 'Save emergency numbers'}
-        </button>
       </fieldset>
-      {state === 'saved' && <Notice tone="success">Saved.</Notice>}
+      {isChanged && <ChangesPreview id={`${id}-preview`} changes={changes} />}
+      {isChanged && (
+        <SaveBar
+          summary={changesSummary(changes)}
+          previewId={`${id}-preview`}
+          busy={state === 'busy'}
+          canSave
+          saveLabel="Save emergency numbers"
+          onDiscard={() => setNumbers(saved.value.numbers.join('\n'))}
+        />
+      )}
+      {justSaved && <Notice tone="success">Saved.</Notice>}
       {error !== null && (
         <ErrorAlert error={error} title="The emergency numbers were not saved.">
           {isVersionMismatch(error) && (
@@ -236,4 +311,50 @@ function EmergencyForm({
       )}
     </form>
   );
+}
+
+/** "GB, de; fr" → ["GB", "DE", "FR"], each once. */
+const countriesOf = (text: string): string[] => [
+  ...new Set(
+    text
+      .split(/[\s,;]+/)
+      .map((c) => c.trim().toUpperCase())
+      .filter((c) => c !== ''),
+  ),
+];
+
+/** The lines of a text area, trimmed, blank ones dropped. */
+const linesOf = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+
+/** What saving the destination policy changes, for everyone, one sentence each. */
+function describePolicy(before: DestinationPolicy, after: DestinationPolicy): string[] {
+  const lines: string[] = [];
+  if (before.premiumRate !== after.premiumRate)
+    lines.push(
+      after.premiumRate === 'block'
+        ? 'Nobody may call premium-rate numbers any more.'
+        : 'Premium-rate numbers may be called by those whose level allows the number.',
+    );
+  const was = before.international;
+  const is = after.international;
+  if (was.mode !== is.mode)
+    lines.push(`International calls: ${MODE_LABEL[is.mode]} (was: ${MODE_LABEL[was.mode]}).`);
+  if (is.mode === 'listed')
+    lines.push(
+      ...listChanges(
+        was.mode === 'listed' ? was.countries : [],
+        is.countries,
+        (c) => c,
+        (c) => c,
+        {
+          added: (c) => `Calls to ${c} are allowed.`,
+          removed: (c) => `Calls to ${c} are refused.`,
+        },
+      ),
+    );
+  return lines;
 }

@@ -1,11 +1,25 @@
-import { type FormEvent, useCallback, useId, useState } from 'react';
+import { type FormEvent, useCallback, useId, useMemo, useState } from 'react';
 import { api } from '../api';
 import { AccessCodePicker } from '../components/access-code-picker';
+import {
+  type DraftRow,
+  DraftBadge,
+  DraftRowButton,
+  DraftText,
+  addDraftRow,
+  draftItemsOf,
+  draftRowProps,
+  draftRowsOf,
+  editDraftRow,
+  isSameList,
+  removeDraftRow,
+  restoreDraftRow,
+} from '../components/draft-rows';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import { describeAccessCode } from '../directory';
 import { useDebounced, useLoad, useTitle } from '../hooks';
 import { LevelChanges } from '../components/level-changes';
-import { SaveBar } from '../components/save-bar';
+import { SaveBar, peopleChanged } from '../components/save-bar';
 import { useSession } from '../session';
 import type { DryRunAnswer, FolderEntry, FolderSection } from '../types';
 import { useUnsavedChanges } from '../unsaved-changes';
@@ -64,20 +78,21 @@ function FolderEditor({
 }) {
   const { directory } = useSession();
   const id = useId();
-  const [entries, setEntriesState] = useState<readonly FolderEntry[]>(saved.value.entries);
+  const [rows, setRowsState] = useState(() => draftRowsOf(saved.value.entries));
+  const entries = useMemo(() => draftItemsOf(rows), [rows]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const setEntries = (next: readonly FolderEntry[]) => {
+  const setRows = (next: readonly DraftRow<FolderEntry>[]) => {
     onEdit();
-    setEntriesState(next);
+    setRowsState(next);
   };
-  const isChanged = JSON.stringify(entries) !== JSON.stringify(saved.value.entries);
+  const isChanged = !isSameList(entries, saved.value.entries);
   useUnsavedChanges(isChanged && !busy);
   const settled = useDebounced(entries, 250);
   const isPreviewCurrent = settled === entries;
   const preview = useLoad<DryRunAnswer | null>(
     (signal) =>
-      JSON.stringify(settled) === JSON.stringify(saved.value.entries)
+      isSameList(settled, saved.value.entries)
         ? Promise.resolve(null)
         : api.put<DryRunAnswer>(
             '/settings/recordings-folder',
@@ -103,7 +118,7 @@ function FolderEditor({
     <>
       <section className="card" aria-labelledby={`${id}-list`}>
         <h2 id={`${id}-list`}>Access list{isChanged ? ' (changed, not saved yet)' : ''}</h2>
-        {entries.length === 0 ? (
+        {rows.length === 0 ? (
           <p className="empty">
             Empty: nobody but account administrators may listen to recordings.
           </p>
@@ -120,38 +135,43 @@ function FolderEditor({
               </tr>
             </thead>
             <tbody>
-              {entries.map((entry, index) => {
+              {rows.map((row, index) => {
+                const entry = row.item;
                 const who = describeAccessCode(directory, entry.accessCode);
                 return (
-                  <tr key={entry.accessCode}>
-                    <td data-label="Who">{who}</td>
-                    <td data-label="Access">
-                      <select
-                        aria-label={`Access of ${who}`}
-                        value={entry.access}
-                        onChange={(e) =>
-                          setEntries(
-                            entries.map((item, i) =>
-                              i === index
-                                ? { ...item, access: e.target.value as FolderEntry['access'] }
-                                : item,
-                            ),
-                          )
-                        }
-                      >
-                        <option value="read">{ACCESS_LABEL.read}</option>
-                        <option value="none">{ACCESS_LABEL.none}</option>
-                      </select>
+                  <tr key={`${index}/${entry.accessCode}`} {...draftRowProps(row)}>
+                    <td data-label="Who">
+                      <DraftText row={row}>{who}</DraftText>
+                      <DraftBadge row={row} />
                     </td>
-                    <td data-label="">
-                      <button
-                        type="button"
-                        className="button-secondary button-small"
-                        aria-label={`Remove ${who}`}
-                        onClick={() => setEntries(entries.filter((_, i) => i !== index))}
-                      >
-                        Remove
-                      </button>
+                    <td data-label="Access">
+                      {row.removed ? (
+                        <del>{ACCESS_LABEL[entry.access]}</del>
+                      ) : (
+                        <select
+                          aria-label={`Access of ${who}`}
+                          value={entry.access}
+                          onChange={(e) =>
+                            setRows(
+                              editDraftRow(rows, index, {
+                                ...entry,
+                                access: e.target.value as FolderEntry['access'],
+                              }),
+                            )
+                          }
+                        >
+                          <option value="read">{ACCESS_LABEL.read}</option>
+                          <option value="none">{ACCESS_LABEL.none}</option>
+                        </select>
+                      )}
+                    </td>
+                    <td data-label="" className="row-actions">
+                      <DraftRowButton
+                        row={row}
+                        what={who}
+                        onRemove={() => setRows(removeDraftRow(rows, index))}
+                        onRestore={() => setRows(restoreDraftRow(rows, index))}
+                      />
                     </td>
                   </tr>
                 );
@@ -160,7 +180,7 @@ function FolderEditor({
           </table>
         )}
       </section>
-      <AddEntry existing={entries} onAdd={(entry) => setEntries([...entries, entry])} />
+      <AddEntry existing={entries} onAdd={(entry) => setRows(addDraftRow(rows, entry))} />
       {error !== null && (
         <ErrorAlert
           error={error}
@@ -200,16 +220,16 @@ function FolderEditor({
       )}
       {isChanged && (
         <SaveBar
-          changes={
+          summary={
             isPreviewCurrent && preview.status === 'ready' && preview.data !== null
-              ? preview.data.changes
+              ? peopleChanged(preview.data.changes)
               : undefined
           }
           previewId={`${id}-preview`}
           busy={busy}
           canSave={isPreviewCurrent && preview.status === 'ready'}
           onSave={() => void save()}
-          onDiscard={() => setEntries(saved.value.entries)}
+          onDiscard={() => setRows(draftRowsOf(saved.value.entries))}
         />
       )}
     </>

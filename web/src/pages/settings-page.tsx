@@ -7,6 +7,7 @@ import { levelIn, yourLevelLabel } from '../permissions';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { DEVICES, type Device, type UserSettings } from '../types';
+import { useUnsavedChanges } from '../unsaved-changes';
 
 const DEVICE_LABEL: Readonly<Record<Device, string>> = {
   softphone: 'Softphone (in the browser)',
@@ -110,6 +111,16 @@ function SettingsForm({
   const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(settings.version);
   useEffect(() => setVersion(settings.version), [settings.version]);
+  const base = saved ?? settings;
+  useUnsavedChanges(
+    editable &&
+      !busy &&
+      (device !== (base.device ?? '') ||
+        sipLogin.trim() !== (base.sipLogin ?? '') ||
+        sipSecret !== '' ||
+        removeSecret ||
+        callerId.trim() !== (base.callerIdNumber ?? '')),
+  );
 
   const save = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,33 +1,44 @@
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, Fragment, type ReactNode, useId, useMemo, useState } from 'react';
 import { api } from '../api';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
+import {
+  DraftBadge,
+  DraftRowButton,
+  DraftText,
+  addDraftRow,
+  draftRowProps,
+  isSameList,
+  removeDraftRow,
+  restoreDraftRow,
+  useDraftRows,
+} from '../components/draft-rows';
+import { type FieldProblems, fieldProblemsOf } from '../components/field-problems';
+import { ChangesPreview, SaveBar, changesSummary } from '../components/save-bar';
 import { useLoad, useTitle } from '../hooks';
 import { Link } from '../router';
-import type { SettingsDocument } from '../types';
+import type { Body, SettingsDocument } from '../types';
+import { useUnsavedChanges } from '../unsaved-changes';
+import {
+  IvrEditor,
+  QueuesEditor,
+  describeIvrChanges,
+  describeQueueChanges,
+  idFrom,
+  listChanges,
+} from './call-routing-editors';
 
-interface General {
-  readonly recordCalls: boolean;
-  readonly defaultCallerIdNumber: string | null;
-  readonly language: string;
-}
-interface Documents {
-  readonly items: readonly { readonly id: string; readonly name: string; readonly url: string }[];
-}
-interface Queues {
-  readonly items: readonly {
-    readonly id: string;
-    readonly name: string;
-    readonly memberIds: readonly string[];
-    readonly strategy: string;
-  }[];
-}
-interface Ivr {
-  readonly menus: readonly {
-    readonly id: string;
-    readonly name: string;
-    readonly greeting: string;
-    readonly options: readonly { digit: string; action: string; target: string | null }[];
-  }[];
+type General = Body<'/api/v1/settings/general', 'put'>;
+type Documents = Body<'/api/v1/settings/documents', 'put'>;
+type Queues = Body<'/api/v1/settings/queues', 'put'>;
+type Ivr = Body<'/api/v1/settings/ivr', 'put'>;
+type BlockedNumbers = Body<'/api/v1/settings/blocked-numbers', 'put'>;
+
+/** What a section's editor is handed: the draft, the saved value, and the last 400's word. */
+export interface EditorProps<T> {
+  readonly value: T;
+  readonly saved: T;
+  readonly set: (value: T) => void;
+  readonly problems: FieldProblems;
 }
 
 /**
@@ -35,10 +46,12 @@ interface Ivr {
  * `GET/PUT /settings/{section}`: general, blocked numbers, documents, queues and voice
  * menus; the destination policy and emergency numbers have their own page, linked here.
  * Each card saves its own section with If-Match, so two administrators never overwrite
- * each other unseen.
+ * each other unseen, after showing what saving changes.
  */
 export function TelephonySettingsPage() {
   useTitle('Telephony settings');
+  // The voice menus offer the saved queues: saving the queues reads them again.
+  const [queuesSaved, setQueuesSaved] = useState(0);
   return (
     <>
       <h1>Telephony settings</h1>
@@ -47,11 +60,26 @@ export function TelephonySettingsPage() {
         <Link to="/admin/outbound-calls">Outbound calls</Link> (the destination policy and emergency
         numbers); who may use each line, under <Link to="/numbers">Numbers</Link>.
       </p>
-      <Section<General> section="general" title="General">
-        {(value, set) => <GeneralEditor value={value} set={set} />}
+      <Section<General> section="general" title="General" describe={describeGeneral}>
+        {(props) => <GeneralEditor {...props} />}
       </Section>
-      <Section<{ numbers: readonly string[] }> section="blocked-numbers" title="Blocked numbers">
-        {(value, set) => (
+      <Section<BlockedNumbers>
+        section="blocked-numbers"
+        title="Blocked numbers"
+        describe={(before, after) =>
+          listChanges(
+            before.numbers,
+            after.numbers,
+            (n) => n,
+            (n) => n,
+            {
+              added: (n) => `Nobody may call ${n} any more.`,
+              removed: (n) => `${n} may be called again.`,
+            },
+          )
+        }
+      >
+        {({ value, set }) => (
           <LinesEditor
             label="Numbers nobody may call, one a line"
             hint="Written as you like; kept in international format. Part of the company directory: a directory import replaces this list."
@@ -60,32 +88,34 @@ export function TelephonySettingsPage() {
           />
         )}
       </Section>
-      <Section<Documents> section="documents" title="Documents">
-        {(value, set) => <DocumentsEditor value={value} set={set} />}
+      <Section<Documents>
+        section="documents"
+        title="Documents"
+        describe={(before, after) =>
+          listChanges(
+            before.items,
+            after.items,
+            (d) => d.id,
+            (d) => `“${d.name}”`,
+            {
+              added: (name) => `Offers ${name} to employees.`,
+              removed: (name) => `No longer offers ${name}.`,
+            },
+          )
+        }
+      >
+        {(props) => <DocumentsEditor {...props} />}
       </Section>
-      <Section<Queues> section="queues" title="Call queues">
-        {(value, set) => (
-          <JsonEditor
-            label="Queues"
-            hint="Each queue: id, name, memberIds (user ids) and strategy (ring-all, round-robin or longest-idle)."
-            summary={value.items.map(
-              (q) => `${q.name}: ${q.memberIds.length} members, ${q.strategy}`,
-            )}
-            value={value}
-            set={set}
-          />
-        )}
+      <Section<Queues>
+        section="queues"
+        title="Call queues"
+        describe={describeQueueChanges}
+        onSaved={() => setQueuesSaved((n) => n + 1)}
+      >
+        {(props) => <QueuesEditor {...props} />}
       </Section>
-      <Section<Ivr> section="ivr" title="Voice menus">
-        {(value, set) => (
-          <JsonEditor
-            label="Voice menus"
-            hint="Each menu: id, name, greeting and options (digit, action: queue, user, menu or voicemail, and its target id)."
-            summary={value.menus.map((m) => `${m.name}: ${m.options.length} options`)}
-            value={value}
-            set={set}
-          />
-        )}
+      <Section<Ivr> section="ivr" title="Voice menus" describe={describeIvrChanges}>
+        {(props) => <IvrEditor {...props} queuesSaved={queuesSaved} />}
       </Section>
     </>
   );
@@ -95,11 +125,16 @@ export function TelephonySettingsPage() {
 function Section<T>({
   section,
   title,
+  describe,
+  onSaved,
   children,
 }: {
   readonly section: string;
   readonly title: string;
-  readonly children: (value: T, set: (value: T) => void) => ReactNode;
+  /** What saving `after` over `before` changes, one sentence each, for the preview. */
+  readonly describe: (before: T, after: T) => readonly string[];
+  readonly onSaved?: () => void;
+  readonly children: (props: EditorProps<T>) => ReactNode;
 }) {
   const id = useId();
   // Kept here: saving reloads the section and the form starts again at the new version.
@@ -119,11 +154,13 @@ function Section<T>({
           section={section}
           title={title}
           saved={loaded.data}
+          describe={describe}
           justSaved={justSaved}
           onEdit={() => setJustSaved(false)}
           onSaved={() => {
             setJustSaved(true);
             loaded.reload();
+            onSaved?.();
           }}
           onReload={loaded.reload}
         >
@@ -138,6 +175,7 @@ function SectionForm<T>({
   section,
   title,
   saved,
+  describe,
   justSaved,
   onEdit,
   onSaved,
@@ -147,16 +185,23 @@ function SectionForm<T>({
   readonly section: string;
   readonly title: string;
   readonly saved: SettingsDocument<T>;
+  readonly describe: (before: T, after: T) => readonly string[];
   readonly justSaved: boolean;
   readonly onEdit: () => void;
   readonly onSaved: () => void;
   readonly onReload: () => void;
-  readonly children: (value: T, set: (value: T) => void) => ReactNode;
+  readonly children: (props: EditorProps<T>) => ReactNode;
 }) {
+  const id = useId();
   const [draft, setDraft] = useState<T>(saved.value);
+  // Discard starts the editors again from the saved value: they may hold rows of their own.
+  const [generation, setGeneration] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const changed = JSON.stringify(draft) !== JSON.stringify(saved.value);
+  const changed = !isSameList([draft], [saved.value]);
+  useUnsavedChanges(changed && !busy);
+  const problems = useMemo(() => fieldProblemsOf(error), [error]);
+  const changes = changed ? describe(saved.value, draft) : [];
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -170,11 +215,18 @@ function SectionForm<T>({
     }
   };
   return (
-    <form aria-label={title} onSubmit={(e) => void save(e)} onChange={onEdit}>
-      {children(draft, (value) => {
-        setDraft(value);
-        onEdit();
-      })}
+    <form aria-label={title} onSubmit={(e) => void save(e)} onChange={onEdit} noValidate>
+      <Fragment key={generation}>
+        {children({
+          value: draft,
+          saved: saved.value,
+          set: (value) => {
+            setDraft(value);
+            onEdit();
+          },
+          problems,
+        })}
+      </Fragment>
       {justSaved && <Notice tone="success">Saved.</Notice>}
       {error !== null && (
         <ErrorAlert
@@ -191,32 +243,40 @@ function SectionForm<T>({
           )}
         </ErrorAlert>
       )}
-      <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={!changed || busy}>
-          {busy ? 'Saving…' : `Save ${title.toLowerCase()}`}
-        </button>
-        {changed && (
-          <button
-            type="button"
-            className="button-secondary"
-            disabled={busy}
-            onClick={() => setDraft(saved.value)}
-          >
-            Discard changes
-          </button>
-        )}
-      </div>
+      {changed && <ChangesPreview id={`${id}-preview`} changes={changes} />}
+      {changed && (
+        <SaveBar
+          summary={changesSummary(changes)}
+          previewId={`${id}-preview`}
+          busy={busy}
+          canSave
+          saveLabel={`Save ${title.toLowerCase()}`}
+          onDiscard={() => {
+            setDraft(saved.value);
+            setGeneration((g) => g + 1);
+            setError(null);
+          }}
+        />
+      )}
     </form>
   );
 }
 
-function GeneralEditor({
-  value,
-  set,
-}: {
-  readonly value: General;
-  readonly set: (v: General) => void;
-}) {
+const describeGeneral = (before: General, after: General): string[] => [
+  ...(before.recordCalls === after.recordCalls
+    ? []
+    : [after.recordCalls ? 'Calls are recorded.' : 'Calls are no longer recorded.']),
+  ...(before.defaultCallerIdNumber === after.defaultCallerIdNumber
+    ? []
+    : [
+        `The default caller ID becomes ${after.defaultCallerIdNumber ?? 'none'} (was ${before.defaultCallerIdNumber ?? 'none'}).`,
+      ]),
+  ...(before.language === after.language
+    ? []
+    : [`The language becomes ${after.language} (was ${before.language}).`]),
+];
+
+function GeneralEditor({ value, set }: EditorProps<General>) {
   const id = useId();
   // The default caller ID is one of the account's rented numbers.
   const numbers = useLoad(
@@ -306,57 +366,71 @@ function LinesEditor({
   );
 }
 
-/** An id for a new item, from its name ("Price list" → "price-list"), unique in the list. */
-function idFrom(name: string, taken: readonly string[]): string {
-  const base =
-    name
-      .toLowerCase()
-      .normalize('NFD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 56) || 'item';
-  let candidate = base;
-  for (let n = 2; taken.includes(candidate); n++) candidate = `${base}-${n}`;
-  return candidate;
-}
-
-function DocumentsEditor({
-  value,
-  set,
-}: {
-  readonly value: Documents;
-  readonly set: (v: Documents) => void;
-}) {
+function DocumentsEditor({ saved, set, problems }: EditorProps<Documents>) {
   const id = useId();
+  const [rows, setRows] = useDraftRows(saved.items, (items) => set({ items: [...items] }));
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
   const add = () => {
-    if (name.trim() === '' || !/^https?:\/\//.test(url.trim())) return;
-    const ids = value.items.map((d) => d.id);
-    set({ items: [...value.items, { id: idFrom(name, ids), name: name.trim(), url: url.trim() }] });
+    if (name.trim() === '') {
+      setProblem('Give the document a name.');
+      return;
+    }
+    if (!/^https?:\/\/./.test(url.trim())) {
+      setProblem('The link starts with https:// or http://.');
+      return;
+    }
+    setProblem(null);
+    const ids = rows.map((row) => row.item.id);
+    setRows(addDraftRow(rows, { id: idFrom(name, ids), name: name.trim(), url: url.trim() }));
     setName('');
     setUrl('');
   };
+  const itemProblems = [...problems].filter(([path]) => path.startsWith('items'));
   return (
     <>
-      {value.items.length === 0 ? (
+      {rows.length === 0 ? (
         <p className="empty">No documents.</p>
       ) : (
-        <ul className="code-list">
-          {value.items.map((doc) => (
-            <li key={doc.id}>
-              <a href={doc.url} target="_blank" rel="noreferrer">
-                {doc.name}
-              </a>{' '}
-              <button
-                type="button"
-                className="button-secondary button-small"
-                aria-label={`Remove ${doc.name}`}
-                onClick={() => set({ items: value.items.filter((d) => d.id !== doc.id) })}
-              >
-                Remove
-              </button>
-            </li>
+        <table className="data-table">
+          <caption className="visually-hidden">Documents offered to employees</caption>
+          <thead>
+            <tr>
+              <th scope="col">Document</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, index) => (
+              <tr key={`${index}/${row.item.id}`} {...draftRowProps(row)}>
+                <td data-label="Document">
+                  <DraftText row={row}>
+                    <a href={row.item.url} target="_blank" rel="noreferrer">
+                      {row.item.name}
+                    </a>
+                  </DraftText>
+                  <DraftBadge row={row} />
+                </td>
+                <td data-label="" className="row-actions">
+                  <DraftRowButton
+                    row={row}
+                    what={row.item.name}
+                    onRemove={() => setRows(removeDraftRow(rows, index))}
+                    onRestore={() => setRows(restoreDraftRow(rows, index))}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {itemProblems.length > 0 && (
+        <ul className="field-problem">
+          {itemProblems.map(([path, messages]) => (
+            <li key={path}>{messages.join('; ')}</li>
           ))}
         </ul>
       )}
@@ -380,76 +454,15 @@ function DocumentsEditor({
             onChange={(e) => setUrl(e.target.value)}
           />
         </div>
-        <button
-          type="button"
-          className="button-secondary"
-          disabled={name.trim() === '' || !/^https?:\/\//.test(url.trim())}
-          onClick={add}
-        >
+        <button type="button" className="button-secondary" onClick={add}>
           Add document
         </button>
       </div>
-    </>
-  );
-}
-
-/**
- * A section too nested for a form of its own yet (queues, voice menus): a summary, and the
- * document as JSON to edit; the server checks every reference (users, queues, menus) on save.
- */
-function JsonEditor<T>({
-  label,
-  hint,
-  summary,
-  value,
-  set,
-}: {
-  readonly label: string;
-  readonly hint: string;
-  readonly summary: readonly string[];
-  readonly value: T;
-  readonly set: (v: T) => void;
-}) {
-  const id = useId();
-  const [text, setText] = useState(JSON.stringify(value, null, 2));
-  const [problem, setProblem] = useState<string | null>(null);
-  return (
-    <>
-      {summary.length === 0 ? (
-        <p className="empty">None yet.</p>
-      ) : (
-        <ul>
-          {summary.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
+      {problem !== null && (
+        <p className="alert alert-error" role="alert">
+          {problem}
+        </p>
       )}
-      <details>
-        <summary>Edit {label.toLowerCase()}</summary>
-        <div className="field">
-          <label htmlFor={`${id}-json`}>{label} (JSON)</label>
-          <textarea
-            id={`${id}-json`}
-            className="code"
-            rows={10}
-            value={text}
-            aria-describedby={`${id}-hint`}
-            aria-invalid={problem !== null}
-            onChange={(e) => {
-              setText(e.target.value);
-              try {
-                set(JSON.parse(e.target.value) as T);
-                setProblem(null);
-              } catch {
-                setProblem('Not valid JSON: until it is, saving keeps the last valid text.');
-              }
-            }}
-          />
-          <p className="hint" id={`${id}-hint`}>
-            {problem ?? hint}
-          </p>
-        </div>
-      </details>
     </>
   );
 }
