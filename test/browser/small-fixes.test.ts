@@ -5,7 +5,7 @@ import { type Journeys, signIn, skipReason, startJourneys } from './harness.js';
 /**
  * Issue 13, item 11: the sign-in helper lists Carla; a success notice is shown once and
  * not kept in the URL; the audit log's details name people instead of showing JSON with
- * internal ids.
+ * internal ids, and its person is found by search.
  */
 describe('browser: issue 13 small fixes', { skip: skipReason() }, () => {
   let journeys: Journeys;
@@ -60,5 +60,19 @@ describe('browser: issue 13 small fixes', { skip: skipReason() }, () => {
     assert.match(text, /Max Manager/, text);
     assert.doesNotMatch(text, /user:max|[{}"]/, text);
     assert.equal(await details.locator('pre').count(), 0);
+
+    // Item 1: the person is searched for, not picked from a list of every employee.
+    const who = page.getByLabel('Who');
+    assert.equal(await who.locator('option').count(), 5);
+    await who.selectOption({ label: 'A person…' });
+    const person = page.getByRole('combobox', { name: 'Person' });
+    await person.fill('Ada');
+    const filtered = page.waitForRequest(
+      (request) => new URL(request.url()).searchParams.get('actor') === 'user:ada',
+    );
+    await page.getByRole('listbox', { name: 'Person' }).getByRole('option').first().click();
+    await filtered;
+    await row.first().waitFor();
+    assert.equal(await person.inputValue(), 'Ada Admin');
   });
 });
