@@ -56,10 +56,14 @@ export interface Journeys {
 /**
  * Starts the real server in this process over a fresh SQLite file and data directory,
  * seeded with the demo company (passwords `callgate-demo`, recordings on every tenth
- * answered call) and whatever `seed` adds, and launches Chromium.
+ * answered call, or every `recordingsEvery`-th) and whatever `seed` adds, and launches
+ * Chromium.
  */
 export async function startJourneys(
-  options: { readonly seed?: (db: Executor, now: number) => Promise<void> } = {},
+  options: {
+    readonly seed?: (db: Executor, now: number) => Promise<void>;
+    readonly recordingsEvery?: number;
+  } = {},
 ): Promise<Journeys> {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: the browser journeys need Chromium`);
   assert.ok(
@@ -85,7 +89,12 @@ export async function startJourneys(
       await seedDemo(trx, now);
       await options.seed?.(trx, now);
     });
-    await seedDemoRecordings({ db: store.db, dataDir, now });
+    await seedDemoRecordings({
+      db: store.db,
+      dataDir,
+      now,
+      ...(options.recordingsEvery !== undefined && { every: options.recordingsEvery }),
+    });
     const services = createServices(store, { dataDir, secretKey: randomBytes(32) });
     app = await buildApp(services);
     await app.listen({ port: 0, host: '127.0.0.1' });
