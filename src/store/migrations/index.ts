@@ -19,6 +19,7 @@ import * as externalCalls from './2026-12-06-70-external-calls.js';
 import * as partitionedCalls from './2026-12-06-80-partitioned-calls.js';
 import * as callSorts from './2026-12-06-85-call-sorts.js';
 import * as callDayTotals from './2026-12-06-90-call-day-totals.js';
+import * as callDayTotalsByDay from './2026-12-06-95-call-day-totals-by-day.js';
 
 /**
  * Every migration, named by date and sequence: Kysely runs them in the order of their
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-80-partitioned-calls': partitionedCalls,
   '2026-12-06-85-call-sorts': callSorts,
   '2026-12-06-90-call-day-totals': callDayTotals,
+  '2026-12-06-95-call-day-totals-by-day': callDayTotalsByDay,
 };
 
 export const migrationProvider: MigrationProvider = {
