@@ -64,7 +64,7 @@ export function writeResults(figures: readonly Figure[], command: string, dir = 
       count: placed.filter((f) => f.command === by && f.machine === on).length,
     };
   });
-  const marks = ['', '†', '‡', '§'];
+  const marks = ['', '†', '‡', '§', '¶', '‖', '**'];
   const markOf = (f: { command: string; machine: string }) =>
     marks[origins.findIndex((o) => o.by === f.command && o.on === f.machine)] ?? '*';
   const row = (f: (typeof placed)[number]) =>
