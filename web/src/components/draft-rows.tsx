@@ -133,26 +133,27 @@ export function DraftBadge<T>({ row }: { readonly row: DraftRow<T> }) {
  * better ("Remove Manager from Anna", "Keep Manager for Anna").
  */
 export function DraftRowButton<T>({
-  row,
+  rows,
+  index,
+  onChange,
   what,
   removeLabel = `Remove ${what}`,
   keepLabel = `Keep ${what}`,
-  onRemove,
-  onRestore,
 }: {
-  readonly row: DraftRow<T>;
+  readonly rows: readonly DraftRow<T>[];
+  readonly index: number;
+  /** The list with this row removed or kept. */
+  readonly onChange: (rows: readonly DraftRow<T>[]) => void;
   readonly what: string;
   readonly removeLabel?: string;
   readonly keepLabel?: string;
-  readonly onRemove: () => void;
-  readonly onRestore: () => void;
 }) {
-  return row.removed ? (
+  return rows[index]?.removed ? (
     <button
       type="button"
       className="button-secondary button-small"
       aria-label={keepLabel}
-      onClick={onRestore}
+      onClick={() => onChange(restoreDraftRow(rows, index))}
     >
       Keep
     </button>
@@ -161,7 +162,7 @@ export function DraftRowButton<T>({
       type="button"
       className="button-secondary button-small"
       aria-label={removeLabel}
-      onClick={onRemove}
+      onClick={() => onChange(removeDraftRow(rows, index))}
     >
       Remove
     </button>

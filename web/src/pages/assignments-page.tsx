@@ -13,8 +13,6 @@ import {
   draftItemsOf,
   draftRowProps,
   draftRowsOf,
-  removeDraftRow,
-  restoreDraftRow,
 } from '../components/draft-rows';
 import { SaveBar, peopleChanged } from '../components/save-bar';
 import { describeAccessCode } from '../directory';
@@ -253,12 +251,12 @@ function AssignmentEditor({
                     {editable && (
                       <td data-label="" className="row-actions">
                         <DraftRowButton
-                          row={row}
+                          rows={rows}
+                          index={index}
+                          onChange={setRows}
                           what={`${roleName(item.roleId)} of ${who}`}
                           removeLabel={`Remove ${roleName(item.roleId)} from ${who}`}
                           keepLabel={`Keep ${roleName(item.roleId)} for ${who}`}
-                          onRemove={() => setRows(removeDraftRow(rows, index))}
-                          onRestore={() => setRows(restoreDraftRow(rows, index))}
                         />
                       </td>
                     )}

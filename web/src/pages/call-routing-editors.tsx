@@ -9,8 +9,6 @@ import {
   draftItemsOf,
   draftRowProps,
   editDraftRow,
-  removeDraftRow,
-  restoreDraftRow,
   savedIndexes,
   useDraftRows,
 } from '../components/draft-rows';
@@ -284,10 +282,10 @@ export function QueuesEditor({ saved, set, problems }: EditorProps<Queues>) {
             />
           )}
           <DraftRowButton
-            row={row}
+            rows={rows}
+            index={index}
+            onChange={setRows}
             what={`the queue ${row.item.name}`}
-            onRemove={() => setRows(removeDraftRow(rows, index))}
-            onRestore={() => setRows(restoreDraftRow(rows, index))}
           />
         </fieldset>
       ))}
@@ -448,10 +446,10 @@ export function IvrEditor({
             />
           )}
           <DraftRowButton
-            row={row}
+            rows={rows}
+            index={index}
+            onChange={setRows}
             what={`the voice menu ${row.item.name}`}
-            onRemove={() => setRows(removeDraftRow(rows, index))}
-            onRestore={() => setRows(restoreDraftRow(rows, index))}
           />
         </fieldset>
       ))}

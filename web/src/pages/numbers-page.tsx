@@ -11,7 +11,6 @@ import {
   draftRowProps,
   draftRowsOf,
   isSameList,
-  removeDraftRow,
   restoreDraftRow,
 } from '../components/draft-rows';
 import { SaveBar, peopleChanged } from '../components/save-bar';
@@ -371,12 +370,7 @@ function LineAccessEditor({
                     <DraftBadge row={row} />
                   </td>
                   <td data-label="" className="row-actions">
-                    <DraftRowButton
-                      row={row}
-                      what={who}
-                      onRemove={() => setRows(removeDraftRow(rows, index))}
-                      onRestore={() => setRows(restoreDraftRow(rows, index))}
-                    />
+                    <DraftRowButton rows={rows} index={index} onChange={setRows} what={who} />
                   </td>
                 </tr>
               );

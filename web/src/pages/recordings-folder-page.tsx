@@ -12,8 +12,6 @@ import {
   draftRowsOf,
   editDraftRow,
   isSameList,
-  removeDraftRow,
-  restoreDraftRow,
 } from '../components/draft-rows';
 import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import { describeAccessCode } from '../directory';
@@ -166,12 +164,7 @@ function FolderEditor({
                       )}
                     </td>
                     <td data-label="" className="row-actions">
-                      <DraftRowButton
-                        row={row}
-                        what={who}
-                        onRemove={() => setRows(removeDraftRow(rows, index))}
-                        onRestore={() => setRows(restoreDraftRow(rows, index))}
-                      />
+                      <DraftRowButton rows={rows} index={index} onChange={setRows} what={who} />
                     </td>
                   </tr>
                 );

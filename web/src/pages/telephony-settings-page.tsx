@@ -8,8 +8,6 @@ import {
   addDraftRow,
   draftRowProps,
   isSameList,
-  removeDraftRow,
-  restoreDraftRow,
   useDraftRows,
 } from '../components/draft-rows';
 import { type FieldProblems, fieldProblemsOf } from '../components/field-problems';
@@ -416,10 +414,10 @@ function DocumentsEditor({ saved, set, problems }: EditorProps<Documents>) {
                 </td>
                 <td data-label="" className="row-actions">
                   <DraftRowButton
-                    row={row}
+                    rows={rows}
+                    index={index}
+                    onChange={setRows}
                     what={row.item.name}
-                    onRemove={() => setRows(removeDraftRow(rows, index))}
-                    onRestore={() => setRows(restoreDraftRow(rows, index))}
                   />
                 </td>
               </tr>
