@@ -265,7 +265,7 @@ async function main(): Promise<void> {
   const hashMs = await hashCost(rounds);
   const load = loadavg()[0]!.toFixed(1);
   const how = {
-    signIn: `from pressing "Sign in" to the first call row; one password hash (scrypt N=2^15, r=8, p=3) alone took ${hashMs} ms at the same load`,
+    signIn: `from pressing "Sign in" to the first call row; one password hash (Argon2id, m=19 MiB, t=2, p=1) alone took ${hashMs} ms at the same load`,
     callsChart: `from clicking "Calls" in the navigation (on the statistics page) to the chart drawn; the full page load by URL (page.goto /calls), for the record: median ${median(targets.reloads.callsChart)} ms, worst ${Math.max(...targets.reloads.callsChart)} ms`,
     statistics: `from clicking "Statistics" in the navigation (on the calls page) to its four charts drawn; the full page load by URL (page.goto /statistics), for the record: median ${median(targets.reloads.statistics)} ms, worst ${Math.max(...targets.reloads.statistics)} ms`,
   } satisfies Record<TargetKey, string>;

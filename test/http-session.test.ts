@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { randomBytes, scryptSync } from 'node:crypto';
+import argon2 from 'argon2';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { setPassword } from '../src/telephony/credentials.js';
 import { describeHttp, json } from './http.js';
@@ -154,7 +155,7 @@ describeHttp('web sign-in, sessions and CSRF', (h) => {
     );
   });
 
-  test('a hash made with older parameters is replaced at the next sign-in; open sessions stay', async () => {
+  test('a hash of an older kind or parameters is replaced at the next sign-in; open sessions stay', async () => {
     const hashOf = async () =>
       (
         await h()
@@ -166,22 +167,42 @@ describeHttp('web sign-in, sessions and CSRF', (h) => {
       ).password_hash;
     const before = await signIn('u4@example.com');
     const cookie = String(before.headers['set-cookie']).split(';')[0]!;
-    // Today's parameters, as setPassword wrote them: OWASP's N=2^15, r=8, p=3.
-    assert.match(await hashOf(), /^scrypt\$32768\$8\$3\$/);
+    // Today's kind and parameters, as setPassword wrote them: OWASP's Argon2id.
+    const current = /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/;
+    assert.match(await hashOf(), current);
+    const setHash = (hash: string) =>
+      h()
+        .store.db.updateTable('user_credentials')
+        .set({ password_hash: hash })
+        .where('account_id', '=', 'acme')
+        .where('user_id', '=', 'u4')
+        .execute();
     const salt = randomBytes(16);
-    const weak = scryptSync(PASSWORD, salt, 32, { N: 16384, r: 8, p: 1 });
-    const older = ['scrypt', 16384, 8, 1, salt.toString('base64url'), weak.toString('base64url')];
-    await h()
-      .store.db.updateTable('user_credentials')
-      .set({ password_hash: older.join('$') })
-      .where('account_id', '=', 'acme')
-      .where('user_id', '=', 'u4')
-      .execute();
-    assert.equal((await signIn('u4@example.com', 'wrong password!')).statusCode, 401);
-    assert.equal(await hashOf(), older.join('$'), 'a failed sign-in changes nothing');
+    const key = (N: number, p: number) =>
+      scryptSync(PASSWORD, salt, 32, { N, r: 8, p, maxmem: 64 * 1024 * 1024 }).toString(
+        'base64url',
+      );
+    const olderHashes = [
+      // The scrypt hashes before Argon2id, at both parameters they were made with.
+      ['scrypt', 16384, 8, 1, salt.toString('base64url'), key(16384, 1)].join('$'),
+      ['scrypt', 32768, 8, 3, salt.toString('base64url'), key(32768, 3)].join('$'),
+      // Argon2id below today's memory cost.
+      await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 8192, timeCost: 2 }),
+    ];
+    for (const older of olderHashes) {
+      await setHash(older);
+      assert.equal((await signIn('u4@example.com', 'wrong password!')).statusCode, 401);
+      assert.equal(await hashOf(), older, 'a failed sign-in changes nothing');
+      assert.equal((await signIn('u4@example.com')).statusCode, 200, older);
+      assert.match(await hashOf(), current);
+      assert.equal((await signIn('u4@example.com')).statusCode, 200, 'the new hash verifies');
+    }
+    // A scrypt hash with its key cut off matches no password.
+    await setHash(['scrypt', 16384, 8, 1, salt.toString('base64url'), ''].join('$'));
+    assert.equal((await signIn('u4@example.com', 'any password at all')).statusCode, 401);
+    assert.equal((await signIn('u4@example.com')).statusCode, 401);
+    await setHash(olderHashes[2]!);
     assert.equal((await signIn('u4@example.com')).statusCode, 200);
-    assert.match(await hashOf(), /^scrypt\$32768\$8\$3\$/);
-    assert.equal((await signIn('u4@example.com')).statusCode, 200, 'the new hash verifies');
     assert.equal(
       (await h().app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).statusCode,
       200,

@@ -357,7 +357,7 @@ export interface BalanceLedgerTable {
 export interface UserCredentialsTable {
   account_id: string;
   user_id: string;
-  /** `scrypt$N$r$p$salt$hash` (telephony/credentials.ts). */
+  /** Argon2id's PHC string, or `scrypt$N$r$p$salt$key` until its owner's next sign-in (telephony/credentials.ts). */
   password_hash: string;
   updated_at: number;
 }

@@ -21,7 +21,6 @@ export async function userExists(
   return user !== undefined;
 }
 
-/** Stores a user's new password hash and ends the sessions the old one opened. */
 /**
  * The same password hashed again with stronger parameters: sessions stay open, and a hash
  * changed meanwhile (a new password) is left alone.
@@ -42,6 +41,7 @@ export async function upgradePasswordHash(
     .execute();
 }
 
+/** Stores a user's new password hash and ends the sessions the old one opened. */
 export async function replacePassword(
   db: Executor,
   accountId: string,

@@ -160,7 +160,7 @@ export const DEMO_DIRECTORY: DirectoryDocument = {
 /**
  * Creates the demo account (once) with its directory, a few roles beyond the defaults and
  * `calls` calls over the 30 days before `now`, spread over everyone. Run inside a transaction.
- * `passwords: false` leaves out the web sign-in passwords: twelve scrypt hashes are most of
+ * `passwords: false` leaves out the web sign-in passwords: twelve password hashes are most of
  * the seeding time, and API-only users of the demo (the soak) need none.
  */
 export async function seedDemo(

@@ -123,7 +123,7 @@ const emailKey = (attempt: SignInAttempt): string =>
   `${attempt.accountId}\u0000${attempt.email.trim().toLowerCase()}`;
 
 /**
- * A small semaphore for password hashing. scrypt runs on libuv's thread pool (four threads
+ * A small semaphore for password hashing. Argon2 runs on libuv's thread pool (four threads
  * unless UV_THREADPOOL_SIZE says otherwise), which file reads and DNS share: a flood of
  * sign-ins once queued hundreds of hashes there and a recording took 20.7 s to start
  * instead of 0.13 s. At most `concurrency` hashes run at once, at most `queued` wait, and
