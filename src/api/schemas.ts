@@ -171,6 +171,23 @@ export const ErrorSchema = Type.Object(
 
 export const IdParam = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
 
+/** A token's lifetime as asked. The ceiling is configured: mintToken enforces it. */
+export const TokenTtlSchema = Type.Optional(
+  Type.Integer({
+    minimum: 60,
+    description:
+      "the token's lifetime; the server's default when omitted, at most its maximum (CALLGATE_TOKEN_MAX_TTL_SECONDS)",
+  }),
+);
+
+/** A token just minted: the only answer that holds its secret. */
+export const MintedTokenSchema = Type.Object({
+  token: Type.String(),
+  id: Type.String(),
+  expiresAt: Nullable(Type.String()),
+  scopes: Type.Array(Type.String()),
+});
+
 /** The error answers a route can give, for its schema's `response`. */
 export function errors(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((status) => [status, Type.Ref(ErrorSchema)]));

@@ -8,7 +8,7 @@ import { importDirectory } from '../../telephony/directory.js';
 import { APP_SCOPES, createApp, mintToken } from '../../telephony/tokens.js';
 import { operatorOnly } from '../access.js';
 import type { RouteModule } from '../app.js';
-import { IdParam, errors } from '../schemas.js';
+import { IdParam, MintedTokenSchema, TokenTtlSchema, errors } from '../schemas.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const AccountParams = Type.Object({ accountId: IdParam });
@@ -137,24 +137,12 @@ export const accountRoutes: RouteModule = (app, services) => {
             scopes: Type.Optional(
               Type.Array(literals(APP_SCOPES), { maxItems: APP_SCOPES.length }),
             ),
-            // The ceiling is configured (ServiceConfig.tokenLifetimes): mintToken enforces it.
-            ttlSeconds: Type.Optional(
-              Type.Integer({
-                minimum: 60,
-                description:
-                  "the token's lifetime; the server's default when omitted, at most its maximum (CALLGATE_TOKEN_MAX_TTL_SECONDS)",
-              }),
-            ),
+            ttlSeconds: TokenTtlSchema,
           },
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({
-            token: Type.String(),
-            id: Type.String(),
-            expiresAt: Type.Union([Type.String(), Type.Null()]),
-            scopes: Type.Array(Type.String()),
-          }),
+          201: MintedTokenSchema,
           ...errors(400, 401, 404),
         },
       },

@@ -7,7 +7,14 @@ import { type TokenIdentity, listTokens, mintToken, revokeToken } from '../../te
 import { signedIn } from '../access.js';
 import type { RouteModule } from '../app.js';
 import { userOf } from '../principal.js';
-import { LevelSchema, ReasonsSchema, describing, errors } from '../schemas.js';
+import {
+  LevelSchema,
+  MintedTokenSchema,
+  ReasonsSchema,
+  TokenTtlSchema,
+  describing,
+  errors,
+} from '../schemas.js';
 
 /** One permission's effective level, with what it came through. */
 const EffectivePermissionSchema = describing<
@@ -157,24 +164,12 @@ export const meRoutes: RouteModule = (app, services) => {
         body: Type.Object(
           {
             label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            // The ceiling is configured (ServiceConfig.tokenLifetimes): mintToken enforces it.
-            ttlSeconds: Type.Optional(
-              Type.Integer({
-                minimum: 60,
-                description:
-                  "the token's lifetime; the server's default when omitted, at most its maximum (CALLGATE_TOKEN_MAX_TTL_SECONDS)",
-              }),
-            ),
+            ttlSeconds: TokenTtlSchema,
           },
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({
-            token: Type.String(),
-            id: Type.String(),
-            expiresAt: Type.Union([Type.String(), Type.Null()]),
-            scopes: Type.Array(Type.String()),
-          }),
+          201: MintedTokenSchema,
           ...errors(400, 401, 403),
         },
       },
