@@ -157,6 +157,86 @@ describe(
         assert.deepEqual(found, []);
       });
 
+      test(`what the screens open: a picker's options, a person's permissions, a line's access list, the phone book, a recorded call, audit details, at ${size}`, async () => {
+        const page = await journeys.newPage(viewport);
+        await signIn(page, 'ada@northwind.example');
+        const found: string[] = [];
+        const check = async (state: string) =>
+          found.push(...(await seriousViolations(page)).map((line) => `${state}: ${line}`));
+
+        // The combobox open on its options, one of them active.
+        await open(page, '/admin/assignments');
+        const add = page.getByRole('form', { name: 'Add access permission' });
+        await add.getByRole('combobox', { name: 'User' }).focus();
+        await page.keyboard.type('ma');
+        await add.getByRole('listbox', { name: 'User' }).getByRole('option').nth(1).waitFor();
+        await page.keyboard.press('ArrowDown');
+        await check('the user picker, open');
+
+        // A person's effective permissions, the folder closed to him, and a number tried.
+        await open(page, '/admin/effective?user=max');
+        await page.getByRole('rowheader', { name: 'Call statistics' }).waitFor();
+        await page.getByLabel('Number', { exact: true }).fill('+19005550100');
+        await page.getByRole('button', { name: 'Check' }).click();
+        await page.locator('.try-number [data-rule]').waitFor();
+        await check('effective permissions of Max, a number tried');
+
+        // The call list as its URL keeps its filters.
+        await open(page, '/calls?status=answered&sort=-durationSec&phoneNumber=%2B1415');
+        await check('calls, filtered');
+
+        // A line's access list open on the numbers page, then the question before releasing.
+        await open(page, '/numbers');
+        const line = page.locator('table.data-table').first().locator('tbody tr').first();
+        await line.getByRole('button', { name: 'Who may call out' }).click();
+        await page.getByRole('region', { name: /^Who may call out from / }).waitFor();
+        await page.waitForLoadState('networkidle');
+        await check('numbers, a line’s access list');
+        await line.getByRole('button', { name: /^Release / }).click();
+        await page.getByRole('group', { name: /^Release .*\?$/ }).waitFor();
+        await check('numbers, the release question');
+
+        // The dial pad's phone book answering a search, and the verdict on the number picked.
+        await open(page, '/dial');
+        await page.getByLabel('Find a client or colleague').fill('acme');
+        await page
+          .getByRole('button', { name: /^Dial Acme Corp at / })
+          .first()
+          .click();
+        await page.locator('#dial-verdict').getByText('Allowed', { exact: true }).waitFor();
+        await check('the dial pad, a client found and picked');
+
+        // A recorded call: the player, deleting, the legal hold form.
+        const calls = (await (await page.request.get('/api/v1/calls?limit=500')).json()) as {
+          items: { id: string; hasRecording: boolean }[];
+        };
+        const recorded = calls.items.find((call) => call.hasRecording);
+        assert.ok(recorded, 'the demo has a recorded call');
+        await open(page, `/calls/${encodeURIComponent(recorded.id)}`);
+        await page.getByRole('button', { name: 'Place under legal hold' }).waitFor();
+        await check('a recorded call');
+
+        // The audit log with a record's details open.
+        await open(page, '/admin/audit');
+        await page.locator('details summary').first().click();
+        await check('the audit log, details open');
+        assert.deepEqual(found, []);
+      });
+
+      test(`Cora's dial pad (CRM clients only), a refused number and her phone book, at ${size}`, async () => {
+        const page = await journeys.newPage(viewport);
+        await signIn(page, 'cora@contractor.example');
+        const found: string[] = [];
+        await open(page, '/dial');
+        await page.getByLabel('Number to call').fill('+14155550199');
+        await page.locator('#dial-verdict').getByText('Not allowed', { exact: true }).waitFor();
+        found.push(...(await seriousViolations(page)).map((line) => `refused: ${line}`));
+        await page.getByLabel('Find a client or colleague').fill('a');
+        await page.getByRole('list', { name: 'CRM clients' }).waitFor();
+        found.push(...(await seriousViolations(page)).map((line) => `phone book: ${line}`));
+        assert.deepEqual(found, []);
+      });
+
       test(`an employee's screens, at ${size}`, async () => {
         const page = await journeys.newPage(viewport);
         await signIn(page, 'mia@northwind.example');

@@ -57,6 +57,20 @@ describe('browser: permissions screens that explain and keep work', { skip: skip
     assert.doesNotMatch((await manager.textContent()) ?? '', /administrator override/);
     await screenshot(page, 'permissions-editing-role-cards');
 
+    // The override is explained where levels are shown, not on the roles page alone: an
+    // administrator's effective permissions say it too.
+    await page.goto('/admin/effective?user=ada');
+    for (const permission of ['Call recording: delete', 'Manage balance']) {
+      const row = page
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: permission }) });
+      await row.locator('[data-override="administrator"]').waitFor();
+      const text = (await row.textContent()) ?? '';
+      assert.match(text, /administrator override/, `${permission}: ${text}`);
+      assert.doesNotMatch(text, /Access denied/, `${permission} reads as refused: ${text}`);
+    }
+
+    await page.goto('/admin/roles');
     await page.getByRole('link', { name: 'Add role' }).click();
     await page.getByLabel('Role name').fill('Sales lead');
     await page.getByRole('button', { name: 'Create role' }).click();
@@ -67,54 +81,68 @@ describe('browser: permissions screens that explain and keep work', { skip: skip
     );
   });
 
-  test('keyboard only: leaving the role editor with unsaved changes asks; Escape stays, Leave discards', async () => {
-    const page = await journeys.newPage(DESKTOP);
-    await signIn(page, 'ada@northwind.example');
-    await page.goto('/admin/roles/manager');
-    const name = page.getByLabel('Role name');
-    await name.focus();
-    await page.keyboard.press('End');
-    await page.keyboard.type(' (draft)');
-    // The Save button stays in sight while there is something to save.
-    const bar = page.locator('.save-bar');
-    await bar.waitFor();
-    assert.ok(await isInView(page, bar), 'the save bar is in view');
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    test(`keyboard only (${size}): leaving the role editor with unsaved changes asks; Escape stays, Leave discards`, async () => {
+      const page = await journeys.newPage(viewport);
+      await signIn(page, 'ada@northwind.example');
+      await page.goto('/admin/roles/manager');
+      const name = page.getByLabel('Role name');
+      await name.focus();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' (draft)');
+      // The Save button stays in sight while there is something to save.
+      const bar = page.locator('.save-bar');
+      await bar.waitFor();
+      assert.ok(await isInView(page, bar), 'the save bar is in view');
 
-    // A keyboard user reaches a navigation link and presses Enter.
-    const assignments = page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Assignments' });
-    await assignments.focus();
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
-    await dialog.waitFor();
-    assert.equal(
-      await page.evaluate<string | null | undefined>('document.activeElement?.textContent'),
-      'Stay and keep editing',
-      'the dialog takes the focus, on the safe choice',
-    );
-    await screenshot(page, 'permissions-editing-leave-dialog', false);
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden' });
-    assert.equal(new URL(page.url()).pathname, '/admin/roles/manager');
-    assert.equal(await name.inputValue(), 'Manager (draft)', 'the change is still there');
+      // A keyboard user reaches a navigation link (on a phone, through the menu button) and
+      // presses Enter.
+      const assignments = page
+        .getByRole('navigation', { name: 'Main', includeHidden: true })
+        .getByRole('link', { name: 'Assignments', includeHidden: true });
+      const followLink = async () => {
+        const menu = page.getByRole('button', { name: 'Menu' });
+        if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) === 'false') {
+          await menu.focus();
+          await page.keyboard.press('Enter');
+          await assignments.waitFor();
+        }
+        await assignments.focus();
+        await page.keyboard.press('Enter');
+      };
+      await followLink();
+      const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
+      await dialog.waitFor();
+      assert.equal(
+        await page.evaluate<string | null | undefined>('document.activeElement?.textContent'),
+        'Stay and keep editing',
+        'the dialog takes the focus, on the safe choice',
+      );
+      await screenshot(page, `permissions-editing-leave-dialog-${size}`, false);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal(new URL(page.url()).pathname, '/admin/roles/manager');
+      assert.equal(await name.inputValue(), 'Manager (draft)', 'the change is still there');
 
-    await assignments.focus();
-    await page.keyboard.press('Enter');
-    await dialog.waitFor();
-    await page.keyboard.press('Tab');
-    assert.equal(
-      await page.evaluate<string | null | undefined>('document.activeElement?.textContent'),
-      'Leave without saving',
-    );
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Assignments' }).waitFor();
-    const roles = (await (await page.request.get('/api/v1/roles')).json()) as {
-      id: string;
-      name: string;
-    }[];
-    assert.equal(roles.find((r) => r.id === 'manager')?.name, 'Manager', 'nothing was saved');
-  });
+      await followLink();
+      await dialog.waitFor();
+      await page.keyboard.press('Tab');
+      assert.equal(
+        await page.evaluate<string | null | undefined>('document.activeElement?.textContent'),
+        'Leave without saving',
+      );
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Assignments' }).waitFor();
+      const roles = (await (await page.request.get('/api/v1/roles')).json()) as {
+        id: string;
+        name: string;
+      }[];
+      assert.equal(roles.find((r) => r.id === 'manager')?.name, 'Manager', 'nothing was saved');
+    });
+  }
 
   test('closing the tab with unsaved assignments asks the browser’s question', async () => {
     const page = await journeys.newPage(DESKTOP);

@@ -82,68 +82,73 @@ describe('browser: pickers and statistics at scale', { skip: skipReason() }, () 
     await page.close();
   });
 
-  test('the access-code picker works from the keyboard alone: type, arrow, Enter; the row appears', async () => {
-    const page = await journeys.newPage();
-    await signIn(page, 'ada@northwind.example');
-    await page.goto('/admin/assignments');
-    const add = page.getByRole('form', { name: 'Add access permission' });
-    const user = add.getByRole('combobox', { name: 'User' });
-    await user.focus();
-    await page.keyboard.type('ma');
-    // "Max Manager" starts with "ma"; "Mia Manager" has a word that does: Max first.
-    const listbox = add.getByRole('listbox', { name: 'User' });
-    await listbox.getByRole('option').nth(1).waitFor();
-    const names = await listbox.locator('.combobox-name').allTextContents();
-    assert.deepEqual(names.slice(0, 2), ['Max Manager', 'Mia Manager']);
-    assert.equal(await user.getAttribute('aria-expanded'), 'true');
-    await page.keyboard.press('ArrowDown');
-    const active = await user.getAttribute('aria-activedescendant');
-    assert.ok(active, 'an option is active');
-    assert.match((await page.locator(`[id="${active}"]`).textContent()) ?? '', /Mia Manager/);
-    await page.keyboard.press('Enter');
-    assert.equal(await user.inputValue(), 'Mia Manager');
-    assert.equal(await user.getAttribute('aria-expanded'), 'false');
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    test(`the access-code picker works from the keyboard alone at ${viewport.width}×${viewport.height}: type, arrow, Enter; the row appears`, async () => {
+      const page = await journeys.newPage(viewport);
+      await signIn(page, 'ada@northwind.example');
+      await page.goto('/admin/assignments');
+      const add = page.getByRole('form', { name: 'Add access permission' });
+      const user = add.getByRole('combobox', { name: 'User' });
+      await user.focus();
+      await page.keyboard.type('ma');
+      // "Max Manager" starts with "ma"; "Mia Manager" has a word that does: Max first.
+      const listbox = add.getByRole('listbox', { name: 'User' });
+      await listbox.getByRole('option').nth(1).waitFor();
+      const names = await listbox.locator('.combobox-name').allTextContents();
+      assert.deepEqual(names.slice(0, 2), ['Max Manager', 'Mia Manager']);
+      assert.equal(await user.getAttribute('aria-expanded'), 'true');
+      await page.keyboard.press('ArrowDown');
+      const active = await user.getAttribute('aria-activedescendant');
+      assert.ok(active, 'an option is active');
+      assert.match((await page.locator(`[id="${active}"]`).textContent()) ?? '', /Mia Manager/);
+      await page.keyboard.press('Enter');
+      assert.equal(await user.inputValue(), 'Mia Manager');
+      assert.equal(await user.getAttribute('aria-expanded'), 'false');
 
-    await add.getByLabel('Role').focus();
-    await page.keyboard.type('Head');
-    await add.getByRole('button', { name: 'Add' }).focus();
-    await page.keyboard.press('Enter');
-    await page
-      .getByRole('row')
-      .filter({ hasText: 'User: Mia Manager' })
-      .filter({ hasText: 'Head of department' })
-      .waitFor();
+      await add.getByLabel('Role').focus();
+      await page.keyboard.type('Head');
+      await add.getByRole('button', { name: 'Add' }).focus();
+      await page.keyboard.press('Enter');
+      await page
+        .getByRole('row')
+        .filter({ hasText: 'User: Mia Manager' })
+        .filter({ hasText: 'Head of department' })
+        .waitFor();
 
-    // The picker is cleared (an effect after the row appears); empty, it offers the recent
-    // choice.
-    const input = await user.elementHandle();
-    await page.waitForFunction((element) => (element as { value?: string }).value === '', input, {
-      timeout: 5_000,
+      // The picker is cleared (an effect after the row appears); empty, it offers the recent
+      // choice.
+      const input = await user.elementHandle();
+      await page.waitForFunction((element) => (element as { value?: string }).value === '', input, {
+        timeout: 5_000,
+      });
+      assert.equal(await user.inputValue(), '');
+      await user.focus();
+      await listbox.getByText('Recent').waitFor();
+      assert.deepEqual(await listbox.locator('.combobox-name').allTextContents(), ['Mia Manager']);
+      await page.keyboard.press('Escape');
+
+      // A department is shown with its path.
+      await add
+        .getByLabel('Give access to')
+        .selectOption({ label: 'Department, with sub-departments' });
+      const department = add.getByRole('combobox', { name: 'Department' });
+      await department.focus();
+      await page.keyboard.type('east');
+      const option = add.getByRole('listbox', { name: 'Department' }).getByRole('option').first();
+      await option.waitFor();
+      assert.equal(await option.locator('.combobox-name').textContent(), 'Sales East');
+      assert.equal(
+        await option.locator('.combobox-detail').textContent(),
+        'Northwind Telephony › Sales',
+      );
+      await screenshot(page, `scale-combobox-department-${viewport.width}`, false);
+      await page.keyboard.press('Enter');
+      assert.equal(await department.inputValue(), 'Northwind Telephony › Sales › Sales East');
     });
-    assert.equal(await user.inputValue(), '');
-    await user.focus();
-    await listbox.getByText('Recent').waitFor();
-    assert.deepEqual(await listbox.locator('.combobox-name').allTextContents(), ['Mia Manager']);
-    await page.keyboard.press('Escape');
-
-    // A department is shown with its path.
-    await add
-      .getByLabel('Give access to')
-      .selectOption({ label: 'Department, with sub-departments' });
-    const department = add.getByRole('combobox', { name: 'Department' });
-    await department.focus();
-    await page.keyboard.type('east');
-    const option = add.getByRole('listbox', { name: 'Department' }).getByRole('option').first();
-    await option.waitFor();
-    assert.equal(await option.locator('.combobox-name').textContent(), 'Sales East');
-    assert.equal(
-      await option.locator('.combobox-detail').textContent(),
-      'Northwind Telephony › Sales',
-    );
-    await screenshot(page, 'scale-combobox-department', false);
-    await page.keyboard.press('Enter');
-    assert.equal(await department.inputValue(), 'Northwind Telephony › Sales › Sales East');
-  });
+  }
 
   for (const viewport of [
     { width: 390, height: 844 },

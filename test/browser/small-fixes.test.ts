@@ -4,8 +4,8 @@ import { type Journeys, signIn, skipReason, startJourneys } from './harness.js';
 
 /**
  * Issue 13, item 11: the sign-in helper lists Carla; a success notice is shown once and
- * not kept in the URL; the audit log's details name people instead of showing JSON with
- * internal ids, and its person is found by search.
+ * not kept in the URL; the pages say “your”, not “their”; the audit log's details name
+ * people instead of showing JSON with internal ids, and its person is found by search.
  */
 describe('browser: issue 13 small fixes', { skip: skipReason() }, () => {
   let journeys: Journeys;
@@ -24,16 +24,48 @@ describe('browser: issue 13 small fixes', { skip: skipReason() }, () => {
     assert.equal(await page.getByLabel('Email').inputValue(), 'carla@northwind.example');
   });
 
-  test('a success notice is shown once: it leaves the URL and does not come back on reload', async () => {
+  test('a success notice is shown once: it leaves the URL and does not come back on reload or Back', async () => {
     const page = await journeys.newPage();
     await signIn(page, 'ada@northwind.example');
-    await page.goto(`/admin/roles?notice=${encodeURIComponent('Role “Auditor” saved.')}`);
-    await page.getByText('Role “Auditor” saved.').waitFor();
-    assert.equal(new URL(page.url()).searchParams.has('notice'), false, page.url());
+    await page.goto('/admin/roles/new');
+    await page.getByLabel('Role name').fill('Auditor');
+    await page.getByRole('button', { name: 'Create role' }).click();
+    const notice = page.getByText('Role “Auditor” created.');
+    await notice.waitFor();
+    await page.getByRole('heading', { name: 'Auditor' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/admin/roles');
+    assert.equal(new URL(page.url()).search, '', page.url());
     await page.reload();
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Auditor' }).waitFor();
     await page.waitForLoadState('networkidle');
-    assert.equal(await page.getByText('Role “Auditor” saved.').count(), 0);
+    assert.equal(await notice.count(), 0, 'no notice after a reload');
+
+    // Away and Back: the roles page again, without the notice.
+    await page.goto('/admin/assignments');
+    await page.getByRole('heading', { level: 1, name: 'Assignments' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Auditor' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await notice.count(), 0, 'no notice after Back');
+  });
+
+  test('the pages speak to the reader: “your department”, not “their department”', async () => {
+    for (const [email, level] of [
+      ['erik@northwind.example', 'calls of your department'],
+      ['mia@northwind.example', 'your own calls only'],
+    ] as const) {
+      const page = await journeys.newPage();
+      await signIn(page, email);
+      for (const path of ['/calls', '/statistics']) {
+        await page.goto(path);
+        const lead = page.locator('p.lead').first();
+        await lead.waitFor();
+        const text = (await lead.textContent()) ?? '';
+        assert.ok(text.includes(level), `${email} on ${path}: ${text}`);
+        assert.doesNotMatch(text, /\btheir\b/, text);
+      }
+      await page.close();
+    }
   });
 
   test('audit details are fields with names, not JSON with internal ids', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { LARGE_DEMO, growDemo } from '../../src/telephony/demo-large.js';
 import { type Journeys, screenshot, signIn, skipReason, startJourneys } from './harness.js';
 
@@ -19,6 +19,39 @@ async function statsRequests(page: Page, act: () => Promise<void>): Promise<stri
   }
   return seen;
 }
+
+/**
+ * Milliseconds from a click on `target` to the `count`-th element matching `selector` that
+ * was not in the document before it, taken inside the page as `npm run bench:ui` takes it
+ * (bench/ui-large.ts): Playwright's own waits poll, and would add up to half a second.
+ */
+async function clickToRendered(
+  page: Page,
+  target: Locator,
+  selector: string,
+  count: number,
+): Promise<number> {
+  await page.evaluate(`(() => {
+    const before = new Set(document.querySelectorAll(${JSON.stringify(selector)}));
+    document.addEventListener('click', () => { window.cgClick = performance.now(); },
+      { capture: true, once: true });
+    window.cgDone = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        const fresh = [...document.querySelectorAll(${JSON.stringify(selector)})]
+          .filter((element) => !before.has(element));
+        if (fresh.length >= ${count}) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+  })()`);
+  await target.click();
+  return page.evaluate<number>('window.cgDone.then((done) => Math.round(done - window.cgClick))');
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Issue 13: the statistics of the large demo (2,000 people, 1,000,000 calls) as the
@@ -78,11 +111,17 @@ describe('browser: statistics at 1,000,000 calls', { skip: skipReason() }, () =>
         }))`);
       assert.equal(tiles.length, 6);
       for (const { text, fits } of tiles) assert.ok(fits, `the tile figure "${text}" fits`);
+      // Compact figures: "6,962,942 m" of talk time was the overflowing tile.
+      for (const { text } of tiles) assert.doesNotMatch(text, /\d,\d{3}/, `the tile "${text}"`);
+      assert.ok(
+        tiles.some(({ text }) => /^\d+(\.\d)?[KM]? h$/.test(text)),
+        `talk time in hours: ${tiles.map(({ text }) => text).join(', ')}`,
+      );
       const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
       assert.ok(scrollWidth <= viewport.width, `no horizontal scroll (${scrollWidth})`);
 
-      // Axes: compact labels, never a figure cut to "0,000".
-      for (const chart of [0, 1]) {
+      // Axes and bar values, on all four charts: compact labels, never a figure cut to "0,000".
+      for (const chart of [0, 1, 2, 3]) {
         const axis = await page
           .getByTestId('stats-chart')
           .nth(chart)
@@ -119,6 +158,43 @@ describe('browser: statistics at 1,000,000 calls', { skip: skipReason() }, () =>
         .waitFor();
       assert.equal(await perEmployee.locator('svg rect').count(), people);
     });
+
+    if (viewport.width === 1280)
+      test('the statistics page and the calls page’s chart come quickly: within twice issue 13’s targets, below what was found', async (t) => {
+        // Found: the statistics page 1.1–1.4 s and the calls page's chart 0.8–1.0 s; the
+        // targets (npm run bench:ui) are 500 and 300 ms. Twice them leaves room for a
+        // loaded test machine and still fails what was found.
+        const page = await journeys.newPage(viewport);
+        await signIn(page, 'ada@northwind.example');
+        await page.getByTestId('stats-chart').first().waitFor({ timeout: 30_000 });
+        const link = (name: string) =>
+          page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+        const statistics: number[] = [];
+        const chart: number[] = [];
+        for (let round = 0; round <= 3; round++) {
+          const toStatistics = await clickToRendered(
+            page,
+            link('Statistics'),
+            '[data-testid="stats-chart"]',
+            4,
+          );
+          const toChart = await clickToRendered(
+            page,
+            link('Calls'),
+            '[data-testid="stats-chart"]',
+            1,
+          );
+          if (round === 0) continue; // the first round warms the caches
+          statistics.push(toStatistics);
+          chart.push(toChart);
+        }
+        // In the run's output, to see the margin a slower machine leaves.
+        t.diagnostic(
+          `statistics page ${statistics.join(', ')} ms; calls page to chart ${chart.join(', ')} ms`,
+        );
+        assert.ok(median(statistics) <= 1_000, `statistics page: ${statistics.join(', ')} ms`);
+        assert.ok(median(chart) <= 600, `calls page to chart: ${chart.join(', ')} ms`);
+      });
 
     test(`the calls page's chart at ${size}: one request`, async () => {
       const page = await journeys.newPage(viewport);

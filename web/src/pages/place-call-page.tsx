@@ -393,10 +393,12 @@ function PhoneBook({ onPick }: { readonly onPick: (number: string) => void }) {
                       <button
                         type="button"
                         className="button-secondary button-small"
+                        // The visible words are part of the name, for those who speak
+                        // to their screen reader what they see (WCAG 2.5.3).
                         aria-label={`Dial ${colleague.name}, extension ${colleague.extension}`}
                         onClick={() => onPick(colleague.extension!)}
                       >
-                        Ext. {colleague.extension}
+                        Extension {colleague.extension}
                       </button>
                     ) : (
                       <span className="muted">No extension</span>
