@@ -67,11 +67,14 @@ export function NumberList({
               return (
                 <tr key={`${index}/${row.item}`} {...draftRowProps(row)}>
                   <td data-label="Number">
-                    <DraftText row={row}>{row.item}</DraftText>
-                    <DraftBadge row={row} />
-                    {!row.removed && (
-                      <FieldProblem problems={problems} path={path} id={`${id}-${index}`} />
-                    )}
+                    {/* One cell's content: on a phone the cell is a grid of label and value. */}
+                    <div>
+                      <DraftText row={row}>{row.item}</DraftText>
+                      <DraftBadge row={row} />
+                      {!row.removed && (
+                        <FieldProblem problems={problems} path={path} id={`${id}-${index}`} />
+                      )}
+                    </div>
                   </td>
                   <td data-label="" className="row-actions">
                     <DraftRowButton rows={rows} index={index} onChange={setRows} what={row.item} />
