@@ -394,7 +394,13 @@ describe(
         await saved.getByRole('button', { name: `Remove the queue ${queueName}` }).click();
         await assertStruckThrough(saved, queueName);
         await (await settledBar(page)).getByRole('button', { name: 'Save call queues' }).click();
-        await queues.getByText(/used by voice menu/).waitFor();
+        // Worded with the names the page knows, not the API's ids.
+        await queues
+          .getByRole('alert')
+          .getByText(
+            `Key 1 of the voice menu “${menuName}” sends callers to the queue “${queueName}”: change that key first.`,
+          )
+          .waitFor();
         await saved.getByRole('button', { name: `Keep the queue ${queueName}` }).click();
         assert.equal(await saved.getAttribute('data-state'), 'saved');
       });

@@ -70,21 +70,19 @@ export function problemsUnder(problems: FieldProblems, path: string): readonly s
   );
 }
 
-/** A save refused for problems the server listed, each worded by `placeOf`. */
+/** A refused save, worded for people: one line a problem. */
 export function ProblemsAlert({
   title,
-  problems,
-  placeOf,
+  lines,
 }: {
   readonly title: string;
-  readonly problems: FieldProblems;
-  readonly placeOf: PlaceOf;
+  readonly lines: readonly string[];
 }) {
   return (
-    <div className="alert alert-error" role="alert" data-code="invalid_request">
+    <div className="alert alert-error" role="alert">
       <strong>{title}</strong>
       <ul className="problem-list">
-        {wordProblems(problems, placeOf).map((line) => (
+        {lines.map((line) => (
           <li key={line}>{line}</li>
         ))}
       </ul>

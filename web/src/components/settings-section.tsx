@@ -8,9 +8,9 @@ import { isSameList } from './draft-rows';
 import {
   type FieldProblems,
   NO_PROBLEMS,
-  type PlaceOf,
   ProblemsAlert,
   fieldProblemsOf,
+  wordProblems,
 } from './field-problems';
 import { ChangesPreview, SaveBar, changesSummary } from './save-bar';
 
@@ -33,6 +33,8 @@ interface SectionProps<S extends SettingsSection> {
   readonly describe: (before: SettingsValue<S>, after: SettingsValue<S>) => readonly string[];
   /** Where a problem of a refused save is, for people, in the value that was sent. */
   readonly placeOf: (path: string, sent: SettingsValue<S>) => string | undefined;
+  /** A refusal other than a 400 worded from what the page knows; undefined: the server's. */
+  readonly wordRefusal?: (error: unknown, saved: SettingsValue<S>) => string | undefined;
   readonly onSaved?: () => void;
   readonly children: (props: EditorProps<SettingsValue<S>>) => ReactNode;
 }
@@ -85,6 +87,7 @@ function SectionForm<S extends SettingsSection>({
   savedNotice = 'Saved.',
   describe,
   placeOf,
+  wordRefusal,
   saved,
   justSaved,
   onEdit,
@@ -126,8 +129,12 @@ function SectionForm<S extends SettingsSection>({
       setBusy(false);
     }
   };
-  const placeInSent: PlaceOf = (path) =>
-    refused === null ? undefined : placeOf(path, refused.sent);
+  const worded =
+    refused === null
+      ? []
+      : problems.size > 0
+        ? wordProblems(problems, (path) => placeOf(path, refused.sent))
+        : [wordRefusal?.(refused.error, saved.value)].filter((line) => line !== undefined);
   return (
     <form aria-label={title} onSubmit={(e) => void save(e)} onChange={onEdit} noValidate>
       <Fragment key={generation}>
@@ -142,10 +149,8 @@ function SectionForm<S extends SettingsSection>({
         })}
       </Fragment>
       {justSaved && <Notice tone="success">{savedNotice}</Notice>}
-      {refused !== null && problems.size > 0 && (
-        <ProblemsAlert title="Not saved." problems={problems} placeOf={placeInSent} />
-      )}
-      {refused !== null && problems.size === 0 && (
+      {worded.length > 0 && <ProblemsAlert title="Not saved." lines={worded} />}
+      {refused !== null && worded.length === 0 && (
         <ErrorAlert
           error={refused.error}
           title={isVersionMismatch(refused.error) ? 'Not saved: changed meanwhile.' : 'Not saved.'}

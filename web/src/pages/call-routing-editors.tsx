@@ -1,5 +1,5 @@
 import { type ReactNode, useId, useState } from 'react';
-import { api } from '../api';
+import { ApiError, api } from '../api';
 import { Combobox } from '../components/combobox';
 import {
   DraftBadge,
@@ -464,6 +464,29 @@ function QueueFields({
       />
     </>
   );
+}
+
+/**
+ * A queue removal refused because a voice menu still sends callers to it (409, `usedBy`),
+ * worded with the names: "Key 1 of the voice menu “Main menu” sends callers to the queue
+ * “Front desk”: change that key first." Undefined for any other refusal.
+ */
+export function wordQueueRefusal(
+  error: unknown,
+  saved: Queues,
+  menus: readonly Menu[],
+): string | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'conflict') return undefined;
+  const { usedBy } = error.details;
+  if (!Array.isArray(usedBy) || usedBy.length === 0) return undefined;
+  const nameOf = (list: readonly { id: string; name: string }[], id: string) =>
+    list.find((item) => item.id === id)?.name ?? id;
+  const uses = (usedBy as { queueId: string; menuId: string; digit: string }[]).map(
+    (use) =>
+      `key ${use.digit} of the voice menu “${nameOf(menus, use.menuId)}” sends callers to the queue “${nameOf(saved.items, use.queueId)}”`,
+  );
+  const text = uses.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}: change ${uses.length === 1 ? 'that key' : 'those keys'} first.`;
 }
 
 /**

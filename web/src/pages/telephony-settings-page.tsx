@@ -14,7 +14,7 @@ import { type EditorProps, SettingsCard } from '../components/settings-section';
 import { useLoad, useTitle } from '../hooks';
 import { Link } from '../router';
 import { useSession } from '../session';
-import type { SettingsValue } from '../types';
+import type { SettingsDocument, SettingsValue } from '../types';
 import {
   IvrEditor,
   QueuesEditor,
@@ -24,6 +24,7 @@ import {
   listChanges,
   menuPlace,
   queuePlace,
+  wordQueueRefusal,
 } from './call-routing-editors';
 
 type General = SettingsValue<'general'>;
@@ -39,6 +40,12 @@ export function TelephonySettingsPage() {
   const { directory } = useSession();
   // The voice menus offer the saved queues: saving the queues reads them again.
   const [queuesSaved, setQueuesSaved] = useState(0);
+  // A queue a menu uses is refused removal: the refusal names the menu.
+  const [ivrSaved, setIvrSaved] = useState(0);
+  const menus = useLoad(
+    (signal) => api.get<SettingsDocument<'ivr'>>('/settings/ivr', { signal }),
+    [ivrSaved],
+  );
   return (
     <>
       <h1>Telephony settings</h1>
@@ -112,6 +119,9 @@ export function TelephonySettingsPage() {
         title="Call queues"
         describe={describeQueueChanges}
         placeOf={(path, sent) => queuePlace(path, sent, directory)}
+        wordRefusal={(error, saved) =>
+          wordQueueRefusal(error, saved, menus.data?.value.menus ?? [])
+        }
         onSaved={() => setQueuesSaved((n) => n + 1)}
       >
         {(props) => <QueuesEditor {...props} />}
@@ -121,6 +131,7 @@ export function TelephonySettingsPage() {
         title="Voice menus"
         describe={describeIvrChanges}
         placeOf={menuPlace}
+        onSaved={() => setIvrSaved((n) => n + 1)}
       >
         {(props) => <IvrEditor {...props} queuesSaved={queuesSaved} />}
       </SettingsCard>
