@@ -243,7 +243,7 @@ function AddByName({
   );
 }
 
-/** Problems the server found about items no longer shown (say, a row removed since). */
+/** Problems the server found that name no item shown (the list as a whole). */
 function OtherProblems({ messages }: { readonly messages: readonly string[] }) {
   if (messages.length === 0) return null;
   return (
@@ -259,7 +259,7 @@ function OtherProblems({ messages }: { readonly messages: readonly string[] }) {
  * A list of named routing items (queues, voice menus) as a form: one group per item, with
  * its fields; items added by name (the id made from it) and removed, a removed one struck
  * through until saved. The server's 400 `details` are shown on the field they name, and
- * those about no item shown (a row removed since) under the list.
+ * those that name no item shown (the list as a whole) under the list.
  */
 function RoutingList<T extends { readonly id: string; readonly name: string }>({
   saved,
