@@ -3,18 +3,16 @@ import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
   type Journeys,
+  SIZES,
   eventually,
+  fitsTheScreen,
+  open,
   screenshot,
-  signIn,
+  signedIn,
   skipReason,
   startJourneys,
   unlabelledControls,
 } from './harness.js';
-
-const SIZES = [
-  ['desktop', { width: 1280, height: 800 }],
-  ['phone', { width: 390, height: 844 }],
-] as const;
 
 /** Whether the element is wholly inside the window, without scrolling. */
 async function isInView(page: Page, locator: Locator): Promise<boolean> {
@@ -22,39 +20,6 @@ async function isInView(page: Page, locator: Locator): Promise<boolean> {
   const viewport = page.viewportSize();
   assert.ok(box !== null && viewport !== null);
   return box.y >= 0 && box.y + box.height <= viewport.height;
-}
-
-async function fitsTheScreen(page: Page, width: number, what: string): Promise<void> {
-  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
-  assert.ok(scrollWidth <= width, `${what} fits ${width} px (scrollWidth ${scrollWidth})`);
-}
-
-/** Follows a link of the main navigation, opening the menu first on a phone. */
-async function open(page: Page, label: string): Promise<void> {
-  const menu = page.getByRole('button', { name: 'Menu' });
-  if (await menu.isVisible()) await menu.click();
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: label, exact: true })
-    .click();
-}
-
-/** GET an API path as the signed-in page. */
-async function read<T>(page: Page, path: string): Promise<T> {
-  const answer = await page.request.get(`/api/v1${path}`);
-  assert.equal(answer.status(), 200, await answer.text());
-  return (await answer.json()) as T;
-}
-
-/** Replaces a settings section through the API, at the version it holds now. */
-async function putSection(page: Page, section: string, value: unknown): Promise<void> {
-  const { csrfToken } = await read<{ csrfToken: string }>(page, '/session');
-  const { version } = await read<{ version: number }>(page, `/settings/${section}`);
-  const saved = await page.request.put(`/api/v1/settings/${section}`, {
-    headers: { 'x-csrf-token': csrfToken, 'if-match': `"${version}"` },
-    data: value,
-  });
-  assert.equal(saved.status(), 200, await saved.text());
 }
 
 /** Asserts that `row` is shown struck through: its text in <del>, the line drawn. */
@@ -111,14 +76,18 @@ describe(
 
     for (const [size, viewport] of SIZES) {
       test(`recordings folder (${size}): a removed entry stays struck through until saved, and can be kept`, async () => {
-        const page = await journeys.newPage(viewport);
-        await signIn(page, 'ada@northwind.example');
-        await putSection(page, 'recordings-folder', {
-          entries: [
-            { accessCode: 'user:max', access: 'none' },
-            { accessCode: 'user:mia', access: 'read' },
-          ],
-        });
+        const { page, api } = await signedIn(journeys, 'ada@northwind.example', viewport);
+        const held = await api.get<{ version: number }>('/settings/recordings-folder');
+        await api.put(
+          '/settings/recordings-folder',
+          {
+            entries: [
+              { accessCode: 'user:max', access: 'none' },
+              { accessCode: 'user:mia', access: 'read' },
+            ],
+          },
+          held.version,
+        );
         await page.goto('/admin/recordings-folder');
         await page.getByRole('button', { name: 'Remove User: Mia Manager' }).click();
         const removed = page.locator('tr[data-state="removed"]');
@@ -145,8 +114,7 @@ describe(
         await (await settledBar(page)).getByRole('button', { name: 'Save changes' }).click();
         await page.getByText('The folder’s access list was saved.').waitFor();
         await page.locator('tr[data-state="removed"]').waitFor({ state: 'detached' });
-        const folder = await read<{ value: { entries: { accessCode: string }[] } }>(
-          page,
+        const folder = await api.get<{ value: { entries: { accessCode: string }[] } }>(
           '/settings/recordings-folder',
         );
         assert.deepEqual(
@@ -158,9 +126,8 @@ describe(
 
     for (const [size, viewport] of SIZES) {
       test(`line access (${size}): previewed in the sticky bar, saved, a removed entry struck through`, async () => {
-        const page = await journeys.newPage(viewport);
-        await signIn(page, 'ada@northwind.example');
-        const numbers = await read<{ items: { number: string }[] }>(page, '/numbers');
+        const { page, api } = await signedIn(journeys, 'ada@northwind.example', viewport);
+        const numbers = await api.get<{ items: { number: string }[] }>('/numbers');
         // Each size its own line: the journeys share one server.
         const number = numbers.items[size === 'desktop' ? 0 : 1]?.number;
         assert.ok(number !== undefined, 'the demo rents two lines');
@@ -181,8 +148,7 @@ describe(
         await preview.getByText('may no longer call out from it').first().waitFor();
         await bar.getByRole('button', { name: 'Save who may call out' }).click();
         await section.getByText('Saved. It applies from the next call.').waitFor();
-        const access = await read<{ accessCodes: string[] }>(
-          page,
+        const access = await api.get<{ accessCodes: string[] }>(
           `/numbers/${encodeURIComponent(number)}/access`,
         );
         assert.deepEqual(access.accessCodes, ['user:sofia']);
@@ -202,10 +168,8 @@ describe(
 
     for (const [size, viewport] of SIZES) {
       test(`destination policy (${size}): the change is previewed in the sticky bar before saving`, async () => {
-        const page = await journeys.newPage(viewport);
-        await signIn(page, 'ada@northwind.example');
-        const before = await read<{ value: { premiumRate: 'block' | 'allow' } }>(
-          page,
+        const { page, api } = await signedIn(journeys, 'ada@northwind.example', viewport);
+        const before = await api.get<{ value: { premiumRate: 'block' | 'allow' } }>(
           '/settings/outbound-policy',
         );
         const next = before.value.premiumRate === 'block' ? 'allow' : 'block';
@@ -228,8 +192,7 @@ describe(
           .getByRole('form', { name: 'Destination policy' })
           .getByText('Saved. It applies from the next call.')
           .waitFor();
-        const after = await read<{ value: { premiumRate: string } }>(
-          page,
+        const after = await api.get<{ value: { premiumRate: string } }>(
           '/settings/outbound-policy',
         );
         assert.equal(after.value.premiumRate, next);
@@ -238,15 +201,15 @@ describe(
 
     for (const [size, viewport] of SIZES) {
       test(`keyboard only (${size}): Back from an editor with unsaved changes asks; Escape and Stay keep the edits, Leave goes back`, async () => {
-        const page = await journeys.newPage(viewport);
-        await signIn(page, 'ada@northwind.example');
+        const { page } = await signedIn(journeys, 'ada@northwind.example', viewport);
         await page.goto('/calls');
         await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
         await open(page, 'Outbound calls');
-        const numbers = page.getByLabel('Numbers, one per line');
-        await numbers.focus();
-        await page.keyboard.press('End');
-        await page.keyboard.type('\n+14155550999');
+        await page.getByLabel('Add an emergency number').focus();
+        await page.keyboard.type('+14155550999');
+        await page.keyboard.press('Enter');
+        const added = page.locator('tr[data-state="new"]', { hasText: '+14155550999' });
+        await added.waitFor();
         await settledBar(page);
         const dialog = page.getByRole('dialog', { name: 'Leave without saving?' });
         const focused = () =>
@@ -265,7 +228,7 @@ describe(
         await page.keyboard.press('Escape');
         await dialog.waitFor({ state: 'hidden' });
         assert.equal(path(), '/admin/outbound-calls');
-        assert.match(await numbers.inputValue(), /\+14155550999/);
+        assert.equal(await added.count(), 1, 'the added number is still there');
 
         // Back, then Enter on "Stay": the same.
         await page.evaluate('history.back()');
@@ -276,7 +239,7 @@ describe(
           () => Promise.resolve(path() === '/admin/outbound-calls'),
           'still on the editor',
         );
-        assert.match(await numbers.inputValue(), /\+14155550999/);
+        assert.equal(await added.count(), 1, 'the added number is still there');
         await page.getByRole('heading', { name: 'Outbound calls', level: 1 }).waitFor();
 
         // Back, then Tab to "Leave without saving" and Enter: back on the calls.
@@ -290,14 +253,14 @@ describe(
         // The history was left as it was: Forward returns to the editor, its edits gone.
         await page.evaluate('history.forward()');
         await page.getByRole('heading', { name: 'Outbound calls', level: 1 }).waitFor();
-        assert.doesNotMatch(await numbers.inputValue(), /\+14155550999/);
+        await page.getByLabel('Add an emergency number').waitFor();
+        assert.equal(await page.getByText('+14155550999').count(), 0);
         assert.equal(await page.locator('.save-bar').count(), 0);
       });
     }
 
     test('keyboard only: a link away from the assignments asks; Tab and Enter through the dialog', async () => {
-      const page = await journeys.newPage(SIZES[0][1]);
-      await signIn(page, 'ada@northwind.example');
+      const { page } = await signedIn(journeys, 'ada@northwind.example', SIZES[0][1]);
       await page.goto('/admin/assignments');
       const role = page.getByLabel('Role of User: Erik East');
       await role.focus();
@@ -326,8 +289,7 @@ describe(
     });
 
     test('my telephony settings (phone): unsaved changes are guarded there too', async () => {
-      const page = await journeys.newPage(SIZES[1][1]);
-      await signIn(page, 'ada@northwind.example');
+      const { page } = await signedIn(journeys, 'ada@northwind.example', SIZES[1][1]);
       await open(page, 'My telephony settings');
       const login = page.getByLabel('SIP login');
       await login.fill('ada.desk');
@@ -342,8 +304,7 @@ describe(
 
     for (const [size, viewport] of SIZES) {
       test(`queues and voice menus (${size}): forms with rows, the server's 400 shown on its field, removed rows struck through`, async () => {
-        const page = await journeys.newPage(viewport);
-        await signIn(page, 'ada@northwind.example');
+        const { page, api } = await signedIn(journeys, 'ada@northwind.example', viewport);
         const queueName = size === 'desktop' ? 'Front desk' : 'Night line';
         const queueId = size === 'desktop' ? 'front-desk' : 'night-line';
         const menuName = size === 'desktop' ? 'Main menu' : 'After hours';
@@ -364,9 +325,9 @@ describe(
         );
         await queuesBar.getByRole('button', { name: 'Save call queues' }).click();
         await queues.getByText('Saved.').waitFor();
-        const savedQueues = await read<{
+        const savedQueues = await api.get<{
           value: { items: { id: string; memberIds: string[]; strategy: string }[] };
-        }>(page, '/settings/queues');
+        }>('/settings/queues');
         assert.deepEqual(
           savedQueues.value.items.find((q) => q.id === queueId),
           { id: queueId, name: queueName, memberIds: ['sofia'], strategy: 'round-robin' },
@@ -393,6 +354,10 @@ describe(
           (await page.locator(`[id="${describedBy}"]`).textContent()) ?? '',
           /fewer than 1 character/,
         );
+        // The banner names the menu as the page counts it, never the API's path.
+        const refusal = menus.getByRole('alert').filter({ hasText: 'Not saved.' });
+        assert.match((await refusal.textContent()) ?? '', /Voice menu \d+, name: /);
+        assert.doesNotMatch((await refusal.textContent()) ?? '', /menus\[|menus\.\d|body\./);
         // Named, the menu's key without a queue is what the server refuses next.
         await name.fill(menuName);
         await menusBar.getByRole('button', { name: 'Save voice menus' }).click();
@@ -401,6 +366,10 @@ describe(
           async () => (await target.getAttribute('aria-invalid')) === 'true',
           'the key without a queue is marked',
         );
+        assert.match(
+          (await refusal.textContent()) ?? '',
+          new RegExp(`Voice menu \\d+ \\(${menuName}\\), key 1: no queue`),
+        );
         assert.match((await menu.locator('.field-problem').textContent()) ?? '', /no queue/);
         assert.deepEqual(await unlabelledControls(page), []);
         await fitsTheScreen(page, viewport.width, 'the voice menus form');
@@ -408,14 +377,14 @@ describe(
         await target.selectOption({ label: queueName });
         await menusBar.getByRole('button', { name: 'Save voice menus' }).click();
         await menus.getByText('Saved.').waitFor();
-        const savedMenus = await read<{
+        const savedMenus = await api.get<{
           value: {
             menus: {
               name: string;
               options: { digit: string; action: string; target: string | null }[];
             }[];
           };
-        }>(page, '/settings/ivr');
+        }>('/settings/ivr');
         assert.deepEqual(savedMenus.value.menus.find((m) => m.name === menuName)?.options, [
           { digit: '1', action: 'queue', target: queueId },
         ]);
@@ -425,9 +394,162 @@ describe(
         await saved.getByRole('button', { name: `Remove the queue ${queueName}` }).click();
         await assertStruckThrough(saved, queueName);
         await (await settledBar(page)).getByRole('button', { name: 'Save call queues' }).click();
-        await queues.getByText(/used by voice menu/).waitFor();
+        // Worded with the names the page knows, not the API's ids.
+        await queues
+          .getByRole('alert')
+          .getByText(
+            `Key 1 of the voice menu “${menuName}” sends callers to the queue “${queueName}”: change that key first.`,
+          )
+          .waitFor();
         await saved.getByRole('button', { name: `Keep the queue ${queueName}` }).click();
         assert.equal(await saved.getAttribute('data-state'), 'saved');
+      });
+    }
+
+    for (const [size, viewport] of SIZES) {
+      test(`blocked numbers (${size}): rows with Remove and Keep, a removed number struck through until saved, a refusal worded by row`, async () => {
+        const { page, api } = await signedIn(journeys, 'ada@northwind.example', viewport);
+        const number = size === 'desktop' ? '+19005550131' : '+19005550132';
+        await open(page, 'Telephony settings');
+        const form = page.getByRole('form', { name: 'Blocked numbers' });
+        const add = form.getByLabel('Block a number');
+        await add.fill('call me maybe');
+        await add.press('Enter');
+        await add.fill(number);
+        await form.getByRole('button', { name: 'Add number' }).click();
+        await form.locator('tr[data-state="new"]', { hasText: number }).waitFor();
+        const bar = await settledBar(page);
+        await bar.getByRole('button', { name: 'Save blocked numbers' }).click();
+        // The refusal names the row as the page shows it, never the API's path.
+        const refusal = form.getByRole('alert').filter({ hasText: 'Not saved.' });
+        await refusal.waitFor();
+        const said = (await refusal.textContent()) ?? '';
+        assert.match(said, /Number 2 \(call me maybe\): "call me maybe" is not a phone number/);
+        assert.doesNotMatch(said, /numbers\[|numbers\.\d|body\./);
+        await form
+          .locator('tr', { hasText: 'call me maybe' })
+          .locator('.field-problem')
+          .getByText('is not a phone number')
+          .waitFor();
+        await fitsTheScreen(page, viewport.width, 'the blocked numbers with a refusal');
+        await screenshot(page, `editing-blocked-refused-${size}`, false);
+        // A new row removed simply goes.
+        await form.getByRole('button', { name: 'Remove call me maybe' }).click();
+        await form.locator('tr', { hasText: 'call me maybe' }).waitFor({ state: 'detached' });
+        await bar.getByRole('button', { name: 'Save blocked numbers' }).click();
+        await form.getByText('Saved.').waitFor();
+        assert.ok(
+          (
+            await api.get<{ value: { numbers: string[] } }>('/settings/blocked-numbers')
+          ).value.numbers.includes(number),
+        );
+
+        // A saved number removed stays, struck through, until saved; Keep takes it back.
+        await form.getByRole('button', { name: `Remove ${number}` }).click();
+        const removed = form.locator('tr[data-state="removed"]');
+        await assertStruckThrough(removed, number.replace('+', '\\+'));
+        assert.match(
+          (await (await settledBar(page)).textContent()) ?? '',
+          new RegExp(`${number.replace('+', '\\+')} may be called again`),
+        );
+        await form.getByRole('button', { name: `Keep ${number}` }).click();
+        assert.equal(
+          await form.locator('tr', { hasText: number }).getAttribute('data-state'),
+          'saved',
+        );
+        await bar.waitFor({ state: 'detached' });
+        await form.getByRole('button', { name: `Remove ${number}` }).click();
+        await (
+          await settledBar(page)
+        )
+          .getByRole('button', { name: 'Save blocked numbers' })
+          .click();
+        await form.getByText('Saved.').waitFor();
+        await removed.waitFor({ state: 'detached' });
+        assert.ok(
+          !(
+            await api.get<{ value: { numbers: string[] } }>('/settings/blocked-numbers')
+          ).value.numbers.includes(number),
+        );
+      });
+    }
+
+    test('outbound calls: saving one form, then the other, then the first again shows each form once', async () => {
+      const { page, api } = await signedIn(journeys, 'ada@northwind.example');
+      await open(page, 'Outbound calls');
+      const forms = async () => {
+        const all = page.getByRole('form');
+        const labels: (string | null)[] = [];
+        for (let i = 0; i < (await all.count()); i++)
+          labels.push(await all.nth(i).getAttribute('aria-label'));
+        return labels;
+      };
+      const policy = page.getByRole('form', { name: 'Destination policy' });
+      const emergency = page.getByRole('form', { name: 'Emergency numbers' });
+      const premium = policy.getByLabel('Premium-rate numbers');
+      const flip = async () => {
+        const next = (await premium.inputValue()) === 'block' ? 'allow' : 'block';
+        await premium.selectOption(next);
+        await (
+          await settledBar(page)
+        )
+          .getByRole('button', { name: 'Save destination policy' })
+          .click();
+        await policy.getByText('Saved. It applies from the next call.').waitFor();
+        return next;
+      };
+      // Each save re-reads its section at a new version: the two versions meet and part.
+      await flip();
+      await emergency.getByLabel('Add an emergency number').fill('+14155550912');
+      await emergency.getByRole('button', { name: 'Add number' }).click();
+      await (
+        await settledBar(page)
+      )
+        .getByRole('button', { name: 'Save emergency numbers' })
+        .click();
+      await emergency.getByText('Saved.').waitFor();
+      const last = await flip();
+      assert.deepEqual(await forms(), ['Destination policy', 'Emergency numbers']);
+      for (const title of ['Destination policy', 'Emergency numbers'])
+        assert.equal(await page.getByRole('heading', { level: 2, name: title }).count(), 1);
+      assert.equal(await premium.count(), 1);
+      assert.equal(await emergency.getByText('+14155550912').count(), 1);
+      const saved = await api.get<{ value: { premiumRate: string } }>('/settings/outbound-policy');
+      assert.equal(saved.value.premiumRate, last);
+      assert.equal(await premium.inputValue(), last);
+    });
+
+    for (const [size, viewport] of SIZES) {
+      test(`role editor (${size}): the shared save bar, with the preview's verdict and Discard`, async () => {
+        const { page } = await signedIn(journeys, 'ada@northwind.example', viewport);
+        await page.goto('/admin/roles/manager');
+        const group = page.getByRole('group', { name: 'Call statistics' });
+        const checked = group.locator('input[type="radio"]:checked');
+        const before = await checked.inputValue();
+        await group.locator('input[type="radio"]:not(:checked):not(:disabled)').first().check();
+        const bar = await settledBar(page);
+        assert.match(
+          (await bar.textContent()) ?? '',
+          /(gains or loses|gain or lose|Nobody’s) access/,
+          (await page.locator('.preview').textContent()) ?? '',
+        );
+        await bar.getByRole('link', { name: 'See the preview' }).waitFor();
+        assert.ok(await isInView(page, bar.getByRole('button', { name: 'Save role' })));
+        assert.equal(await page.locator('.save-bar').count(), 1, 'one bar');
+        await fitsTheScreen(page, viewport.width, 'the role editor with its save bar');
+        await screenshot(page, `editing-role-save-bar-${size}`, false);
+        await bar.getByRole('button', { name: 'Discard changes' }).click();
+        await bar.waitFor({ state: 'detached' });
+        assert.equal(await checked.inputValue(), before);
+
+        // The name alone changes nobody's access: nothing to preview.
+        const name = page.getByLabel('Role name');
+        await name.fill('Manager (renamed)');
+        const renamed = await settledBar(page);
+        assert.match((await renamed.textContent()) ?? '', /Only the name changes/);
+        assert.equal(await renamed.getByRole('link', { name: 'See the preview' }).count(), 0);
+        await renamed.getByRole('button', { name: 'Discard changes' }).click();
+        assert.equal(await name.inputValue(), 'Manager');
       });
     }
   },

@@ -137,6 +137,71 @@ export async function signIn(page: Page, email: string, accountId = 'demo'): Pro
     .waitFor({ state: 'attached' });
 }
 
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+/** The two widths every journey whose layout matters runs at. */
+export const SIZES = [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+] as const;
+
+/** The API as a signed-in page's session: its cookie, and its CSRF token on each change. */
+export interface SessionApi {
+  /** GET under /api/v1; fails unless 200. */
+  get<T>(path: string): Promise<T>;
+  /** PUT under /api/v1 with the CSRF token and, given a version, If-Match; fails unless 200. */
+  put<T>(path: string, body: unknown, version?: number): Promise<T>;
+}
+
+/**
+ * A new page (1280×800, or the size given) signed in as `email` through the sign-in form,
+ * with the API as its session for setting up and checking what the page did.
+ *
+ * @example const { page, api } = await signedIn(journeys, 'ada@northwind.example', PHONE);
+ */
+export async function signedIn(
+  journeys: Journeys,
+  email: string,
+  viewport?: { width: number; height: number },
+): Promise<{ readonly page: Page; readonly api: SessionApi }> {
+  const page = await journeys.newPage(viewport);
+  await signIn(page, email);
+  const get = async <T>(path: string): Promise<T> => {
+    const answer = await page.request.get(`/api/v1${path}`);
+    assert.equal(answer.status(), 200, `GET ${path}: ${await answer.text()}`);
+    return (await answer.json()) as T;
+  };
+  const { csrfToken } = await get<{ csrfToken: string }>('/session');
+  const put = async <T>(path: string, body: unknown, version?: number): Promise<T> => {
+    const answer = await page.request.put(`/api/v1${path}`, {
+      headers: {
+        'x-csrf-token': csrfToken,
+        ...(version !== undefined && { 'if-match': `"${version}"` }),
+      },
+      data: body,
+    });
+    assert.equal(answer.status(), 200, `PUT ${path}: ${await answer.text()}`);
+    return (await answer.json()) as T;
+  };
+  return { page, api: { get, put } };
+}
+
+/** Follows a link of the main navigation, opening the menu first on a phone. */
+export async function open(page: Page, label: string): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) await menu.click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: label, exact: true })
+    .click();
+}
+
+/** Fails unless the page fits `width` without scrolling sideways. */
+export async function fitsTheScreen(page: Page, width: number, what: string): Promise<void> {
+  const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+  assert.ok(scrollWidth <= width, `${what} fits ${width} px (scrollWidth ${scrollWidth})`);
+}
+
 /** Saves a screenshot (by default of the whole page) as test-artifacts/<name>.png. */
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });

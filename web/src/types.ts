@@ -116,19 +116,27 @@ export type LineAccess = Answer<'/api/v1/numbers/{number}/access', 'get'>;
 export type LineAccessAnswer = Answer<'/api/v1/numbers/{number}/access', 'put'>;
 
 /** Settings section `outbound-policy` (SPEC §5 rule 4). */
-export type DestinationPolicy = Answer<'/api/v1/settings/outbound-policy', 'get'>['value'];
+export type DestinationPolicy = SettingsValue<'outbound-policy'>;
 
-export interface SettingsDocument<V> {
-  readonly section: string;
-  readonly value: V;
-  readonly version: number;
-}
+/** Each settings section as `GET /api/v1/settings/{section}` answers it, by section. */
+type SettingsDocuments = {
+  readonly [P in keyof paths as P extends `/api/v1/settings/${infer S}` ? S : never]: Answer<
+    P,
+    'get'
+  >;
+};
+/** The account's settings sections, as their routes name them. */
+export type SettingsSection = keyof SettingsDocuments;
+/** A settings section as `GET /settings/{section}` answers it: its value and version. */
+export type SettingsDocument<S extends SettingsSection> = SettingsDocuments[S];
+/** What a settings section holds, as `PUT /settings/{section}` takes it. */
+export type SettingsValue<S extends SettingsSection> = SettingsDocument<S>['value'];
 
 export type UserSettings = Answer<'/api/v1/users/{id}/telephony-settings', 'get'>;
 export type Device = NonNullable<UserSettings['device']>;
 export const DEVICES = ['softphone', 'sip', 'mobile'] as const satisfies readonly Device[];
 
-export type FolderSection = Answer<'/api/v1/settings/recordings-folder', 'get'>;
+export type FolderSection = SettingsDocument<'recordings-folder'>;
 export type FolderEntry = FolderSection['value']['entries'][number];
 
 export type AuditPage = Answer<'/api/v1/audit-log', 'get'>;

@@ -39,10 +39,54 @@ export function fieldProblemsOf(error: unknown): FieldProblems {
   return problems;
 }
 
+/**
+ * Where a problem is, for people, from its path (`menus.0.options.1.target`) and the value
+ * that was sent: "Voice menu 1 (Main menu), key 2". Undefined where the message says all.
+ */
+export type PlaceOf = (path: string) => string | undefined;
+
+/**
+ * The problems of a refused save as lines for people, each led by where it is ("Voice
+ * menu 1 (Main menu), name: …"); the API's paths (`menus[0].name`) are never shown.
+ */
+export function wordProblems(problems: FieldProblems, placeOf: PlaceOf): string[] {
+  return [...problems].flatMap(([path, messages]) => {
+    const place = placeOf(path);
+    return messages.map((message) => (place === undefined ? message : `${place}: ${message}`));
+  });
+}
+
+/**
+ * The place of item `index` of a list: "Voice menu 1 (Main menu)", then `rest` (", name")
+ * when the problem is in one of its fields. Counted from 1, as people count.
+ */
+export const itemPlace = (kind: string, index: number, name: string | undefined, rest = '') =>
+  `${kind} ${index + 1}${name === undefined || name === '' ? '' : ` (${name})`}${rest}`;
+
 /** The problems at `path` and under it (a queue's problems include its members'). */
 export function problemsUnder(problems: FieldProblems, path: string): readonly string[] {
   return [...problems].flatMap(([key, messages]) =>
     key === path || key.startsWith(`${path}.`) ? messages : [],
+  );
+}
+
+/** A refused save, worded for people: one line a problem. */
+export function ProblemsAlert({
+  title,
+  lines,
+}: {
+  readonly title: string;
+  readonly lines: readonly string[];
+}) {
+  return (
+    <div className="alert alert-error" role="alert">
+      <strong>{title}</strong>
+      <ul className="problem-list">
+        {lines.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

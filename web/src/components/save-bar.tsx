@@ -16,8 +16,8 @@ export function SaveBar({
 }: {
   /** What the change does ("2 people gain or lose access."); undefined while worked out. */
   readonly summary: string | undefined;
-  /** The id of the full preview on the page. */
-  readonly previewId: string;
+  /** The id of the full preview on the page; none for a change nobody's access follows. */
+  readonly previewId?: string;
   readonly busy: boolean;
   readonly canSave: boolean;
   readonly saveLabel?: string;
@@ -28,8 +28,13 @@ export function SaveBar({
   return (
     <div className="save-bar" role="region" aria-label="Unsaved changes">
       <p className="save-bar-summary" aria-live="polite">
-        <strong>Not saved yet.</strong> {summary ?? 'Working out who gains or loses access…'}{' '}
-        <a href={`#${previewId}`}>See the preview</a>
+        <strong>Not saved yet.</strong> {summary ?? 'Working out who gains or loses access…'}
+        {previewId !== undefined && (
+          <>
+            {' '}
+            <a href={`#${previewId}`}>See the preview</a>
+          </>
+        )}
       </p>
       <div className="save-bar-actions">
         <button

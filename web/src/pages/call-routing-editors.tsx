@@ -1,5 +1,5 @@
-import { useId, useState } from 'react';
-import { api } from '../api';
+import { type ReactNode, useId, useState } from 'react';
+import { ApiError, api } from '../api';
 import { Combobox } from '../components/combobox';
 import {
   DraftBadge,
@@ -12,16 +12,21 @@ import {
   savedIndexes,
   useDraftRows,
 } from '../components/draft-rows';
-import { FieldProblem, type FieldProblems, problemsUnder } from '../components/field-problems';
+import {
+  FieldProblem,
+  type FieldProblems,
+  itemPlace,
+  problemsUnder,
+} from '../components/field-problems';
+import type { EditorProps } from '../components/settings-section';
 import { userName } from '../directory';
 import { useLoad } from '../hooks';
 import { useSession } from '../session';
-import type { Body, SettingsDocument } from '../types';
-import type { EditorProps } from './telephony-settings-page';
+import type { Directory, SettingsDocument, SettingsValue } from '../types';
 
-type Queues = Body<'/api/v1/settings/queues', 'put'>;
+type Queues = SettingsValue<'queues'>;
 type Queue = Queues['items'][number];
-type Ivr = Body<'/api/v1/settings/ivr', 'put'>;
+type Ivr = SettingsValue<'ivr'>;
 type Menu = Ivr['menus'][number];
 type MenuOption = Menu['options'][number];
 
@@ -238,7 +243,7 @@ function AddByName({
   );
 }
 
-/** Problems the server found about items no longer shown (say, a row removed since). */
+/** Problems the server found that name no item shown (the list as a whole). */
 function OtherProblems({ messages }: { readonly messages: readonly string[] }) {
   if (messages.length === 0) return null;
   return (
@@ -251,64 +256,127 @@ function OtherProblems({ messages }: { readonly messages: readonly string[] }) {
 }
 
 /**
- * The call queues, as a form (issue 13): each queue's name, how it rings and its members
- * (found by search); add and remove queues, removed ones struck through until saved. The
- * server's 400 `details` are shown on the field they name.
+ * A list of named routing items (queues, voice menus) as a form: one group per item, with
+ * its fields; items added by name (the id made from it) and removed, a removed one struck
+ * through until saved. The server's 400 `details` are shown on the field they name, and
+ * those that name no item shown (the list as a whole) under the list.
  */
-export function QueuesEditor({ saved, set, problems }: EditorProps<Queues>) {
-  const [rows, setRows] = useDraftRows(saved.items, (items) => set({ items: [...items] }));
+function RoutingList<T extends { readonly id: string; readonly name: string }>({
+  saved,
+  onItems,
+  problems,
+  path,
+  kind,
+  newItem,
+  fields,
+}: {
+  readonly saved: readonly T[];
+  readonly onItems: (items: T[]) => void;
+  readonly problems: FieldProblems;
+  /** The list's key in the section (`items`, `menus`): the start of its 400 paths. */
+  readonly path: string;
+  /** What an item is, in lower case: "queue", "voice menu". */
+  readonly kind: string;
+  readonly newItem: (id: string, name: string) => T;
+  /** The fields of `item`, at `path` (`menus.2`); `items` is the list saving writes. */
+  readonly fields: (
+    item: T,
+    path: string,
+    onChange: (item: T) => void,
+    items: readonly T[],
+  ) => ReactNode;
+}) {
+  const [rows, setRows] = useDraftRows(saved, (items) => onItems([...items]));
   const indexes = savedIndexes(rows);
-  const shown = new Set(indexes.filter((i) => i >= 0).map((i) => `items.${i}`));
-  const unplaced = [...problems].flatMap(([path, messages]) =>
-    [...shown].some((prefix) => path === prefix || path.startsWith(`${prefix}.`)) ? [] : messages,
+  const items = draftItemsOf(rows);
+  const shown = indexes.filter((i) => i >= 0).map((i) => `${path}.${i}`);
+  const unplaced = [...problems].flatMap(([at, messages]) =>
+    shown.some((prefix) => at === prefix || at.startsWith(`${prefix}.`)) ? [] : messages,
   );
+  const Kind = kind.charAt(0).toUpperCase() + kind.slice(1);
   return (
     <>
-      {rows.length === 0 && <p className="empty">No queues yet.</p>}
+      {rows.length === 0 && <p className="empty">No {kind}s yet.</p>}
       {rows.map((row, index) => (
         <fieldset
           key={`${index}/${row.from?.id ?? row.item.id}`}
           {...draftRowProps(row, 'routing-item')}
         >
           <legend>
-            <DraftText row={row}>Queue “{row.item.name}”</DraftText> <DraftBadge row={row} />
+            <DraftText row={row}>
+              {Kind} “{row.item.name}”
+            </DraftText>{' '}
+            <DraftBadge row={row} />
           </legend>
-          {!row.removed && (
-            <QueueFields
-              queue={row.item}
-              path={`items.${indexes[index]!}`}
-              problems={problems}
-              onChange={(queue) => setRows(editDraftRow(rows, index, queue))}
-            />
-          )}
+          {!row.removed &&
+            fields(
+              row.item,
+              `${path}.${indexes[index]!}`,
+              (item) => setRows(editDraftRow(rows, index, item)),
+              items,
+            )}
           <DraftRowButton
             rows={rows}
             index={index}
             onChange={setRows}
-            what={`the queue ${row.item.name}`}
+            what={`the ${kind} ${row.item.name}`}
           />
         </fieldset>
       ))}
       <OtherProblems messages={unplaced} />
       <AddByName
-        label="New queue’s name"
-        button="Add queue"
+        label={`New ${kind}’s name`}
+        button={`Add ${kind}`}
         onAdd={(name) =>
           setRows(
-            addDraftRow(rows, {
-              id: idFrom(
+            addDraftRow(
+              rows,
+              newItem(
+                idFrom(
+                  name,
+                  rows.map((r) => r.item.id),
+                ),
                 name,
-                rows.map((r) => r.item.id),
               ),
-              name,
-              memberIds: [],
-              strategy: 'ring-all',
-            }),
+            ),
           )
         }
       />
     </>
   );
+}
+
+/** The call queues (issue 13): each queue's name, how it rings and its members. */
+export function QueuesEditor({ saved, set, problems }: EditorProps<Queues>) {
+  return (
+    <RoutingList<Queue>
+      saved={saved.items}
+      onItems={(items) => set({ items })}
+      problems={problems}
+      path="items"
+      kind="queue"
+      newItem={(id, name) => ({ id, name, memberIds: [], strategy: 'ring-all' })}
+      fields={(queue, path, onChange) => (
+        <QueueFields queue={queue} path={path} problems={problems} onChange={onChange} />
+      )}
+    />
+  );
+}
+
+/** Where a problem of the queues section is: "Queue 1 (Front desk), member 2 (Sofia Sales)". */
+export function queuePlace(path: string, sent: Queues, directory: Directory): string | undefined {
+  const at = /^items\.(\d+)(?:\.(\w+)(?:\.(\d+))?)?/.exec(path);
+  if (at === null) return undefined;
+  const index = Number(at[1]);
+  const queue = sent.items[index];
+  const member = at[3] === undefined ? undefined : queue?.memberIds[Number(at[3])];
+  const rest =
+    at[2] === 'memberIds' && at[3] !== undefined
+      ? `, ${itemPlace('member', Number(at[3]), member === undefined ? undefined : userName(directory, member))}`
+      : at[2] === 'name' || at[2] === 'strategy'
+        ? `, ${at[2] === 'name' ? 'name' : 'ringing'}`
+        : '';
+  return itemPlace('Queue', index, queue?.name, rest);
 }
 
 function QueueFields({
@@ -399,10 +467,32 @@ function QueueFields({
 }
 
 /**
- * The voice menus, as a form (issue 13): each menu's name, greeting and keys, each key
- * leading to a queue, an employee, another menu or a voicemail box; menus removed are
- * struck through until saved. The server checks every target on save and its 400 names
- * the field, shown beside it.
+ * A queue removal refused because a voice menu still sends callers to it (409, `usedBy`),
+ * worded with the names: "Key 1 of the voice menu “Main menu” sends callers to the queue
+ * “Front desk”: change that key first." Undefined for any other refusal.
+ */
+export function wordQueueRefusal(
+  error: unknown,
+  saved: Queues,
+  menus: readonly Menu[],
+): string | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'conflict') return undefined;
+  const { usedBy } = error.details;
+  if (!Array.isArray(usedBy) || usedBy.length === 0) return undefined;
+  const nameOf = (list: readonly { id: string; name: string }[], id: string) =>
+    list.find((item) => item.id === id)?.name ?? id;
+  const uses = (usedBy as { queueId: string; menuId: string; digit: string }[]).map(
+    (use) =>
+      `key ${use.digit} of the voice menu “${nameOf(menus, use.menuId)}” sends callers to the queue “${nameOf(saved.items, use.queueId)}”`,
+  );
+  const text = uses.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}: change ${uses.length === 1 ? 'that key' : 'those keys'} first.`;
+}
+
+/**
+ * The voice menus (issue 13): each menu's name, greeting and keys, each key leading to a
+ * queue, an employee, another menu or a voicemail box. The server checks every target on
+ * save and its 400 names the field, shown beside it.
  */
 export function IvrEditor({
   saved,
@@ -413,66 +503,46 @@ export function IvrEditor({
   /** Changes when the queues section is saved on the page: the choices are read again. */
   readonly queuesSaved: number;
 }) {
-  const [rows, setRows] = useDraftRows(saved.menus, (menus) => set({ menus: [...menus] }));
   const queues = useLoad(
-    (signal) => api.get<SettingsDocument<Queues>>('/settings/queues', { signal }),
+    (signal) => api.get<SettingsDocument<'queues'>>('/settings/queues', { signal }),
     [queuesSaved],
   );
-  const indexes = savedIndexes(rows);
-  const menus = draftItemsOf(rows);
-  const shown = new Set(indexes.filter((i) => i >= 0).map((i) => `menus.${i}`));
-  const unplaced = [...problems].flatMap(([path, messages]) =>
-    [...shown].some((prefix) => path === prefix || path.startsWith(`${prefix}.`)) ? [] : messages,
-  );
   return (
-    <>
-      {rows.length === 0 && <p className="empty">No voice menus yet.</p>}
-      {rows.map((row, index) => (
-        <fieldset
-          key={`${index}/${row.from?.id ?? row.item.id}`}
-          {...draftRowProps(row, 'routing-item')}
-        >
-          <legend>
-            <DraftText row={row}>Voice menu “{row.item.name}”</DraftText> <DraftBadge row={row} />
-          </legend>
-          {!row.removed && (
-            <MenuFields
-              menu={row.item}
-              path={`menus.${indexes[index]!}`}
-              problems={problems}
-              queues={queues.data?.value.items ?? []}
-              menus={menus}
-              onChange={(menu) => setRows(editDraftRow(rows, index, menu))}
-            />
-          )}
-          <DraftRowButton
-            rows={rows}
-            index={index}
-            onChange={setRows}
-            what={`the voice menu ${row.item.name}`}
-          />
-        </fieldset>
-      ))}
-      <OtherProblems messages={unplaced} />
-      <AddByName
-        label="New voice menu’s name"
-        button="Add voice menu"
-        onAdd={(name) =>
-          setRows(
-            addDraftRow(rows, {
-              id: idFrom(
-                name,
-                rows.map((r) => r.item.id),
-              ),
-              name,
-              greeting: '',
-              options: [],
-            }),
-          )
-        }
-      />
-    </>
+    <RoutingList<Menu>
+      saved={saved.menus}
+      onItems={(menus) => set({ menus })}
+      problems={problems}
+      path="menus"
+      kind="voice menu"
+      newItem={(id, name) => ({ id, name, greeting: '', options: [] })}
+      fields={(menu, path, onChange, menus) => (
+        <MenuFields
+          menu={menu}
+          path={path}
+          problems={problems}
+          queues={queues.data?.value.items ?? []}
+          menus={menus}
+          onChange={onChange}
+        />
+      )}
+    />
   );
+}
+
+/** Where a problem of the voice menus is: "Voice menu 1 (Main menu), key 2". */
+export function menuPlace(path: string, sent: Ivr): string | undefined {
+  const at = /^menus\.(\d+)(?:\.(\w+)(?:\.(\d+))?)?/.exec(path);
+  if (at === null) return undefined;
+  const index = Number(at[1]);
+  const menu = sent.menus[index];
+  const digit = at[3] === undefined ? undefined : menu?.options[Number(at[3])]?.digit;
+  const rest =
+    at[2] === 'options' && at[3] !== undefined
+      ? `, ${digit === undefined ? `key ${Number(at[3]) + 1}` : `key ${digit}`}`
+      : at[2] === 'name' || at[2] === 'greeting'
+        ? `, ${at[2]}`
+        : '';
+  return itemPlace('Voice menu', index, menu?.name, rest);
 }
 
 function MenuFields({

@@ -3,6 +3,7 @@ import { api } from '../api';
 import { ErrorAlert, Loading, isVersionMismatch } from '../components/alert';
 import { LevelChanges } from '../components/level-changes';
 import { PlanNotice } from '../components/plan-notice';
+import { SaveBar, peopleChanged } from '../components/save-bar';
 import { useDebounced, useLoad, useTitle } from '../hooks';
 import {
   PERMISSION_GROUPS,
@@ -81,10 +82,17 @@ function RoleForm({
     editable &&
     (name !== (role?.name ?? '') || PERMISSION_KEYS.some((key) => levels[key] !== initial[key]));
   useUnsavedChanges(isDirty && !busy);
-  const previewPeople =
-    isPreviewCurrent && preview.status === 'ready' && preview.data !== null
-      ? new Set(preview.data.changes.map((c) => c.userId)).size
-      : undefined;
+  // The save bar's verdict: undefined while the preview is worked out.
+  const summary =
+    role === null
+      ? 'Nobody has the new role until it is assigned.'
+      : !changed
+        ? 'Only the name changes: nobody’s access does.'
+        : isPreviewCurrent && preview.status === 'error'
+          ? 'The preview could not be worked out.'
+          : isPreviewCurrent && preview.status === 'ready' && preview.data !== null
+            ? peopleChanged(preview.data.changes)
+            : undefined;
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -244,30 +252,9 @@ function RoleForm({
           </ErrorAlert>
         )}
         {editable && (
-          // Sticky while there is something to save: Save stays in sight on a long form.
-          <div className={isDirty ? 'form-actions save-bar' : 'form-actions'}>
-            {isDirty && (
-              <p className="save-bar-summary" aria-live="polite">
-                <strong>Not saved yet.</strong>{' '}
-                {role !== null &&
-                  changed &&
-                  (previewPeople === undefined ? (
-                    'Working out who gains or loses access…'
-                  ) : (
-                    <>
-                      {previewPeople === 0
-                        ? 'Nobody’s access changes.'
-                        : `${previewPeople} ${previewPeople === 1 ? 'person gains or loses' : 'people gain or lose'} access.`}{' '}
-                      <a href={`#${id}-preview-card`}>See the preview</a>
-                    </>
-                  ))}
-              </p>
-            )}
-            <button type="submit" className="button-primary" disabled={busy}>
-              {role === null ? 'Create role' : 'Save role'}
-            </button>
+          <div className="form-actions">
             <Link to="/admin/roles" className="button-secondary">
-              Cancel
+              {isDirty ? 'Cancel' : 'Back to the roles'}
             </Link>
             {role !== null && deleting === null && (
               <button type="button" className="button-danger" onClick={() => void askDelete()}>
@@ -275,6 +262,20 @@ function RoleForm({
               </button>
             )}
           </div>
+        )}
+        {isDirty && (
+          <SaveBar
+            summary={summary}
+            previewId={role !== null && changed ? `${id}-preview-card` : undefined}
+            busy={busy}
+            canSave
+            saveLabel={role === null ? 'Create role' : 'Save role'}
+            onDiscard={() => {
+              setName(role?.name ?? '');
+              setLevels(initial);
+              setError(null);
+            }}
+          />
         )}
       </form>
       {deleting !== null && role !== null && (

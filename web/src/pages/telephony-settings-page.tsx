@@ -1,21 +1,20 @@
-import { type FormEvent, Fragment, type ReactNode, useId, useMemo, useState } from 'react';
+import { useId, useState } from 'react';
 import { api } from '../api';
-import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import {
   DraftBadge,
   DraftRowButton,
   DraftText,
   addDraftRow,
   draftRowProps,
-  isSameList,
   useDraftRows,
 } from '../components/draft-rows';
-import { type FieldProblems, fieldProblemsOf } from '../components/field-problems';
-import { ChangesPreview, SaveBar, changesSummary } from '../components/save-bar';
+import { itemPlace } from '../components/field-problems';
+import { NumberList, numberPlace } from '../components/number-list';
+import { type EditorProps, SettingsCard } from '../components/settings-section';
 import { useLoad, useTitle } from '../hooks';
 import { Link } from '../router';
-import type { Body, SettingsDocument } from '../types';
-import { useUnsavedChanges } from '../unsaved-changes';
+import { useSession } from '../session';
+import type { SettingsDocument, SettingsValue } from '../types';
 import {
   IvrEditor,
   QueuesEditor,
@@ -23,33 +22,30 @@ import {
   describeQueueChanges,
   idFrom,
   listChanges,
+  menuPlace,
+  queuePlace,
+  wordQueueRefusal,
 } from './call-routing-editors';
 
-type General = Body<'/api/v1/settings/general', 'put'>;
-type Documents = Body<'/api/v1/settings/documents', 'put'>;
-type Queues = Body<'/api/v1/settings/queues', 'put'>;
-type Ivr = Body<'/api/v1/settings/ivr', 'put'>;
-type BlockedNumbers = Body<'/api/v1/settings/blocked-numbers', 'put'>;
-
-/** What a section's editor is handed: the draft, the saved value, and the last 400's word. */
-export interface EditorProps<T> {
-  readonly value: T;
-  readonly saved: T;
-  readonly set: (value: T) => void;
-  readonly problems: FieldProblems;
-}
+type General = SettingsValue<'general'>;
+type Documents = SettingsValue<'documents'>;
 
 /**
  * The account's telephony settings (telephonySettings.modify), one card per section of
  * `GET/PUT /settings/{section}`: general, blocked numbers, documents, queues and voice
  * menus; the destination policy and emergency numbers have their own page, linked here.
- * Each card saves its own section with If-Match, so two administrators never overwrite
- * each other unseen, after showing what saving changes.
  */
 export function TelephonySettingsPage() {
   useTitle('Telephony settings');
+  const { directory } = useSession();
   // The voice menus offer the saved queues: saving the queues reads them again.
   const [queuesSaved, setQueuesSaved] = useState(0);
+  // A queue a menu uses is refused removal: the refusal names the menu.
+  const [ivrSaved, setIvrSaved] = useState(0);
+  const menus = useLoad(
+    (signal) => api.get<SettingsDocument<'ivr'>>('/settings/ivr', { signal }),
+    [ivrSaved],
+  );
   return (
     <>
       <h1>Telephony settings</h1>
@@ -58,10 +54,15 @@ export function TelephonySettingsPage() {
         <Link to="/admin/outbound-calls">Outbound calls</Link> (the destination policy and emergency
         numbers); who may use each line, under <Link to="/numbers">Numbers</Link>.
       </p>
-      <Section<General> section="general" title="General" describe={describeGeneral}>
+      <SettingsCard
+        section="general"
+        title="General"
+        describe={describeGeneral}
+        placeOf={(path) => GENERAL_FIELDS[path as keyof General]}
+      >
         {(props) => <GeneralEditor {...props} />}
-      </Section>
-      <Section<BlockedNumbers>
+      </SettingsCard>
+      <SettingsCard
         section="blocked-numbers"
         title="Blocked numbers"
         describe={(before, after) =>
@@ -76,17 +77,20 @@ export function TelephonySettingsPage() {
             },
           )
         }
+        placeOf={numberPlace}
       >
-        {({ value, set }) => (
-          <LinesEditor
-            label="Numbers nobody may call, one a line"
+        {({ saved, set, problems }) => (
+          <NumberList
+            saved={saved.numbers}
+            onNumbers={(numbers) => set({ numbers })}
+            problems={problems}
+            caption="Numbers nobody may call"
+            addLabel="Block a number"
             hint="Written as you like; kept in international format. Part of the company directory: a directory import replaces this list."
-            lines={value.numbers}
-            onChange={(numbers) => set({ numbers })}
           />
         )}
-      </Section>
-      <Section<Documents>
+      </SettingsCard>
+      <SettingsCard
         section="documents"
         title="Documents"
         describe={(before, after) =>
@@ -101,164 +105,45 @@ export function TelephonySettingsPage() {
             },
           )
         }
+        placeOf={(path, sent) => {
+          const at = /^items\.(\d+)/.exec(path);
+          return at === null
+            ? undefined
+            : itemPlace('Document', Number(at[1]), sent.items[Number(at[1])]?.name);
+        }}
       >
         {(props) => <DocumentsEditor {...props} />}
-      </Section>
-      <Section<Queues>
+      </SettingsCard>
+      <SettingsCard
         section="queues"
         title="Call queues"
         describe={describeQueueChanges}
+        placeOf={(path, sent) => queuePlace(path, sent, directory)}
+        wordRefusal={(error, saved) =>
+          wordQueueRefusal(error, saved, menus.data?.value.menus ?? [])
+        }
         onSaved={() => setQueuesSaved((n) => n + 1)}
       >
         {(props) => <QueuesEditor {...props} />}
-      </Section>
-      <Section<Ivr> section="ivr" title="Voice menus" describe={describeIvrChanges}>
+      </SettingsCard>
+      <SettingsCard
+        section="ivr"
+        title="Voice menus"
+        describe={describeIvrChanges}
+        placeOf={menuPlace}
+        onSaved={() => setIvrSaved((n) => n + 1)}
+      >
         {(props) => <IvrEditor {...props} queuesSaved={queuesSaved} />}
-      </Section>
+      </SettingsCard>
     </>
   );
 }
 
-/** One section: loads it, lets `children` edit a draft, saves it with the version it read. */
-function Section<T>({
-  section,
-  title,
-  describe,
-  onSaved,
-  children,
-}: {
-  readonly section: string;
-  readonly title: string;
-  /** What saving `after` over `before` changes, one sentence each, for the preview. */
-  readonly describe: (before: T, after: T) => readonly string[];
-  readonly onSaved?: () => void;
-  readonly children: (props: EditorProps<T>) => ReactNode;
-}) {
-  const id = useId();
-  // Kept here: saving reloads the section and the form starts again at the new version.
-  const [justSaved, setJustSaved] = useState(false);
-  const loaded = useLoad(
-    (signal) => api.get<SettingsDocument<T>>(`/settings/${section}`, { signal }),
-    [section],
-  );
-  return (
-    <section className="card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      {loaded.status === 'loading' && loaded.data === undefined && <Loading />}
-      {loaded.status === 'error' && <ErrorAlert error={loaded.error} />}
-      {loaded.data !== undefined && loaded.status !== 'error' && (
-        <SectionForm
-          key={loaded.data.version}
-          section={section}
-          title={title}
-          saved={loaded.data}
-          describe={describe}
-          justSaved={justSaved}
-          onEdit={() => setJustSaved(false)}
-          onSaved={() => {
-            setJustSaved(true);
-            loaded.reload();
-            onSaved?.();
-          }}
-          onReload={loaded.reload}
-        >
-          {children}
-        </SectionForm>
-      )}
-    </section>
-  );
-}
-
-function SectionForm<T>({
-  section,
-  title,
-  saved,
-  describe,
-  justSaved,
-  onEdit,
-  onSaved,
-  onReload,
-  children,
-}: {
-  readonly section: string;
-  readonly title: string;
-  readonly saved: SettingsDocument<T>;
-  readonly describe: (before: T, after: T) => readonly string[];
-  readonly justSaved: boolean;
-  readonly onEdit: () => void;
-  readonly onSaved: () => void;
-  readonly onReload: () => void;
-  readonly children: (props: EditorProps<T>) => ReactNode;
-}) {
-  const id = useId();
-  const [draft, setDraft] = useState<T>(saved.value);
-  // Discard starts the editors again from the saved value: they may hold rows of their own.
-  const [generation, setGeneration] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const changed = !isSameList([draft], [saved.value]);
-  useUnsavedChanges(changed && !busy);
-  const problems = useMemo(() => fieldProblemsOf(error), [error]);
-  const changes = changed ? describe(saved.value, draft) : [];
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.put(`/settings/${section}`, draft, { ifMatch: saved.version });
-      onSaved();
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
-  };
-  return (
-    <form aria-label={title} onSubmit={(e) => void save(e)} onChange={onEdit} noValidate>
-      <Fragment key={generation}>
-        {children({
-          value: draft,
-          saved: saved.value,
-          set: (value) => {
-            setDraft(value);
-            onEdit();
-          },
-          problems,
-        })}
-      </Fragment>
-      {justSaved && <Notice tone="success">Saved.</Notice>}
-      {error !== null && (
-        <ErrorAlert
-          error={error}
-          title={isVersionMismatch(error) ? 'Not saved: changed meanwhile.' : 'Not saved.'}
-        >
-          {isVersionMismatch(error) && (
-            <>
-              {' '}
-              <button type="button" className="button-secondary" onClick={onReload}>
-                Load the latest
-              </button>
-            </>
-          )}
-        </ErrorAlert>
-      )}
-      {changed && <ChangesPreview id={`${id}-preview`} changes={changes} />}
-      {changed && (
-        <SaveBar
-          summary={changesSummary(changes)}
-          previewId={`${id}-preview`}
-          busy={busy}
-          canSave
-          saveLabel={`Save ${title.toLowerCase()}`}
-          onDiscard={() => {
-            setDraft(saved.value);
-            setGeneration((g) => g + 1);
-            setError(null);
-          }}
-        />
-      )}
-    </form>
-  );
-}
+const GENERAL_FIELDS: Readonly<Record<keyof General, string>> = {
+  recordCalls: 'Record calls',
+  defaultCallerIdNumber: 'Default caller ID',
+  language: 'Language',
+};
 
 const describeGeneral = (before: General, after: General): string[] => [
   ...(before.recordCalls === after.recordCalls
@@ -322,45 +207,6 @@ function GeneralEditor({ value, set }: EditorProps<General>) {
         />
       </div>
     </>
-  );
-}
-
-/** A list of texts edited as lines of a text area; blank lines are dropped. */
-function LinesEditor({
-  label,
-  hint,
-  lines,
-  onChange,
-}: {
-  readonly label: string;
-  readonly hint: string;
-  readonly lines: readonly string[];
-  readonly onChange: (lines: string[]) => void;
-}) {
-  const id = useId();
-  const [text, setText] = useState(lines.join('\n'));
-  return (
-    <div className="field">
-      <label htmlFor={`${id}-lines`}>{label}</label>
-      <textarea
-        id={`${id}-lines`}
-        rows={Math.min(Math.max(lines.length + 1, 3), 12)}
-        value={text}
-        aria-describedby={`${id}-hint`}
-        onChange={(e) => {
-          setText(e.target.value);
-          onChange(
-            e.target.value
-              .split('\n')
-              .map((line) => line.trim())
-              .filter((line) => line !== ''),
-          );
-        }}
-      />
-      <p className="hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-    </div>
   );
 }
 
