@@ -57,8 +57,21 @@ describe('browser: permissions screens that explain and keep work', { skip: skip
     assert.doesNotMatch((await manager.textContent()) ?? '', /administrator override/);
     await screenshot(page, 'permissions-editing-role-cards');
 
-    // The override is explained where levels are shown, not on the roles page alone: an
-    // administrator's effective permissions say it too.
+    // The override is explained where levels are shown, not on the roles page alone: the
+    // role editor says it, beside each level below the highest…
+    await page.goto('/admin/roles/administrator');
+    await page.getByText(/Everyone holding this role is an account administrator/).waitFor();
+    for (const permission of ['Call recording: delete', 'Manage balance']) {
+      const row = page.getByRole('group', { name: permission });
+      const text = (await row.textContent()) ?? '';
+      assert.match(text, /\(administrator override\)/, `${permission}: ${text}`);
+    }
+    // …but not for a role given to others.
+    await page.goto('/admin/roles/manager');
+    await page.getByRole('heading', { name: /Manager/ }).waitFor();
+    assert.equal(await page.getByText(/administrator override/).count(), 0);
+
+    // An administrator's effective permissions say it too.
     await page.goto('/admin/effective?user=ada');
     for (const permission of ['Call recording: delete', 'Manage balance']) {
       const row = page

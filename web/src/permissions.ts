@@ -1,4 +1,4 @@
-import type { CatalogueEntry, EffectivePermissions, PermissionKey } from './types';
+import type { AssignmentSet, CatalogueEntry, EffectivePermissions, PermissionKey } from './types';
 
 /**
  * How the UI names permissions and levels, in the words of the help pages (SPEC §2 and
@@ -137,6 +137,16 @@ export function levelRank(
 /** A user's level of one permission, `none` when absent. */
 export function levelIn(permissions: EffectivePermissions, key: PermissionKey): string {
   return permissions[key]?.level ?? 'none';
+}
+
+/**
+ * Whether a role is given to account administrators only: each holder then has every
+ * permission at its highest level (the administrator override, SPEC §4), whatever the role
+ * says, and its levels are shown with the override.
+ */
+export function givenToAdministratorsOnly(assignments: AssignmentSet, roleId: string): boolean {
+  const given = assignments.items.filter((a) => a.roleId === roleId);
+  return given.length > 0 && given.every((a) => a.accessCode === 'admins');
 }
 
 export function hasAny(permissions: EffectivePermissions, key: PermissionKey): boolean {

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { api } from '../api';
-import { ErrorAlert, Loading, isVersionMismatch } from '../components/alert';
+import { ErrorAlert, Loading, Notice, isVersionMismatch } from '../components/alert';
 import { LevelChanges } from '../components/level-changes';
 import { PlanNotice } from '../components/plan-notice';
 import { SaveBar, peopleChanged } from '../components/save-bar';
@@ -8,6 +8,7 @@ import { useDebounced, useLoad, useTitle } from '../hooks';
 import {
   PERMISSION_GROUPS,
   PERMISSION_TEXT,
+  givenToAdministratorsOnly,
   levelIn,
   levelLabel,
   levelRank,
@@ -16,7 +17,13 @@ import {
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import { useUnsavedChanges } from '../unsaved-changes';
-import { type DryRunAnswer, PERMISSION_KEYS, type PermissionKey, type Role } from '../types';
+import {
+  type AssignmentSet,
+  type DryRunAnswer,
+  PERMISSION_KEYS,
+  type PermissionKey,
+  type Role,
+} from '../types';
 
 type Levels = Readonly<Record<PermissionKey, string>>;
 
@@ -28,8 +35,14 @@ const NO_ACCESS = Object.fromEntries(PERMISSION_KEYS.map((key) => [key, 'none'])
  */
 export function RoleEditorPage({ roleId }: { readonly roleId?: string }) {
   const isNew = roleId === undefined;
-  const roles = useLoad((signal) => api.get<Role[]>('/roles', { signal }), []);
-  const role = isNew ? null : roles.data?.find((r) => r.id === roleId);
+  const roles = useLoad(async (signal) => {
+    const [list, assignments] = await Promise.all([
+      api.get<Role[]>('/roles', { signal }),
+      api.get<AssignmentSet>('/role-assignments', { signal }),
+    ]);
+    return { list, assignments };
+  }, []);
+  const role = isNew ? null : roles.data?.list.find((r) => r.id === roleId);
   useTitle(isNew ? 'New role' : `Role ${role?.name ?? roleId}`);
 
   if (!isNew && roles.status === 'loading' && roles.data === undefined) return <Loading />;
@@ -47,6 +60,12 @@ export function RoleEditorPage({ roleId }: { readonly roleId?: string }) {
     <RoleForm
       key={role ? `${role.id}/${role.version}` : 'new'}
       role={role ?? null}
+      administrators={
+        role !== undefined &&
+        role !== null &&
+        roles.data !== undefined &&
+        givenToAdministratorsOnly(roles.data.assignments, role.id)
+      }
       onReload={roles.reload}
     />
   );
@@ -54,9 +73,12 @@ export function RoleEditorPage({ roleId }: { readonly roleId?: string }) {
 
 function RoleForm({
   role,
+  administrators,
   onReload,
 }: {
   readonly role: Role | null;
+  /** The role is given to account administrators only (their override, SPEC §4). */
+  readonly administrators: boolean;
   readonly onReload: () => void;
 }) {
   const { me, catalogue } = useSession();
@@ -158,6 +180,13 @@ function RoleForm({
         {role === null ? 'New role' : editable ? `Edit role: ${role.name}` : `Role: ${role.name}`}
       </h1>
       <PlanNotice />
+      {administrators && (
+        <Notice>
+          Everyone holding this role is an account administrator, and administrators have every
+          permission at its highest level (the administrator override). The levels below apply to
+          anyone else the role is given to.
+        </Notice>
+      )}
       <form className="role-form" onSubmit={(e) => void save(e)}>
         <fieldset className="role-fields" disabled={!editable || busy}>
           <legend className="visually-hidden">Role</legend>
@@ -185,6 +214,9 @@ function RoleForm({
                   </legend>
                   <p className="hint">
                     {PERMISSION_TEXT[key].description}
+                    {administrators &&
+                      levels[key] !== levelsOf(catalogue, key).at(-1) &&
+                      ` Its administrators have: ${levelLabel(key, levelsOf(catalogue, key).at(-1) ?? 'none').toLowerCase()} (administrator override).`}
                     {isAboveMine(key, levelsOf(catalogue, key).at(-1) ?? 'none') &&
                       ` You can give up to your own level: ${levelLabel(key, levelIn(me.permissions, key)).toLowerCase()}.`}
                   </p>

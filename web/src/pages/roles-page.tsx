@@ -5,7 +5,7 @@ import { LevelText } from '../components/level-text';
 import { PlanNotice } from '../components/plan-notice';
 import { describeAccessCode } from '../directory';
 import { useLoad, useTitle } from '../hooks';
-import { PERMISSION_TEXT } from '../permissions';
+import { PERMISSION_TEXT, givenToAdministratorsOnly } from '../permissions';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { type AssignmentSet, PERMISSION_KEYS, type Role } from '../types';
@@ -52,9 +52,7 @@ export function RolesPage() {
         <ul className="role-list">
           {data.data.roles.map((role) => {
             const assigned = data.data.assignments.items.filter((a) => a.roleId === role.id);
-            // Given to administrators only: each holder has the override (SPEC §4).
-            const isAdministrators =
-              assigned.length > 0 && assigned.every((a) => a.accessCode === 'admins');
+            const isAdministrators = givenToAdministratorsOnly(data.data.assignments, role.id);
             return (
               <li key={role.id} className="card role-card">
                 <h2>
