@@ -17,9 +17,13 @@
  *   partitioned against the same rows in one table (today's schema with `calls` not
  *   partitioned), and as served (from the daily totals);
  * - list throughput with a streaming replica serving lists beside the primary against the
- *   primary alone (≥ 1.6×), through the store's own read router, with the CPU time each
- *   server spent per list (both servers share this machine's two cores, so the throughput
- *   cannot double here; what the primary is spared can be measured).
+ *   primary alone (≥ 1.6×), through the store's own read router: each server pinned to a
+ *   core of its own (two one-core servers, the target's figure), and, for the record, both
+ *   on the same shared cores, with the CPU time each server and the client spent per list.
+ *
+ * Before anything is timed the clusters are checkpointed and left with no autovacuum
+ * running, the pages are warmed, and each page is timed 1,000 times (the load average is
+ * noted for each size): a p99 measures the database, as far as the machine is quiet.
  *
  * The data lives in PostgreSQL clusters of its own under CALLGATE_SCALE_DIR (default
  * /var/tmp/callgate-scale), started from the installed binaries as test/read-replica.test.ts
@@ -36,7 +40,7 @@ import {
   readFileSync,
   readdirSync,
 } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -317,6 +321,8 @@ interface SizeResult {
   readonly served: Sample;
   readonly headReach: number;
   readonly biggestCalls: number;
+  /** The load average when the pages were timed. */
+  readonly load: string;
 }
 
 async function measureSize(run: SizeRun): Promise<SizeResult> {
@@ -330,8 +336,14 @@ async function measureSize(run: SizeRun): Promise<SizeResult> {
   const monthStats = (source?: 'calls') => () =>
     callStats(db, ACCOUNT_ID, any, { ...MONTH, groupBy: 'day', ...(source && { source }) });
   log(`${run.label}: timing`);
-  // Rounds kept short: the machine is shared, and every size is timed in the same run.
-  const pages = await timeVariants({ first: page(head), deep: page(head, deep.cursor) }, 3, 100);
+  const variants = { first: page(head), deep: page(head, deep.cursor) };
+  // Warmed beyond timeVariants' own quarter round: the first hundred pages of a size after
+  // another size's carry its plans' and buffers' misses, which belong to no steady state.
+  for (const fn of Object.values(variants)) for (let i = 0; i < 100; i++) await fn();
+  const loadBefore = loadavg()[0]!;
+  // A thousand samples each: a p99 is then the tenth worst, not the third of 300.
+  const pages = await timeVariants(variants, 10, 100);
+  const load = `load average ${loadBefore.toFixed(1)}–${loadavg()[0]!.toFixed(1)} while timed`;
   const stats = await timeVariants({ calls: monthStats('calls'), served: monthStats() }, 3, 3);
   const counted = await callStats(db, ACCOUNT_ID, any, {});
   return {
@@ -343,6 +355,7 @@ async function measureSize(run: SizeRun): Promise<SizeResult> {
     served: stats.served!,
     headReach: actors.headReach,
     biggestCalls: counted.totals.count,
+    load,
   };
 }
 
@@ -446,6 +459,7 @@ export async function run(options: ScaleOptions = {}): Promise<Figure[]> {
     const [flatPort, flatSchema, flatCalls] = placeOf('flat', big);
     const flat = await openScaleStore(flatPort, flatSchema, flatCalls, 'flat');
     stores.push(flat.store);
+    await settle(stores);
     const load = loadavg().map((x) => x.toFixed(1));
     log(`load average ${load.join(' ')}`);
 
@@ -464,7 +478,7 @@ export async function run(options: ScaleOptions = {}): Promise<Figure[]> {
         r.run.generatedIn === null
           ? 'data reused'
           : `generated in ${Math.round(r.run.generatedIn)} s`;
-      const about = `${r.run.calls.toLocaleString('en-US')} calls over ${ACCOUNTS} accounts, the biggest holding ${r.biggestCalls.toLocaleString('en-US')}; the head reaches ${r.headReach} users; ${generated}; load average ${load.join(' ')} at the start`;
+      const about = `${r.run.calls.toLocaleString('en-US')} calls over ${ACCOUNTS} accounts, the biggest holding ${r.biggestCalls.toLocaleString('en-US')}; the head reaches ${r.headReach} users; ${generated}; ${r.load}; load average ${load.join(' ')} at the start`;
       const beyond = r.run.calls > ten.run.calls;
       for (const [sample, name, at10] of [
         [r.first, 'first page', ten.first],
@@ -501,7 +515,7 @@ export async function run(options: ScaleOptions = {}): Promise<Figure[]> {
       ratio: round3(flatResult.first.p99 / ten.first.p99),
       target: 'for the record (peer: partitioned; ratio: one table ÷ partitioned)',
       met: true,
-      note: `${timed(flatResult.first)}; page ${flatResult.deepReached}: ${timed(flatResult.deep)}`,
+      note: `${timed(flatResult.first)}; page ${flatResult.deepReached}: ${timed(flatResult.deep)}; ${flatResult.load}`,
     });
 
     if (!options.skipReplica) figures.push(...(await measureReplica(ten.run)));
@@ -512,46 +526,136 @@ export async function run(options: ScaleOptions = {}): Promise<Figure[]> {
   }
 }
 
+/**
+ * Leaves nothing of the bench's own to run beside the timing: a checkpoint now writes the
+ * buffers generation (and its vacuum) left dirty, where the next timed one would have come
+ * during the measurements, the kernel writes back its dirty pages, and any autovacuum
+ * worker already started is waited for (generation vacuums every table it loads, so one
+ * should find nothing to do).
+ */
+async function settle(stores: readonly Store[]): Promise<void> {
+  const began = performance.now();
+  for (const store of stores) await sql`checkpoint`.execute(store.db);
+  spawnSync('sync', ['-f', ROOT]);
+  for (const store of stores) {
+    for (let waited = 0; waited < 120; waited++) {
+      const { rows } = await sql<{ workers: number }>`
+        select count(*)::int as workers from pg_stat_activity
+        where backend_type = 'autovacuum worker'`.execute(store.db);
+      if (rows[0]!.workers === 0) break;
+      if (waited === 0) log(`waiting for ${rows[0]!.workers} autovacuum worker(s)`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+  log(`settled in ${secs(began)}`);
+}
+
 /** Clock ticks per second, the unit of /proc's CPU times. */
 const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * The fields of /proc/<pid>/stat after the command's closing parenthesis: [0] is field 3
+ * (state), so field n is at n - 3: ppid (4), utime (14), stime (15), cutime (16), cstime
+ * (17). Null when the process has ended.
+ */
+function statOf(pid: number | string): number[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map((field) => Number(field));
+  } catch {
+    return null;
+  }
+}
+
+function postmasterOf(dir: string): number {
+  return Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+/** The live processes `parent` has forked (a postmaster's: its backends and workers). */
+function childrenOf(parent: number): { pid: number; stat: number[] }[] {
+  const children: { pid: number; stat: number[] }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = statOf(entry);
+    if (stat !== null && stat[1] === parent) children.push({ pid: Number(entry), stat });
+  }
+  return children;
+}
 
 /**
  * The CPU seconds the cluster in `dir` has used so far: its postmaster's own and its ended
  * backends' (cutime, cstime), and every live backend's, from /proc.
  */
 function clusterCpuSeconds(dir: string): number {
-  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  // Fields after the command's closing parenthesis: [0] is field 3 (state), so field n is
-  // at n - 3: ppid (4), utime (14), stime (15), cutime (16), cstime (17).
-  const fieldsOf = (pid: number | string): number[] | null => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat
-        .slice(stat.lastIndexOf(')') + 2)
-        .split(' ')
-        .map((field) => Number(field));
-    } catch {
-      return null; // ended between the listing and the read: its time is in cutime by now
-    }
-  };
-  const own = fieldsOf(postmaster);
+  const postmaster = postmasterOf(dir);
+  const own = statOf(postmaster);
   if (own === null) throw new Error(`no postmaster ${postmaster} for ${dir}`);
   let ticks = own[11]! + own[12]! + own[13]! + own[14]!;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = fieldsOf(entry);
-    if (fields !== null && fields[1] === postmaster) ticks += fields[11]! + fields[12]!;
-  }
+  // A backend that ends between the listing and the read has its time in cutime by then.
+  for (const { stat } of childrenOf(postmaster)) ticks += stat[11]! + stat[12]!;
   return ticks / TICKS;
 }
 
+/** Every CPU of this machine, as taskset lists them. */
+const ALL_CPUS = `0-${cpus().length - 1}`;
+
+/** Sets the CPUs `pid` may run on (with `threads`, every thread of it); false if it has ended. */
+function setAffinity(pid: number, cpuList: string, threads = false): boolean {
+  const args = [...(threads ? ['-a'] : []), '-p', '-c', cpuList, String(pid)];
+  const result = spawnSync('taskset', args, { encoding: 'utf8' });
+  if (result.status === 0) return true;
+  if (!existsSync(`/proc/${pid}`)) return false;
+  throw new Error(`taskset ${args.join(' ')}: ${result.error?.message ?? result.stderr.trim()}`);
+}
+
+/**
+ * Pins the cluster in `dir` to `cpuList`: the postmaster, so that every backend it forks
+ * from now on inherits the CPUs, and each process it has already forked (the pool's open
+ * connections, the checkpointer, the WAL sender or receiver, the startup process replaying).
+ */
+function pinCluster(dir: string, cpuList: string): void {
+  const postmaster = postmasterOf(dir);
+  setAffinity(postmaster, cpuList);
+  for (const { pid } of childrenOf(postmaster)) setAffinity(pid, cpuList);
+}
+
+/** What one way of serving lists did over its rounds: lists, and CPU seconds by whom. */
+interface Served {
+  lists: number;
+  seconds: number;
+  onReplica: number;
+  fallbacks: number;
+  readonly cpu: { primary: number; replica: number; client: number };
+}
+
+const noneServed = (): Served => ({
+  lists: 0,
+  seconds: 0,
+  onReplica: 0,
+  fallbacks: 0,
+  cpu: { primary: 0, replica: 0, client: 0 },
+});
+
 /**
  * Lists per second at 10M: every client on the primary, against half the clients reading
- * through the store's replica router (lists on the replica; the router's own small reads
- * on the primary) and half on the primary — two databases serving lists. Both servers run
- * on this machine's two shared cores, so a second server brings no CPU of its own and the
- * throughput cannot double here; what the figure stands for, that a replica takes lists off
- * the primary, is measured as each server's CPU time per list served.
+ * through the store's replica router (lists on the replica; the router's read of the
+ * reader's last write on the primary) and half on the primary — two databases serving
+ * lists, as when half the Callgate servers are given the replica (the router itself sends
+ * every list it may to the replica, none to the primary).
+ *
+ * Each way is run in two placements, interleaved round by round so that the machine's other
+ * work weighs on all alike:
+ * - pinned, the figure the target is held to: the primary on CPU 0 alone, then the primary
+ *   on CPU 0 and the replica on CPU 1 (taskset), two servers of one core each. The callers
+ *   need CPU too; they run on CPU 1 (CPU 2 where there is one): beside nothing when the
+ *   primary serves alone, beside the replica when both serve. The client's share of CPU 1 is
+ *   taken from the replica only, so the figure understates two one-core servers, never
+ *   overstates them; each party's CPU time is measured (/proc, process.cpuUsage) to show by
+ *   how much;
+ * - shared, for the record: nothing pinned, both servers and the callers on the same cores.
  */
 async function measureReplica(size: SizeRun): Promise<Figure[]> {
   await startReplica();
@@ -560,53 +664,118 @@ async function measureReplica(size: SizeRun): Promise<Figure[]> {
   const alone = primaryOnly(size.store);
   const primaryDir = join(ROOT, 'pair');
   const replicaDir = join(ROOT, 'replica');
+  const clientCpu = cpus().length > 2 ? '2' : '1';
   try {
     const { policy, actors } = await loadActors(size.store.db);
     const head = scopeFilter(policy, actors.head, 'callStats.view');
     const reader = { accountId: ACCOUNT_ID, userId: actors.head, policyVersion: 0 };
     const clients = 8;
-    const seconds = 10;
-    const halves = (c: number) => (run: (db: Store['db']) => Promise<unknown>) =>
-      (c % 2 ? router : alone).run(reader, run);
+    const seconds = 5;
+    const rounds = 3;
+    type Via = (client: number) => (run: (db: Store['db']) => Promise<unknown>) => Promise<unknown>;
+    const ways: Record<'alone' | 'both', Via> = {
+      alone: () => (run) => alone.run(reader, run),
+      both: (client) => (run) => (client % 2 ? router : alone).run(reader, run),
+    };
+    const serve = async (way: 'alone' | 'both', into: Served): Promise<void> => {
+      const primaryBefore = clusterCpuSeconds(primaryDir);
+      const replicaBefore = clusterCpuSeconds(replicaDir);
+      const clientBefore = process.cpuUsage();
+      const counted = { ...router.counters };
+      const { lists } = await listThroughput(ways[way], head, clients, seconds);
+      const clientUsed = process.cpuUsage(clientBefore);
+      into.lists += lists;
+      into.seconds += seconds;
+      into.cpu.primary += clusterCpuSeconds(primaryDir) - primaryBefore;
+      into.cpu.replica += clusterCpuSeconds(replicaDir) - replicaBefore;
+      into.cpu.client += (clientUsed.user + clientUsed.system) / 1e6;
+      const now = router.counters;
+      into.onReplica += now.replica - counted.replica;
+      into.fallbacks +=
+        now.primaryFallback -
+        counted.primaryFallback +
+        (now.lagged - counted.lagged) +
+        (now.notYetReplayed - counted.notYetReplayed);
+    };
+    const place = (primaryCpus: string, replicaCpus: string, clientCpus: string): void => {
+      pinCluster(primaryDir, primaryCpus);
+      pinCluster(replicaDir, replicaCpus);
+      setAffinity(process.pid, clientCpus, true);
+    };
     // Warm both databases' caches before either is timed.
-    await listThroughput(halves, head, 4, 3);
-    const cpuBefore = [clusterCpuSeconds(primaryDir), clusterCpuSeconds(replicaDir)] as const;
-    const primary = await listThroughput(() => (r) => alone.run(reader, r), head, clients, seconds);
-    const cpuBetween = [clusterCpuSeconds(primaryDir), clusterCpuSeconds(replicaDir)] as const;
-    const servedBefore = router.counters.replica;
-    const both = await listThroughput(halves, head, clients, seconds);
-    const cpuAfter = [clusterCpuSeconds(primaryDir), clusterCpuSeconds(replicaDir)] as const;
-    const onReplica = router.counters.replica - servedBefore;
-    const ratio = both.perSecond / primary.perSecond;
-    // CPU per list: the primary alone; then the primary and the replica, each over every
-    // list the pair served (the primary still answers the router's read of the reader's
-    // last write for the lists the replica serves).
-    const aloneCpu = (cpuBetween[0] - cpuBefore[0]) / primary.lists;
-    const primaryCpu = (cpuAfter[0] - cpuBetween[0]) / both.lists;
-    const replicaCpu = (cpuAfter[1] - cpuBetween[1]) / both.lists;
-    const ms = (seconds: number) => `${(seconds * 1000).toFixed(2)} ms`;
-    const where = `${clients} concurrent callers for ${seconds} s each way; with the replica, half read through replicaRouter: the replica served ${onReplica} of ${both.lists} lists (primary fallbacks ${router.counters.primaryFallback + router.counters.lagged + router.counters.notYetReplayed}); both databases and the callers on the same two shared cores, load average ${loadavg()[0]!.toFixed(1)} at the end`;
+    await listThroughput(ways.both, head, 4, 3);
+    const shared = { alone: noneServed(), both: noneServed() };
+    const pinned = { alone: noneServed(), both: noneServed() };
+    const loadBefore = loadavg()[0]!;
+    try {
+      for (let round = 0; round < rounds; round++) {
+        place(ALL_CPUS, ALL_CPUS, ALL_CPUS);
+        await serve('alone', shared.alone);
+        await serve('both', shared.both);
+        place('0', '1', clientCpu);
+        await serve('alone', pinned.alone);
+        await serve('both', pinned.both);
+      }
+    } finally {
+      place(ALL_CPUS, ALL_CPUS, ALL_CPUS);
+    }
+    const loads = `load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
+    const rate = (s: Served) => s.lists / s.seconds;
+    const busy = (cpuSeconds: number, s: Served) =>
+      `${Math.round((100 * cpuSeconds) / s.seconds)}%`;
+    const perList = (cpuSeconds: number, s: Served) =>
+      `${((1000 * cpuSeconds) / s.lists).toFixed(2)} ms`;
+    const spent = (s: Served) =>
+      `per list, CPU of the primary ${perList(s.cpu.primary, s)}, the replica ${perList(s.cpu.replica, s)}, the client ${perList(s.cpu.client, s)}`;
+    const split = (s: Served) =>
+      `the replica served ${s.onReplica} of ${s.lists} lists (primary fallbacks ${s.fallbacks})`;
+    const how = `${clients} concurrent callers, ${rounds} rounds of ${seconds} s each way and placement, interleaved; ${loads}`;
+    const figure = (name: string, s: { alone: Served; both: Served }) => ({
+      name,
+      unit: 'lists/s',
+      ours: round3(rate(s.both)),
+      peer: round3(rate(s.alone)),
+      ratio: round3(rate(s.both) / rate(s.alone)),
+    });
+    const { alone: pa, both: pb } = pinned;
+    const { alone: sa, both: sb } = shared;
+    const pinnedRatio = rate(pb) / rate(pa);
+    const msPerList = (cpuSeconds: number, s: Served) => (1000 * cpuSeconds) / s.lists;
+    const aloneMs = msPerList(pa.cpu.primary, pa);
+    // With the client elsewhere, the busier of the two servers would saturate first.
+    const serversOnly =
+      aloneMs / Math.max(msPerList(pb.cpu.primary, pb), msPerList(pb.cpu.replica, pb));
+    const allMs = msPerList(pb.cpu.primary + pb.cpu.replica + pb.cpu.client, pb);
+    const bounds = `; CPU per list of the three together ${allMs.toFixed(2)} ms, so two cores serve at most ${Math.round(2000 / allMs)} lists/s however placed, ${((2 * aloneMs) / allMs).toFixed(2)}× what the primary's own core serves alone; the servers' CPU alone (the client elsewhere, the busier server saturating first at this split) would serve ${serversOnly.toFixed(2)}×`;
     return [
       {
-        name: 'Scale 10M: department head list throughput, primary and replica vs primary alone',
-        unit: 'lists/s',
-        ours: round3(both.perSecond),
-        peer: round3(primary.perSecond),
-        ratio: round3(ratio),
+        ...figure(
+          'Scale 10M: department head list throughput, primary and replica on a core each vs primary alone on one',
+          pinned,
+        ),
         target: '≥ 1.6×',
-        met: ratio >= 1.6,
-        note: `${where}; on one machine a second server adds no CPU, so this cannot hold here (bench/README.md)`,
+        met: pinnedRatio >= 1.6,
+        note: `two one-core servers (taskset): the primary alone on CPU 0 (${busy(pa.cpu.primary, pa)} busy), the client on CPU ${clientCpu} by itself (${busy(pa.cpu.client, pa)} of it), ${spent(pa)}; with the replica on CPU 1, the primary ${busy(pb.cpu.primary, pb)} and the replica ${busy(pb.cpu.replica, pb)} busy, the client ${busy(pb.cpu.client, pb)} of CPU ${clientCpu}${clientCpu === '1' ? ', beside the replica' : ''}, ${spent(pb)}; ${split(pb)}; ${how}${clientCpu === '1' ? `; the client's share of CPU 1 is the replica's loss, so this understates two one-core servers with their callers elsewhere (bench/README.md)${bounds}` : ''}`,
+      },
+      {
+        ...figure(
+          'Scale 10M: department head list throughput on shared cores, primary and replica vs primary alone',
+          shared,
+        ),
+        target:
+          'for the record: both servers and the client on the same cores, so a second server adds no CPU',
+        met: true,
+        note: `nothing pinned; primary alone: ${spent(sa)}; with the replica: ${spent(sb)}; ${split(sb)}; ${how}`,
       },
       {
         name: "Scale 10M: the primary's CPU per list served, primary alone vs with the replica",
         unit: 'ms CPU/list',
-        ours: round3(primaryCpu * 1000),
-        peer: round3(aloneCpu * 1000),
-        ratio: round3(aloneCpu / primaryCpu),
-        target:
-          'for the record: the lists a primary core serves with the replica beside it (the 1.6× where each server has its own cores)',
+        ours: round3((1000 * pb.cpu.primary) / pb.lists),
+        peer: round3((1000 * pa.cpu.primary) / pa.lists),
+        ratio: round3(pa.cpu.primary / pa.lists / (pb.cpu.primary / pb.lists)),
+        target: 'for the record: how much of a list the replica takes off the primary',
         met: true,
-        note: `ratio: alone ÷ with the replica; CPU seconds of each cluster's processes (/proc) over the two runs ÷ every list served: the primary alone ${ms(aloneCpu)}; with the replica, the primary ${ms(primaryCpu)} and the replica ${ms(replicaCpu)} per list; ${where}`,
+        note: `pinned runs; ratio: alone ÷ with the replica; CPU seconds of each cluster's processes (/proc) ÷ every list served; with the replica, the primary still answers the router's read of the reader's last write for the lists the replica serves: ${spent(pb)}; ${split(pb)}`,
       },
     ];
   } finally {
@@ -646,11 +815,18 @@ async function explainPages(which: readonly string[]): Promise<void> {
             return Promise.resolve(result);
           },
         };
-        for (const [page, cursor] of [
-          ['first page', undefined],
-          [`page ${deep.reached}`, deep.cursor],
+        for (const [page, cursor, sort] of [
+          ['first page', undefined, undefined],
+          [`page ${deep.reached}`, deep.cursor, undefined],
+          // Orders other than time have no month to start from: every partition is read.
+          ['first page longest first', undefined, '-durationSec'],
+          ['first page costliest first', undefined, '-cost'],
         ] as const) {
-          const options = { limit: PAGE_SIZE, ...(cursor !== undefined && { cursor }) };
+          const options = {
+            limit: PAGE_SIZE,
+            ...(cursor !== undefined && { cursor }),
+            ...(sort !== undefined && { sort }),
+          };
           for (let i = 0; i < 5; i++) await listCalls(store.db, ACCOUNT_ID, head, options);
           sent.length = 0;
           await listCalls(store.db.withPlugin(capture), ACCOUNT_ID, head, options);
