@@ -27,13 +27,14 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { startServer } from '../src/api/server.js';
 import { hashPassword } from '../src/telephony/credentials.js';
 import { DEMO_PASSWORD } from '../src/telephony/demo.js';
 import { seedLargeDemo } from '../src/telephony/demo-large.js';
+import { clickToRendered } from '../test/browser/harness.js';
 import { type Figure, writeResults } from './results.js';
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -61,36 +62,6 @@ const WATCH = `
         window.cgSeen[key] = performance.now();
   }).observe(document, { childList: true, subtree: true });
 `;
-
-/**
- * Milliseconds from a click on `target` to the `count`-th element matching `selector` that
- * was not in the document before it: the page's own element replaced by the next page's.
- */
-async function clickToRendered(
-  page: Page,
-  target: Locator,
-  selector: string,
-  count: number,
-): Promise<number> {
-  await page.evaluate(`(() => {
-    const before = new Set(document.querySelectorAll(${JSON.stringify(selector)}));
-    document.addEventListener('click', () => { window.cgClick = performance.now(); },
-      { capture: true, once: true });
-    window.cgDone = new Promise((resolve) => {
-      const observer = new MutationObserver(() => {
-        const fresh = [...document.querySelectorAll(${JSON.stringify(selector)})]
-          .filter((element) => !before.has(element));
-        if (fresh.length >= ${count}) {
-          observer.disconnect();
-          resolve(performance.now());
-        }
-      });
-      observer.observe(document, { childList: true, subtree: true });
-    });
-  })()`);
-  await target.click();
-  return page.evaluate<number>('window.cgDone.then((done) => Math.round(done - window.cgClick))');
-}
 
 /**
  * When the element `key` of {@link WATCH} appeared in this document, once it has (a string

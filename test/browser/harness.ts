@@ -4,7 +4,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  chromium,
+} from 'playwright-core';
 import { type App, buildApp } from '../../src/api/app.js';
 import { type Services, createServices } from '../../src/api/services.js';
 import { type Store, openStore } from '../../src/store/database.js';
@@ -203,6 +209,37 @@ export async function fitsTheScreen(page: Page, width: number, what: string): Pr
 }
 
 /** Saves a screenshot (by default of the whole page) as test-artifacts/<name>.png. */
+export /**
+ * Milliseconds from a click on `target` to the `count`-th element matching `selector` that
+ * was not in the document before it, taken inside the page: Playwright's own waits poll at growing intervals
+ * and would add up to half a second. The statistics journey and `npm run bench:ui` time with it.
+ */
+async function clickToRendered(
+  page: Page,
+  target: Locator,
+  selector: string,
+  count: number,
+): Promise<number> {
+  await page.evaluate(`(() => {
+    const before = new Set(document.querySelectorAll(${JSON.stringify(selector)}));
+    document.addEventListener('click', () => { window.cgClick = performance.now(); },
+      { capture: true, once: true });
+    window.cgDone = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        const fresh = [...document.querySelectorAll(${JSON.stringify(selector)})]
+          .filter((element) => !before.has(element));
+        if (fresh.length >= ${count}) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+  })()`);
+  await target.click();
+  return page.evaluate<number>('window.cgDone.then((done) => Math.round(done - window.cgClick))');
+}
+
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { LARGE_DEMO, growDemo } from '../../src/telephony/demo-large.js';
-import { type Journeys, screenshot, signIn, skipReason, startJourneys } from './harness.js';
+import {
+  type Journeys,
+  clickToRendered,
+  screenshot,
+  signIn,
+  skipReason,
+  startJourneys,
+} from './harness.js';
 
 /** The requests to the statistics route while `act` runs. */
 async function statsRequests(page: Page, act: () => Promise<void>): Promise<string[]> {
@@ -18,37 +25,6 @@ async function statsRequests(page: Page, act: () => Promise<void>): Promise<stri
     page.off('request', listener);
   }
   return seen;
-}
-
-/**
- * Milliseconds from a click on `target` to the `count`-th element matching `selector` that
- * was not in the document before it, taken inside the page as `npm run bench:ui` takes it
- * (bench/ui-large.ts): Playwright's own waits poll, and would add up to half a second.
- */
-async function clickToRendered(
-  page: Page,
-  target: Locator,
-  selector: string,
-  count: number,
-): Promise<number> {
-  await page.evaluate(`(() => {
-    const before = new Set(document.querySelectorAll(${JSON.stringify(selector)}));
-    document.addEventListener('click', () => { window.cgClick = performance.now(); },
-      { capture: true, once: true });
-    window.cgDone = new Promise((resolve) => {
-      const observer = new MutationObserver(() => {
-        const fresh = [...document.querySelectorAll(${JSON.stringify(selector)})]
-          .filter((element) => !before.has(element));
-        if (fresh.length >= ${count}) {
-          observer.disconnect();
-          resolve(performance.now());
-        }
-      });
-      observer.observe(document, { childList: true, subtree: true });
-    });
-  })()`);
-  await target.click();
-  return page.evaluate<number>('window.cgDone.then((done) => Math.round(done - window.cgClick))');
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

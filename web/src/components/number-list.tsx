@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
+import { AddByText } from './add-by-text';
 import {
   DraftBadge,
   DraftRowButton,
@@ -33,19 +34,7 @@ export function NumberList({
 }) {
   const id = useId();
   const [rows, setRows] = useDraftRows(saved, (numbers) => onNumbers([...numbers]));
-  const [number, setNumber] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
   const indexes = savedIndexes(rows);
-  const add = () => {
-    const text = number.trim();
-    if (text === '') setProblem('Write a number first.');
-    else if (rows.some((row) => row.item === text)) setProblem(`${text} is listed already.`);
-    else {
-      setProblem(null);
-      setRows(addDraftRow(rows, text));
-      setNumber('');
-    }
-  };
   return (
     <>
       {rows.length === 0 ? (
@@ -85,37 +74,21 @@ export function NumberList({
           </tbody>
         </table>
       )}
-      <div className="form-grid add-by-name">
-        <div className="field">
-          <label htmlFor={id}>{addLabel}</label>
-          <input
-            id={id}
-            type="tel"
-            value={number}
-            maxLength={64}
-            aria-invalid={problem !== null}
-            aria-describedby={`${id}-hint${problem === null ? '' : ` ${id}-problem`}`}
-            onChange={(e) => setNumber(e.target.value)}
-            onKeyDown={(e) => {
-              // Enter adds, rather than submitting the section's form.
-              if (e.key !== 'Enter') return;
-              e.preventDefault();
-              add();
-            }}
-          />
-          {problem !== null && (
-            <p className="field-problem" id={`${id}-problem`} role="alert">
-              {problem}
-            </p>
-          )}
-        </div>
-        <button type="button" className="button-secondary" onClick={add}>
-          Add number
-        </button>
-      </div>
-      <p className="hint" id={`${id}-hint`}>
-        {hint}
-      </p>
+      <AddByText
+        label={addLabel}
+        button="Add number"
+        type="tel"
+        maxLength={64}
+        hint={hint}
+        refusal={(text) =>
+          text === ''
+            ? 'Write a number first.'
+            : rows.some((row) => row.item === text)
+              ? `${text} is listed already.`
+              : null
+        }
+        onAdd={(text) => setRows(addDraftRow(rows, text))}
+      />
     </>
   );
 }

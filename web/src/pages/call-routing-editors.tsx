@@ -1,5 +1,6 @@
 import { type ReactNode, useId, useState } from 'react';
 import { ApiError, api } from '../api';
+import { AddByText } from '../components/add-by-text';
 import { Combobox } from '../components/combobox';
 import {
   DraftBadge,
@@ -190,59 +191,6 @@ function TextField({
   );
 }
 
-/** "Add": a name for the new item, refused when empty; the id is made from it. */
-function AddByName({
-  label,
-  button,
-  onAdd,
-}: {
-  readonly label: string;
-  readonly button: string;
-  readonly onAdd: (name: string) => void;
-}) {
-  const id = useId();
-  const [name, setName] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const add = () => {
-    if (name.trim() === '') {
-      setProblem('Give it a name first.');
-      return;
-    }
-    setProblem(null);
-    onAdd(name.trim());
-    setName('');
-  };
-  return (
-    <div className="form-grid add-by-name">
-      <div className="field">
-        <label htmlFor={id}>{label}</label>
-        <input
-          id={id}
-          value={name}
-          maxLength={200}
-          aria-invalid={problem !== null}
-          aria-describedby={problem === null ? undefined : `${id}-problem`}
-          onChange={(e) => setName(e.target.value)}
-          onKeyDown={(e) => {
-            // Enter adds, rather than submitting the section's form.
-            if (e.key !== 'Enter') return;
-            e.preventDefault();
-            add();
-          }}
-        />
-        {problem !== null && (
-          <p className="field-problem" id={`${id}-problem`} role="alert">
-            {problem}
-          </p>
-        )}
-      </div>
-      <button type="button" className="button-secondary" onClick={add}>
-        {button}
-      </button>
-    </div>
-  );
-}
-
 /** Problems the server found that name no item shown (the list as a whole). */
 function OtherProblems({ messages }: { readonly messages: readonly string[] }) {
   if (messages.length === 0) return null;
@@ -324,9 +272,10 @@ function RoutingList<T extends { readonly id: string; readonly name: string }>({
         </fieldset>
       ))}
       <OtherProblems messages={unplaced} />
-      <AddByName
+      <AddByText
         label={`New ${kind}’s name`}
         button={`Add ${kind}`}
+        refusal={(name) => (name === '' ? 'Give it a name first.' : null)}
         onAdd={(name) =>
           setRows(
             addDraftRow(
