@@ -15,7 +15,7 @@ import {
 import { HashingGate, type SignInLimits } from './sign-in-limits.js';
 import type { TokenIdentity } from './tokens.js';
 
-// Argon2id at OWASP's first recommendation (m=19 MiB, t=2, p=1): about 80 ms here, where
+// Argon2id at OWASP's first recommendation (m=19 MiB, t=2, p=1): 25–80 ms here, where
 // scrypt at OWASP's equivalent strength (N=2^15, r=8, p=3, the hashes before it) took
 // 280–370 ms — most of the sign-in. A hash of another kind or lower parameters is replaced at
 // its owner's next sign-in (signIn), so stored hashes change without a migration.
