@@ -6,10 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import type { Services } from '../src/api/services.js';
 import { type RunningServer, startServer } from '../src/api/server.js';
-import { openStore } from '../src/store/database.js';
+import { insertCalls, listCalls } from '../src/store/calls.js';
+import { type Executor, openStore } from '../src/store/database.js';
+import { replicaRouter } from '../src/store/read-replica.js';
+import { readLiveToken } from '../src/store/tokens.js';
 import { createAccount } from '../src/telephony/accounts.js';
 import { importCalls } from '../src/telephony/calls.js';
 import { importDirectory } from '../src/telephony/directory.js';
@@ -484,6 +488,83 @@ describe('read replicas against a real streaming replica', () => {
       await query(replica!.url, 'select pg_wal_replay_resume()');
     }
     await resumeReplay();
+  });
+
+  test('a read the replica serves asks the primary nothing; a write it has not replayed keeps the writer on the primary', async () => {
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    const opened = await openStore(primary!.url);
+    const primaryStore = { ...opened, db: opened.db.withPlugin(counting) };
+    // Polled once, at the start: whatever the primary answers after that is the reads'.
+    const router = await replicaRouter(
+      primaryStore,
+      await openStore(replica!.url, { readOnly: true }),
+      { maxLagMs: 5_000, pollMs: 3_600_000 },
+    );
+    try {
+      const live = async () => {
+        const token = await readLiveToken(opened.db, u4TokenId);
+        assert.ok(token?.policy_version != null);
+        return {
+          accountId: ACCOUNT,
+          userId: 'u4',
+          policyVersion: token.policy_version,
+          lastWrite: token.last_write,
+        };
+      };
+      const list = (db: Executor) => listCalls(db, ACCOUNT, { kind: 'any' }, { limit: 10 });
+      // The first read learns the account's policy version on the replica.
+      await router.run(await live(), list);
+      assert.equal(router.counters.replica, 1);
+      statements = 0;
+      const reader = await live();
+      for (let i = 0; i < 5; i++) await router.run(reader, list);
+      assert.equal(router.counters.replica, 6);
+      assert.equal(statements, 0, 'the primary was asked something for a read the replica served');
+
+      await pauseReplay();
+      try {
+        await insertCalls(opened.db, ACCOUNT, [
+          {
+            id: 'call-router',
+            userId: 'u4',
+            direction: 'outbound',
+            phoneNumber: '+14155550102',
+            lineNumber: null,
+            startedAt: new Date().toISOString(),
+            durationSec: 5,
+            status: 'answered',
+            cost: null,
+            currency: null,
+            crm: null,
+            recordingRef: null,
+          },
+        ]);
+        await router.recordWrite(ACCOUNT, 'u4');
+        const written = await live();
+        assert.ok(written.lastWrite !== null && written.lastWrite > 0);
+        const page = await router.run(written, list);
+        assert.ok(page.items.some((item) => item.id === 'call-router'));
+        assert.equal(router.counters.notYetReplayed, 1);
+        assert.equal(router.counters.replica, 6);
+      } finally {
+        await resumeReplay();
+      }
+      await until('the replica has replayed u4’s write', async () => {
+        const before = router.counters.replica;
+        await router.run(await live(), list);
+        return router.counters.replica === before + 1 ? true : undefined;
+      });
+    } finally {
+      await router.close();
+      await opened.close();
+    }
   });
 
   test('with the replica stopped, answers come from the primary with no error', async () => {

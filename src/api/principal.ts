@@ -34,5 +34,6 @@ export function readerOf(principal: UserPrincipal): Reader {
     accountId: principal.identity.accountId,
     userId: principal.identity.userId,
     policyVersion: principal.state.account.policyVersion,
+    lastWrite: principal.identity.lastWrite,
   };
 }

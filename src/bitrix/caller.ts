@@ -13,6 +13,8 @@ export type Caller =
       readonly scopes: ReadonlySet<WebhookScope>;
       readonly appId: null;
       readonly state: PolicyState;
+      /** The user's last write position, read with the credential (store/read-replica.ts). */
+      readonly lastWrite: number | null;
     }
   | {
       readonly via: 'token';
@@ -23,6 +25,7 @@ export type Caller =
       /** The application acting for the user; null for a user's own token. */
       readonly appId: string | null;
       readonly state: PolicyState;
+      readonly lastWrite: number | null;
     };
 
 /** The key a caller's request rate is counted under. */

@@ -95,6 +95,7 @@ export const bitrixRoutes: RouteModule = (app, services, limiter) => {
         userNumber: identity.userNumber,
         scopes: identity.scopes,
         appId: null,
+        lastWrite: identity.lastWrite,
         state,
       };
     }
@@ -112,6 +113,7 @@ export const bitrixRoutes: RouteModule = (app, services, limiter) => {
       userId: identity.userId,
       scopes: identity.scopes,
       appId: identity.appId,
+      lastWrite: identity.lastWrite,
       state,
     };
   };
@@ -147,6 +149,7 @@ export const bitrixRoutes: RouteModule = (app, services, limiter) => {
                 accountId: caller.accountId,
                 userId: caller.userId,
                 policyVersion: caller.state.account.policyVersion,
+                lastWrite: caller.lastWrite,
               },
               read,
             ),

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Expression, sql } from 'kysely';
 import { type Executor, type Store, isStoreUnavailable } from './database.js';
 
 /**
@@ -14,7 +14,9 @@ import { type Executor, type Store, isStoreUnavailable } from './database.js';
  * - it has replayed past the reader's own last write: after every write a user makes, the
  *   primary's WAL insert position is kept for that user in `write_positions` (on the
  *   primary, so every server sees it), and the replica's `pg_last_wal_replay_lsn()` must
- *   have reached it;
+ *   have reached it. The position comes with the request's credential, read on the
+ *   primary in the same statement ({@link lastWriteOf}), so a read the replica serves
+ *   costs the primary nothing of its own;
  * - it holds the policy version the request was decided on, so that the directory tables
  *   the list queries join (department scopes) are the ones the decision used.
  */
@@ -40,6 +42,22 @@ export interface Reader {
   readonly accountId: string;
   readonly userId: string;
   readonly policyVersion: number;
+  /**
+   * The user's last write position as their credential's read found it ({@link lastWriteOf}),
+   * null when none is recorded. Absent: not read with the credential, and the router reads
+   * it from the primary itself.
+   */
+  readonly lastWrite?: number | null;
+}
+
+/**
+ * The user's last write position (bytes of WAL; null when none is recorded), as a column
+ * of the statement that reads a credential's live state on the primary. On SQLite the
+ * table is there and empty.
+ */
+export function lastWriteOf(accountId: Expression<string>, userId: Expression<string>) {
+  return sql<number | null>`(select p.lsn from ${sql.table('write_positions')} p
+    where p.account_id = ${accountId} and p.user_id = ${userId})`;
 }
 
 /**
@@ -94,6 +112,9 @@ const CANCELLED_BY_REPLAY = '40001';
 /** How many primary positions the lag estimate keeps while the replica is behind. */
 const KEPT_SAMPLES = 1_000;
 
+/** How many accounts' policy versions on the replica the router keeps (a number each). */
+const KEPT_VERSIONS = 100_000;
+
 export interface ReplicaOptions {
   /** The replica's lag beyond which reads go to the primary, in milliseconds. */
   readonly maxLagMs: number;
@@ -146,6 +167,26 @@ export async function replicaRouter(
   let reported = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  /**
+   * What the replica is known to hold, so that most reads ask it nothing first: the replay
+   * position it last reported (only grows while it follows this primary), and per account
+   * the highest policy version it was seen holding (versions only grow). A reader whose
+   * last write and decided version are within both is served at once.
+   */
+  let replayedUpTo = 0;
+  const versions = new Map<string, number>();
+  const learn = (replayed: number, accountId?: string, version?: number | null): void => {
+    if (replayed < replayedUpTo) {
+      // Replay went back: another copy answers at this address. Forget what was known.
+      versions.clear();
+    }
+    replayedUpTo = replayed;
+    if (accountId === undefined || version === null || version === undefined) return;
+    if (versions.size >= KEPT_VERSIONS && !versions.has(accountId)) versions.clear();
+    versions.set(accountId, Math.max(version, versions.get(accountId) ?? 0));
+  };
+  const holds = (reader: Reader, written: number): boolean =>
+    written <= replayedUpTo && (versions.get(reader.accountId) ?? -1) >= reader.policyVersion;
 
   const markUnreachable = (error: unknown): void => {
     reachable = false;
@@ -176,6 +217,7 @@ export async function replicaRouter(
         throw new ReplicaUnusableError('the read database is not a standby in recovery');
       reachable = true;
       reported = false;
+      learn(replayed);
       pending.push(primaryAt);
       while (pending.length > 0 && pending[0]!.position <= replayed)
         caughtUpAt = Math.max(caughtUpAt, pending.shift()!.at);
@@ -220,29 +262,41 @@ export async function replicaRouter(
     const state = rows[0];
     if (state?.position === null || state?.position === undefined)
       throw new ReplicaUnusableError('the read database is not a standby in recovery');
+    learn(state.position, reader.accountId, state.version);
     // Versions only grow: a replica behind the decided one holds an older directory.
-    return (
-      state.position >= written && state.version !== null && state.version >= reader.policyVersion
-    );
+    return holds(reader, written);
+  };
+
+  /** Where `reader`'s read goes: the replica, or why the primary. */
+  const route = async (reader: Reader): Promise<'replica' | keyof ReadRoutingCounters> => {
+    if (!reachable) return 'primaryFallback';
+    if (now() - caughtUpAt > options.maxLagMs) return 'lagged';
+    // No write recorded (null) is position 0; not read with the credential, unknown.
+    const brought = reader.lastWrite === undefined ? Infinity : (reader.lastWrite ?? 0);
+    if (holds(reader, brought)) return 'replica';
+    // Read again even when the credential brought it: this read is bounded by the
+    // primary's own position (a restored `write_positions` row may lie ahead of it). On the
+    // primary: its failure is the request's, not the replica's.
+    const written = await lastWrite(reader);
+    try {
+      return (await hasReplayed(reader, written)) ? 'replica' : 'notYetReplayed';
+    } catch (error) {
+      if (!isReplicaFailure(error)) throw error;
+      markUnreachable(error);
+      return 'primaryFallback';
+    }
   };
 
   return {
     replicated: true,
     counters,
     async run(reader, read) {
-      let reason: keyof ReadRoutingCounters;
-      if (!reachable) reason = 'primaryFallback';
-      else if (now() - caughtUpAt > options.maxLagMs) reason = 'lagged';
-      else {
-        // On the primary: its failure is the request's, not the replica's.
-        const written = await lastWrite(reader);
+      let reason = await route(reader);
+      if (reason === 'replica') {
         try {
-          if (await hasReplayed(reader, written)) {
-            const answer = await read(replica.db);
-            counters.replica++;
-            return answer;
-          }
-          reason = 'notYetReplayed';
+          const answer = await read(replica.db);
+          counters.replica++;
+          return answer;
         } catch (error) {
           if (!isReplicaFailure(error)) throw error;
           // A query cancelled by replay says nothing against the replica's next one.

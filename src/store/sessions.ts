@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Executor } from './database.js';
+import { lastWriteOf } from './read-replica.js';
 
 /**
  * Passwords and web sessions (telephony/credentials.ts holds their rules), and the end of
@@ -141,6 +143,7 @@ export function findSession(db: Executor, id: string) {
       'sessions.expires_at',
       'users.active',
       'accounts.policy_version',
+      lastWriteOf(sql.ref('sessions.account_id'), sql.ref('sessions.user_id')).as('last_write'),
     ])
     .where('sessions.id', '=', id)
     .executeTakeFirst();

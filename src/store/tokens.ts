@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from './audit.js';
 import type { Executor } from './database.js';
+import { lastWriteOf } from './read-replica.js';
 
 /**
  * Tokens and applications (telephony/tokens.ts holds their rules): a token's row is its
@@ -109,6 +110,8 @@ export interface LiveToken {
   readonly active: number | null;
   /** Null only for a token of an account that is gone. */
   readonly policy_version: number | null;
+  /** The user's last write position, for the read replica's router (store/read-replica.ts). */
+  readonly last_write: number | null;
 }
 
 /**
@@ -126,7 +129,8 @@ export async function readLiveToken(db: Executor, id: string): Promise<LiveToken
           where u.account_id = t.account_id and u.id = t.user_id
             and u.incarnation = t.user_incarnation) as active,
         (select a.policy_version from ${sql.table('accounts')} a
-          where a.id = t.account_id) as policy_version
+          where a.id = t.account_id) as policy_version,
+        ${lastWriteOf(sql.ref('t.account_id'), sql.ref('t.user_id'))} as last_write
       from ${sql.table('tokens')} t
       where t.id = ${id}`.execute(db);
   return rows[0];

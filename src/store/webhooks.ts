@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from './audit.js';
 import type { Executor } from './database.js';
+import { lastWriteOf } from './read-replica.js';
 
 /** Incoming webhooks of the Bitrix24 surface (telephony/webhooks.ts holds their rules). */
 
@@ -103,6 +104,7 @@ export interface LiveWebhook {
   readonly number: number | string | null;
   readonly active: number | null;
   readonly policy_version: number | null;
+  readonly last_write: number | null;
 }
 
 /**
@@ -117,7 +119,8 @@ export async function readLiveWebhook(db: Executor, id: string): Promise<LiveWeb
       (select u.active from ${sql.table('users')} u
         where u.account_id = w.account_id and u.id = w.user_id) as active,
       (select a.policy_version from ${sql.table('accounts')} a
-        where a.id = w.account_id) as policy_version
+        where a.id = w.account_id) as policy_version,
+      ${lastWriteOf(sql.ref('w.account_id'), sql.ref('w.user_id'))} as last_write
     from ${sql.table('webhooks')} w
     where w.id = ${id}`.execute(db);
   return rows[0];

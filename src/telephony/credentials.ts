@@ -172,6 +172,7 @@ export async function verifySession(
       credential: 'session',
       expiresAt: row.expires_at,
       policyVersion: row.policy_version,
+      lastWrite: row.last_write,
     },
     csrfToken: row.csrf_token,
   };

@@ -83,6 +83,11 @@ export interface TokenIdentity {
    * request is decided by that version's policy, found without a second query.
    */
   readonly policyVersion: number;
+  /**
+   * The user's last write position, read in the same statement, which the read replica's
+   * router needs to send their reads to a replica that holds their writes.
+   */
+  readonly lastWrite: number | null;
 }
 
 export interface NewToken {
@@ -202,7 +207,7 @@ export async function mintToken(
 
 /** What never changes once a token is minted: kept, so a request reads only what can. */
 interface MintedToken {
-  readonly identity: Omit<TokenIdentity, 'policyVersion'>;
+  readonly identity: Omit<TokenIdentity, 'policyVersion' | 'lastWrite'>;
   readonly secretHash: Buffer;
 }
 
@@ -243,7 +248,7 @@ export class TokenVerifier {
       live.policy_version === null
     )
       return undefined;
-    return { ...minted.identity, policyVersion: live.policy_version };
+    return { ...minted.identity, policyVersion: live.policy_version, lastWrite: live.last_write };
   }
 
   async #mintedPart(db: Executor, id: string): Promise<MintedToken | undefined> {

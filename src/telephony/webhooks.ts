@@ -42,6 +42,8 @@ export interface WebhookIdentity {
   readonly userNumber: number;
   readonly scopes: ReadonlySet<WebhookScope>;
   readonly policyVersion: number;
+  /** As a token's ({@link TokenIdentity}). */
+  readonly lastWrite: number | null;
 }
 
 const hash = (secret: string): string => createHash('sha256').update(secret).digest('hex');
@@ -174,5 +176,6 @@ export async function verifyWebhook(
     userNumber: Number(live.number),
     scopes: new Set(JSON.parse(live.scopes) as WebhookScope[]),
     policyVersion: live.policy_version,
+    lastWrite: live.last_write,
   };
 }
