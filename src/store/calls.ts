@@ -268,6 +268,24 @@ export function departmentMembers(
     .where('r.department_id', 'in', departmentIds);
 }
 
+/**
+ * The scope's actor or anyone placed in their departments' subtrees, as an `OR` over the
+ * column naming a call's owner. Where a walk in some index's order is filtered (the
+ * newest calls' window, the duration and cost orders, the daily totals), PostgreSQL hashes
+ * the reached users once and tests each row as the walk passes it; the `in (… union all …)`
+ * of {@link whereCallInScope} became a nested loop there, every row against every user.
+ */
+function ownerInDepartments(
+  db: Executor,
+  accountId: string,
+  scope: DepartmentScope,
+  owner: 'calls.user_id' | 'w.user_id' | 't.user_key',
+) {
+  const column = sql.ref(owner);
+  const members = departmentMembers(db, accountId, scope.departmentIds);
+  return sql<boolean>`(${column} = ${scope.userId} or ${column} in ${members})`;
+}
+
 function isPostgres(db: Executor): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
@@ -360,21 +378,15 @@ export async function listCalls(
   let rows: CallRow[];
   if (sort !== '-startedAt') {
     // Other orders walk their own index (calls_by_duration, calls_by_cost) with the scope
-    // as a filter: no window over the newest calls applies to them. A department scope is
-    // an OR, as in recentDepartmentPage: PostgreSQL then hashes the reached users and tests
-    // each call of the walk, where `in (… union all …)` became a nested loop comparing each
-    // call with every reached user (a head reaching 1,874 users: 236 ms at 1M; now 7 ms at
-    // 10M, most of it the hash built once per partition; bench/README.md).
+    // as a filter: no window over the newest calls applies to them. With the department
+    // scope as `in (… union all …)` a head reaching 1,874 users took 236 ms at 1M; as
+    // ownerInDepartments' OR, 7 ms at 10M, most of it the hash built once per partition
+    // (bench/README.md).
     const { key, direction } = sortOf(sort);
     const all = db.selectFrom('calls').selectAll('calls');
     const scoped =
       scope.kind === 'department' && scope.departmentIds.length > 0
-        ? all.where((eb) =>
-            eb.or([
-              eb('calls.user_id', '=', scope.userId),
-              eb('calls.user_id', 'in', departmentMembers(db, accountId, scope.departmentIds)),
-            ]),
-          )
+        ? all.where(ownerInDepartments(db, accountId, scope, 'calls.user_id'))
         : whereCallInScope(db, all, accountId, scope);
     rows = await narrowPage(scoped, accountId, options)
       .orderBy(key, direction)
@@ -544,12 +556,7 @@ async function recentDepartmentPage(
   const page = db
     .selectFrom(window.as('w'))
     .select(['w.id', 'w.started_at'])
-    .where((eb) =>
-      eb.or([
-        eb('w.user_id', '=', scope.userId),
-        eb('w.user_id', 'in', departmentMembers(db, accountId, scope.departmentIds)),
-      ]),
-    )
+    .where(ownerInDepartments(db, accountId, scope, 'w.user_id'))
     .orderBy('w.started_at', 'desc')
     .orderBy('w.id', 'desc')
     .limit(wanted);
@@ -1057,12 +1064,7 @@ async function sumFromDays(
       query =
         scope.departmentIds.length === 0
           ? query.where('t.user_key', '=', scope.userId)
-          : query.where((eb) =>
-              eb.or([
-                eb('t.user_key', '=', scope.userId),
-                eb('t.user_key', 'in', departmentMembers(db, accountId, scope.departmentIds)),
-              ]),
-            );
+          : query.where(ownerInDepartments(db, accountId, scope, 't.user_key'));
   }
   if (firstDay !== null) query = query.where('t.day', '>=', firstDay);
   if (endDay !== null) query = query.where('t.day', '<', endDay);
