@@ -12,6 +12,7 @@ import {
 import type { OutboundSource } from '../src/engine/outbound.js';
 import type { CountryCode } from '../src/engine/phone-number.js';
 import type { Assignment, Role } from '../src/engine/roles.js';
+import type { CallRecord } from '../src/store/calls.js';
 
 /**
  * A small company used across the tests:
@@ -161,4 +162,28 @@ export function assign(
   expiresAt: string | null = null,
 ): Assignment {
   return { roleId, accessCode, expiresAt };
+}
+
+/** A stored call of `userId`'s, answered, 30 s, $0.50, at `startedAt` (epoch ms). */
+export function callRecord(
+  id: string,
+  startedAt: number,
+  userId: string | null = 'u1',
+  more: Partial<CallRecord> = {},
+): CallRecord {
+  return {
+    id,
+    userId,
+    direction: 'inbound',
+    phoneNumber: '+12125550100',
+    lineNumber: null,
+    startedAt: new Date(startedAt).toISOString(),
+    durationSec: 30,
+    status: 'answered',
+    cost: 0.5,
+    currency: 'USD',
+    crm: null,
+    recordingRef: null,
+    ...more,
+  };
 }

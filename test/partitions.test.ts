@@ -22,6 +22,7 @@ import { type Store, migrateStore, migrationStatus, openStore } from '../src/sto
 import { callPartitionName, ensureCallPartitions, monthBounds } from '../src/store/partitions.js';
 import type { Database } from '../src/store/schema.js';
 import { describeOnPostgres, freshDatabase } from './databases.js';
+import { callRecord as call } from './fixtures.js';
 
 /**
  * Issue 15, item 3: `calls` partitioned by month of `started_at` on PostgreSQL
@@ -47,23 +48,6 @@ async function newAccount(db: Kysely<Database>, id: string): Promise<void> {
       directory_version: 0,
     })
     .execute();
-}
-
-function call(id: string, startedAt: number, userId: string | null = 'u1'): CallRecord {
-  return {
-    id,
-    userId,
-    direction: 'inbound',
-    phoneNumber: '+12125550100',
-    lineNumber: null,
-    startedAt: new Date(startedAt).toISOString(),
-    durationSec: 30,
-    status: 'answered',
-    cost: 0.5,
-    currency: 'USD',
-    crm: null,
-    recordingRef: null,
-  };
 }
 
 /** Every index of `calls` (on PostgreSQL the parent's): name, columns, uniqueness. */

@@ -20,7 +20,7 @@ import { importDirectory } from '../src/telephony/directory.js';
 import { createApp, mintToken } from '../src/telephony/tokens.js';
 import { runCallgate } from './cli-run.js';
 import { wav } from './faults-harness.js';
-import { COMPANY } from './fixtures.js';
+import { COMPANY, callRecord } from './fixtures.js';
 
 /**
  * Issue 15, points 1 and 2: read replicas, against a real one. The suite starts its own
@@ -530,22 +530,7 @@ describe('read replicas against a real streaming replica', () => {
 
       await pauseReplay();
       try {
-        await insertCalls(opened.db, ACCOUNT, [
-          {
-            id: 'call-router',
-            userId: 'u4',
-            direction: 'outbound',
-            phoneNumber: '+14155550102',
-            lineNumber: null,
-            startedAt: new Date().toISOString(),
-            durationSec: 5,
-            status: 'answered',
-            cost: null,
-            currency: null,
-            crm: null,
-            recordingRef: null,
-          },
-        ]);
+        await insertCalls(opened.db, ACCOUNT, [callRecord('call-router', Date.now(), 'u4')]);
         await router.recordWrite(ACCOUNT, 'u4');
         const written = await live();
         assert.ok(written.lastWrite !== null && written.lastWrite > 0);
