@@ -208,6 +208,52 @@ export async function fitsTheScreen(page: Page, width: number, what: string): Pr
   assert.ok(scrollWidth <= width, `${what} fits ${width} px (scrollWidth ${scrollWidth})`);
 }
 
+/**
+ * Asserts that a draft row's badge ("new", "removed when you save") sits on the line where
+ * the row's name ends, after it: a phone's label/value grid (a `td[data-label]` is one)
+ * puts each loose child of the cell in a cell of its own, and the badge then drops under
+ * the label, apart from the name.
+ */
+export async function assertBadgeBesideName(cell: Locator, what: string): Promise<void> {
+  const where = await cell.evaluate((element) => {
+    // The DOM as far as used here: the tests compile without its types.
+    interface Rect {
+      readonly left: number;
+      readonly top: number;
+      readonly right: number;
+      readonly bottom: number;
+      readonly width: number;
+    }
+    interface Node {
+      querySelector(selector: string): Node | null;
+      getBoundingClientRect(): Rect;
+    }
+    const { document } = globalThis as unknown as {
+      document: {
+        createRange(): {
+          setStart(node: Node, offset: number): void;
+          setEndBefore(node: Node): void;
+          getClientRects(): Iterable<Rect>;
+        };
+      };
+    };
+    const cell = element as unknown as Node;
+    const badge = cell.querySelector('.badge');
+    if (badge === null) return 'no badge';
+    const before = document.createRange();
+    before.setStart(cell, 0);
+    before.setEndBefore(badge);
+    const name = [...before.getClientRects()].filter((r) => r.width > 0).at(-1);
+    if (name === undefined) return 'no name before the badge';
+    const b = badge.getBoundingClientRect();
+    const round = (r: Rect) => [r.left, r.top, r.right, r.bottom].map(Math.round).join(',');
+    return b.top < name.bottom && b.bottom > name.top && b.left >= name.right - 1
+      ? 'beside'
+      : `badge at ${round(b)}, the name ends at ${round(name)}`;
+  });
+  assert.equal(where, 'beside', `${what}: the badge sits beside the name`);
+}
+
 /** Saves a screenshot (by default of the whole page) as test-artifacts/<name>.png. */
 export /**
  * Milliseconds from a click on `target` to the `count`-th element matching `selector` that

@@ -251,12 +251,15 @@ function DocumentsEditor({ saved, set, problems }: EditorProps<Documents>) {
             {rows.map((row, index) => (
               <tr key={`${index}/${row.item.id}`} {...draftRowProps(row)}>
                 <td data-label="Document">
-                  <DraftText row={row}>
-                    <a href={row.item.url} target="_blank" rel="noreferrer">
-                      {row.item.name}
-                    </a>
-                  </DraftText>
-                  <DraftBadge row={row} />
+                  {/* One cell's content: on a phone the cell is a grid of label and value. */}
+                  <div>
+                    <DraftText row={row}>
+                      <a href={row.item.url} target="_blank" rel="noreferrer">
+                        {row.item.name}
+                      </a>
+                    </DraftText>
+                    <DraftBadge row={row} />
+                  </div>
                 </td>
                 <td data-label="" className="row-actions">
                   <DraftRowButton
