@@ -4,6 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 import {
   type Journeys,
   SIZES,
+  assertBadgeBesideName,
   eventually,
   fitsTheScreen,
   open,
@@ -100,6 +101,7 @@ describe(
         await page.getByRole('button', { name: 'Remove User: Mia Manager' }).click();
         const removed = page.locator('tr[data-state="removed"]');
         await assertStruckThrough(removed, 'Mia Manager');
+        await assertBadgeBesideName(removed.getByRole('cell').first(), `Mia’s row (${size})`);
         assert.equal(
           await page
             .getByRole('table', { name: 'Who may read the Recorded calls folder' })
@@ -148,6 +150,10 @@ describe(
         await pickUser(section, 'May call out', 'sofia', 'Sofia Sales');
         await section.getByRole('button', { name: 'Add', exact: true }).click();
         await section.locator('tr[data-state="new"]').getByText('Sofia Sales').waitFor();
+        await assertBadgeBesideName(
+          section.locator('tr[data-state="new"]').getByRole('cell').first(),
+          `Sofia’s new row (${size})`,
+        );
         const bar = await settledBar(page);
         // Everyone could call out from the line: all but Sofia (and the administrators) lose it.
         assert.match((await bar.textContent()) ?? '', /people gain or lose access/);

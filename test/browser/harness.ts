@@ -209,10 +209,11 @@ export async function fitsTheScreen(page: Page, width: number, what: string): Pr
 }
 
 /**
- * Asserts that a draft row's badge ("new", "removed when you save") sits on the line where
- * the row's name ends, after it: a phone's label/value grid (a `td[data-label]` is one)
- * puts each loose child of the cell in a cell of its own, and the badge then drops under
- * the label, apart from the name.
+ * Asserts that the badge of a draft row's cell ("new", "removed when you save", "was
+ * Manager") stays with what precedes it (the name, the field): after it on its last line,
+ * or, where the line is full, on the next one from the same left edge. A phone's
+ * label/value grid (a `td[data-label]` is one) puts each loose child of the cell in a grid
+ * cell of its own, and the badge then drops under the cell's label, apart from the name.
  */
 export async function assertBadgeBesideName(cell: Locator, what: string): Promise<void> {
   const where = await cell.evaluate((element) => {
@@ -223,6 +224,7 @@ export async function assertBadgeBesideName(cell: Locator, what: string): Promis
       readonly right: number;
       readonly bottom: number;
       readonly width: number;
+      readonly height: number;
     }
     interface Node {
       querySelector(selector: string): Node | null;
@@ -243,15 +245,21 @@ export async function assertBadgeBesideName(cell: Locator, what: string): Promis
     const before = document.createRange();
     before.setStart(cell, 0);
     before.setEndBefore(badge);
-    const name = [...before.getClientRects()].filter((r) => r.width > 0).at(-1);
-    if (name === undefined) return 'no name before the badge';
+    const name = [...before.getClientRects()].filter((r) => r.width > 0);
+    const last = name.at(-1);
+    if (last === undefined) return 'no name before the badge';
     const b = badge.getBoundingClientRect();
+    const isAfterOnItsLine = b.top < last.bottom && b.bottom > last.top && b.left >= last.right - 1;
+    const isOnTheNextLine =
+      b.top >= last.bottom - 1 &&
+      b.top - last.bottom < b.height &&
+      b.left >= Math.min(...name.map((r) => r.left)) - 1;
     const round = (r: Rect) => [r.left, r.top, r.right, r.bottom].map(Math.round).join(',');
-    return b.top < name.bottom && b.bottom > name.top && b.left >= name.right - 1
-      ? 'beside'
-      : `badge at ${round(b)}, the name ends at ${round(name)}`;
+    return isAfterOnItsLine || isOnTheNextLine
+      ? 'with the name'
+      : `badge at ${round(b)}, the name ends at ${round(last)}`;
   });
-  assert.equal(where, 'beside', `${what}: the badge sits beside the name`);
+  assert.equal(where, 'with the name', `${what}: the badge stays with the name`);
 }
 
 /** Saves a screenshot (by default of the whole page) as test-artifacts/<name>.png. */
