@@ -635,6 +635,72 @@ describeHttp('account telephony settings', (h) => {
     assert.match(errorOf(response).message, /\+16285550999/);
   });
 
+  test('a schema refusal names, per field, the keyword that refused, the limit missed and the format expected', async () => {
+    interface Field {
+      path: string;
+      message: string;
+      keyword?: string;
+      limit?: number;
+      format?: string;
+    }
+    const refusal = async (section: string, body: unknown) => {
+      const { version } = await readSection(h(), section);
+      const response = await h().request(
+        'u0',
+        'PUT',
+        `/api/v1/settings/${section}`,
+        body,
+        ifMatch(version),
+      );
+      assert.equal(response.statusCode, 400, response.body);
+      const { fields } = json<{ error: { fields: Field[] } }>(response).error;
+      // The documented pair is kept, the validator's words included, for clients that word nothing.
+      for (const field of fields) assert.ok(field.path !== '' && field.message !== '');
+      return fields.map(({ path, keyword, limit, format }) => ({ path, keyword, limit, format }));
+    };
+    const at = (path: string, keyword: string, more: { limit?: number; format?: string } = {}) => ({
+      path,
+      keyword,
+      limit: more.limit,
+      format: more.format,
+    });
+    assert.deepEqual(
+      await refusal('documents', {
+        items: [
+          { id: 'a b', name: '', url: 'ftp://example.com/x' },
+          { id: 'd', name: 'x'.repeat(201), url: 'not a url' },
+        ],
+      }),
+      [
+        at('body.items.0.id', 'pattern', { format: 'id' }),
+        at('body.items.0.name', 'minLength', { limit: 1 }),
+        at('body.items.0.url', 'pattern', { format: 'httpUrl' }),
+        at('body.items.1.name', 'maxLength', { limit: 200 }),
+        at('body.items.1.url', 'pattern', { format: 'httpUrl' }),
+        at('body.items.1.url', 'format', { format: 'uri' }),
+      ],
+    );
+    // A value that fits none of a union's alternatives: each alternative's refusal, then anyOf.
+    assert.deepEqual(
+      await refusal('general', {
+        recordCalls: true,
+        defaultCallerIdNumber: '4155550100',
+        language: 'english',
+      }),
+      [
+        at('body.defaultCallerIdNumber', 'pattern', { format: 'e164' }),
+        at('body.defaultCallerIdNumber', 'type'),
+        at('body.defaultCallerIdNumber', 'anyOf'),
+        at('body.language', 'pattern', { format: 'languageTag' }),
+      ],
+    );
+    assert.deepEqual(await refusal('retention', { recordingsDays: 36_501 }), [
+      at('body.recordingsDays', 'maximum', { limit: 36_500 }),
+      at('body.recordingsDays', 'type'),
+      at('body.recordingsDays', 'anyOf'),
+    ]);
+  });
+
   test('malformed section bodies are refused with 400 and change nothing', async () => {
     const cases: [string, unknown][] = [
       ['general', { recordCalls: 'yes', defaultCallerIdNumber: null, language: 'en' }],

@@ -2,6 +2,14 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../engine/validation-error.js';
 import { CallgateError, ERROR_STATUS, type ErrorCode, toCallgateError } from '../errors.js';
 import { isStoreUnavailable } from '../store/database.js';
+import { E164_PATTERN } from '../telephony/numbers.js';
+import {
+  COUNTRY_CODE_PATTERN,
+  HTTP_URL_PATTERN,
+  ID_PATTERN,
+  KEYPAD_KEY_PATTERN,
+  LANGUAGE_TAG_PATTERN,
+} from '../telephony/settings.js';
 
 /** The error body of API.md: `{"error": {"code", "message", ...details}}`. */
 export function errorBody(error: CallgateError): { error: Record<string, unknown> } {
@@ -24,6 +32,53 @@ const byStatus = Object.fromEntries(
 ) as Readonly<Record<number, ErrorCode>>;
 
 /**
+ * Patterns named by what they accept: a field refused by one carries the name as `format`,
+ * so a client can say "isn't a phone number" without reading regular expressions. Keyed by
+ * the pattern's text, so every schema that uses the same pattern is named alike.
+ */
+const NAMED_PATTERNS: ReadonlyMap<string, string> = new Map([
+  [E164_PATTERN, 'e164'],
+  [ID_PATTERN, 'id'],
+  [LANGUAGE_TAG_PATTERN, 'languageTag'],
+  [KEYPAD_KEY_PATTERN, 'keypadKey'],
+  [HTTP_URL_PATTERN, 'httpUrl'],
+  [COUNTRY_CODE_PATTERN, 'countryCode'],
+]);
+
+/** One schema refusal as Ajv reports it. */
+interface SchemaRefusal {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * A schema refusal as a field of `invalid_request`: where and the validator's message, as
+ * documented, plus what a client needs to word it itself (ErrorSchema): the JSON Schema
+ * `keyword` that refused, the `limit` a length, size or range missed, the `format` expected.
+ *
+ * @example fieldOf({ instancePath: '/items/0/name', keyword: 'minLength', params: { limit: 1 }, message: 'must NOT have fewer than 1 characters' }, 'body') // { path: 'body.items.0.name', message: '…', keyword: 'minLength', limit: 1 }
+ */
+function fieldOf(refusal: SchemaRefusal, context: string) {
+  const { instancePath = '', keyword, params = {} } = refusal;
+  const extra = params.additionalProperty;
+  const format =
+    keyword === 'format' && typeof params.format === 'string'
+      ? params.format
+      : keyword === 'pattern' && typeof params.pattern === 'string'
+        ? NAMED_PATTERNS.get(params.pattern)
+        : undefined;
+  return {
+    path: `${context}${instancePath.replaceAll('/', '.')}${typeof extra === 'string' ? `.${extra}` : ''}`,
+    message: refusal.message ?? 'invalid',
+    ...(keyword !== undefined && { keyword }),
+    ...(typeof params.limit === 'number' && { limit: params.limit }),
+    ...(format !== undefined && { format }),
+  };
+}
+
+/**
  * Turns anything thrown into the catalogue's shape. What is shown is kept apart from what
  * is logged: a 5xx says only "internal error" to the caller, and the log has the rest.
  */
@@ -31,16 +86,12 @@ export function toHttpError(error: unknown): CallgateError {
   if (error instanceof CallgateError || error instanceof ValidationError)
     return toCallgateError(error);
   const fastifyError = error as Partial<FastifyError> & {
-    validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[];
+    validation?: SchemaRefusal[];
     validationContext?: string;
   };
   if (fastifyError.validation) {
-    const fields = fastifyError.validation.map((v) => ({
-      path: `${fastifyError.validationContext ?? 'body'}${(v.instancePath ?? '').replaceAll('/', '.')}${
-        typeof v.params?.additionalProperty === 'string' ? `.${v.params.additionalProperty}` : ''
-      }`,
-      message: v.message ?? 'invalid',
-    }));
+    const context = fastifyError.validationContext ?? 'body';
+    const fields = fastifyError.validation.map((refusal) => fieldOf(refusal, context));
     return new CallgateError(
       'invalid_request',
       fields.map((f) => `${f.path}: ${f.message}`).join('; '),

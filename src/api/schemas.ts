@@ -130,9 +130,31 @@ export const ErrorSchema = Type.Object(
         code: Type.String(),
         message: Type.String(),
         fields: Type.Optional(
-          Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), {
-            description: 'invalid_request: each field found wrong',
-          }),
+          Type.Array(
+            Type.Object({
+              path: Type.String(),
+              message: Type.String({ description: 'the validator’s words, in English' }),
+              keyword: Type.Optional(
+                Type.String({
+                  description:
+                    'the JSON Schema keyword that refused the value: minLength, maxLength, minimum, maximum, minItems, maxItems, pattern, format, type, anyOf (the value fits none of the alternatives, whose refusals are listed beside it), …',
+                }),
+              ),
+              limit: Type.Optional(
+                Type.Number({
+                  description:
+                    'minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minItems, maxItems: the bound the value missed',
+                }),
+              ),
+              format: Type.Optional(
+                Type.String({
+                  description:
+                    'format: the format expected (uri, email, …); pattern: what the pattern accepts, when it is one of the named ones (e164, id, languageTag, keypadKey, httpUrl, countryCode)',
+                }),
+              ),
+            }),
+            { description: 'invalid_request: each field found wrong' },
+          ),
         ),
         permission: Type.Optional(
           Type.String({ description: 'permission_denied: the permission it needs' }),

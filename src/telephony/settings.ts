@@ -42,7 +42,20 @@ export const SETTINGS_SECTIONS = [
 ] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
-const Id = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
+/**
+ * The patterns of the sections' text fields, exported so a refusal can name them by what
+ * they accept (src/api/errors.ts) rather than by the regular expression.
+ */
+export const ID_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+/** A BCP 47 language tag: `en`, `pt-BR`. */
+export const LANGUAGE_TAG_PATTERN = '^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$';
+/** One key of a telephone keypad. */
+export const KEYPAD_KEY_PATTERN = '^[0-9*#]$';
+export const HTTP_URL_PATTERN = '^https?://';
+/** An ISO 3166 country or region code: `GB`. */
+export const COUNTRY_CODE_PATTERN = '^[A-Z]{2}$';
+
+const Id = Type.String({ pattern: ID_PATTERN });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const strict = { additionalProperties: false } as const;
 
@@ -50,8 +63,7 @@ export const GeneralSettingsSchema = Type.Object(
   {
     recordCalls: Type.Boolean(),
     defaultCallerIdNumber: Type.Union([Type.String({ pattern: E164_PATTERN }), Type.Null()]),
-    /** A BCP 47 language tag: `en`, `pt-BR`. */
-    language: Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$' }),
+    language: Type.String({ pattern: LANGUAGE_TAG_PATTERN }),
   },
   strict,
 );
@@ -68,7 +80,7 @@ export const DocumentsSchema = Type.Object(
         {
           id: Id,
           name: Name,
-          url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
+          url: Type.String({ format: 'uri', pattern: HTTP_URL_PATTERN, maxLength: 2000 }),
         },
         strict,
       ),
@@ -111,7 +123,7 @@ export const IvrSchema = Type.Object(
           options: Type.Array(
             Type.Object(
               {
-                digit: Type.String({ pattern: '^[0-9*#]$' }),
+                digit: Type.String({ pattern: KEYPAD_KEY_PATTERN }),
                 action: Type.Union(IVR_ACTIONS.map((a) => Type.Literal(a))),
                 target: Type.Union([Id, Type.Null()]),
               },
@@ -160,7 +172,7 @@ export const OutboundPolicySchema = Type.Object(
     international: Type.Object(
       {
         mode: Type.Union([Type.Literal('any'), Type.Literal('listed'), Type.Literal('none')]),
-        countries: Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { maxItems: 300 }),
+        countries: Type.Array(Type.String({ pattern: COUNTRY_CODE_PATTERN }), { maxItems: 300 }),
       },
       strict,
     ),

@@ -4,6 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 import {
   type Journeys,
   SIZES,
+  assertBadgeBesideName,
   eventually,
   fitsTheScreen,
   open,
@@ -38,6 +39,14 @@ async function assertStruckThrough(row: Locator, name: string): Promise<void> {
   assert.match(line, /line-through/);
   assert.match((await row.textContent()) ?? '', /removed when you save/);
 }
+
+/**
+ * The validator's own English (Ajv's defaults: "must NOT have fewer than 1 characters",
+ * "must match pattern \"^…$\"", "must be <= 100", "must match a schema in anyOf"), which a
+ * refusal must never show: it is worded in the product's words instead.
+ */
+const VALIDATOR_WORDING =
+  /must NOT|must match|must be [<>]=|fewer than|more than \d+ char|anyOf|\^\[/;
 
 /** The save bar, once its summary is worked out (not "Working out…"). */
 async function settledBar(page: Page): Promise<Locator> {
@@ -92,6 +101,7 @@ describe(
         await page.getByRole('button', { name: 'Remove User: Mia Manager' }).click();
         const removed = page.locator('tr[data-state="removed"]');
         await assertStruckThrough(removed, 'Mia Manager');
+        await assertBadgeBesideName(removed.getByRole('cell').first(), `Mia’s row (${size})`);
         assert.equal(
           await page
             .getByRole('table', { name: 'Who may read the Recorded calls folder' })
@@ -140,6 +150,10 @@ describe(
         await pickUser(section, 'May call out', 'sofia', 'Sofia Sales');
         await section.getByRole('button', { name: 'Add', exact: true }).click();
         await section.locator('tr[data-state="new"]').getByText('Sofia Sales').waitFor();
+        await assertBadgeBesideName(
+          section.locator('tr[data-state="new"]').getByRole('cell').first(),
+          `Sofia’s new row (${size})`,
+        );
         const bar = await settledBar(page);
         // Everyone could call out from the line: all but Sofia (and the administrators) lose it.
         assert.match((await bar.textContent()) ?? '', /people gain or lose access/);
@@ -350,14 +364,15 @@ describe(
         assert.equal(await name.getAttribute('aria-invalid'), 'true');
         const describedBy = await name.getAttribute('aria-describedby');
         assert.ok(describedBy !== null, 'the problem is tied to the field');
-        assert.match(
-          (await page.locator(`[id="${describedBy}"]`).textContent()) ?? '',
-          /fewer than 1 character/,
-        );
+        // In the product's words, from the refusal's keyword and limit, not the validator's.
+        const underField = (await page.locator(`[id="${describedBy}"]`).textContent()) ?? '';
+        assert.match(underField, /can’t be empty/);
+        assert.doesNotMatch(underField, VALIDATOR_WORDING);
         // The banner names the menu as the page counts it, never the API's path.
         const refusal = menus.getByRole('alert').filter({ hasText: 'Not saved.' });
-        assert.match((await refusal.textContent()) ?? '', /Voice menu \d+, name: /);
+        assert.match((await refusal.textContent()) ?? '', /Voice menu \d+, name: can’t be empty/);
         assert.doesNotMatch((await refusal.textContent()) ?? '', /menus\[|menus\.\d|body\./);
+        assert.doesNotMatch((await refusal.textContent()) ?? '', VALIDATOR_WORDING);
         // Named, the menu's key without a queue is what the server refuses next.
         await name.fill(menuName);
         await menusBar.getByRole('button', { name: 'Save voice menus' }).click();
@@ -405,6 +420,20 @@ describe(
         assert.equal(await saved.getAttribute('data-state'), 'saved');
       });
     }
+
+    test('general: a language the schema refuses is worded by what it should be, never the pattern', async () => {
+      const { page } = await signedIn(journeys, 'ada@northwind.example');
+      await open(page, 'Telephony settings');
+      const form = page.getByRole('form', { name: 'General' });
+      await form.getByLabel(/^Language/).fill('english');
+      await (await settledBar(page)).getByRole('button', { name: 'Save general' }).click();
+      const refusal = form.getByRole('alert').filter({ hasText: 'Not saved.' });
+      await refusal.waitFor();
+      const said = (await refusal.textContent()) ?? '';
+      assert.match(said, /Language: isn’t a language code, like en or pt-BR/);
+      assert.doesNotMatch(said, VALIDATOR_WORDING);
+      await page.getByRole('button', { name: 'Discard' }).click();
+    });
 
     for (const [size, viewport] of SIZES) {
       test(`blocked numbers (${size}): rows with Remove and Keep, a removed number struck through until saved, a refusal worded by row`, async () => {

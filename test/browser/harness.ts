@@ -208,6 +208,60 @@ export async function fitsTheScreen(page: Page, width: number, what: string): Pr
   assert.ok(scrollWidth <= width, `${what} fits ${width} px (scrollWidth ${scrollWidth})`);
 }
 
+/**
+ * Asserts that the badge of a draft row's cell ("new", "removed when you save", "was
+ * Manager") stays with what precedes it (the name, the field): after it on its last line,
+ * or, where the line is full, on the next one from the same left edge. A phone's
+ * label/value grid (a `td[data-label]` is one) puts each loose child of the cell in a grid
+ * cell of its own, and the badge then drops under the cell's label, apart from the name.
+ */
+export async function assertBadgeBesideName(cell: Locator, what: string): Promise<void> {
+  const where = await cell.evaluate((element) => {
+    // The DOM as far as used here: the tests compile without its types.
+    interface Rect {
+      readonly left: number;
+      readonly top: number;
+      readonly right: number;
+      readonly bottom: number;
+      readonly width: number;
+      readonly height: number;
+    }
+    interface Node {
+      querySelector(selector: string): Node | null;
+      getBoundingClientRect(): Rect;
+    }
+    const { document } = globalThis as unknown as {
+      document: {
+        createRange(): {
+          setStart(node: Node, offset: number): void;
+          setEndBefore(node: Node): void;
+          getClientRects(): Iterable<Rect>;
+        };
+      };
+    };
+    const cell = element as unknown as Node;
+    const badge = cell.querySelector('.badge');
+    if (badge === null) return 'no badge';
+    const before = document.createRange();
+    before.setStart(cell, 0);
+    before.setEndBefore(badge);
+    const name = [...before.getClientRects()].filter((r) => r.width > 0);
+    const last = name.at(-1);
+    if (last === undefined) return 'no name before the badge';
+    const b = badge.getBoundingClientRect();
+    const isAfterOnItsLine = b.top < last.bottom && b.bottom > last.top && b.left >= last.right - 1;
+    const isOnTheNextLine =
+      b.top >= last.bottom - 1 &&
+      b.top - last.bottom < b.height &&
+      b.left >= Math.min(...name.map((r) => r.left)) - 1;
+    const round = (r: Rect) => [r.left, r.top, r.right, r.bottom].map(Math.round).join(',');
+    return isAfterOnItsLine || isOnTheNextLine
+      ? 'with the name'
+      : `badge at ${round(b)}, the name ends at ${round(last)}`;
+  });
+  assert.equal(where, 'with the name', `${what}: the badge stays with the name`);
+}
+
 /** Saves a screenshot (by default of the whole page) as test-artifacts/<name>.png. */
 export /**
  * Milliseconds from a click on `target` to the `count`-th element matching `selector` that

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { type Journeys, screenshot, signIn, skipReason, startJourneys } from './harness.js';
+import {
+  type Journeys,
+  assertBadgeBesideName,
+  screenshot,
+  signIn,
+  skipReason,
+  startJourneys,
+} from './harness.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -205,6 +212,10 @@ describe('browser: permissions screens that explain and keep work', { skip: skip
         'Save is in view',
       );
       await screenshot(page, `permissions-editing-assignments-${size}`, false);
+      await assertBadgeBesideName(
+        page.locator('tr[data-state="new"]').getByRole('cell').first(),
+        `Cora’s new assignment (${size})`,
+      );
 
       // Removing a saved row keeps it, struck through, until the save.
       await page
@@ -221,6 +232,12 @@ describe('browser: permissions screens that explain and keep work', { skip: skip
       assert.match(decoration, /line-through/);
       await removed.getByRole('button', { name: /^Keep CRM caller/ }).click();
       assert.equal(await page.locator('tr[data-state="removed"]').count(), 0, 'undone');
+      // A role changed in place: "was …" beside the role's field, not under the cell's label.
+      await page.getByLabel('Role of User: Erik East').selectOption({ label: 'Manager' });
+      await assertBadgeBesideName(
+        page.locator('tr[data-state="changed"]').getByRole('cell').nth(1),
+        `Erik’s changed role (${size})`,
+      );
 
       await bar.getByRole('button', { name: 'Discard changes' }).click();
       await bar.waitFor({ state: 'detached' });

@@ -7,6 +7,7 @@ import {
   PHONE,
   type SessionApi,
   SIZES,
+  assertBadgeBesideName,
   eventually,
   fitsTheScreen,
   open,
@@ -211,6 +212,11 @@ describe('browser: screens for every permission’s promise', { skip: skipReason
       const number = size === 'desktop' ? '+19005550177' : '+19005550188';
       await page.getByLabel('Block a number').fill(number);
       await page.getByRole('button', { name: 'Add number' }).click();
+      const blocked = page.getByRole('form', { name: 'Blocked numbers' });
+      await assertBadgeBesideName(
+        blocked.locator('tr[data-state="new"]').getByRole('cell').first(),
+        `the new number (${size})`,
+      );
       await page.getByRole('button', { name: 'Save blocked numbers' }).click();
       await page.getByRole('form', { name: 'Blocked numbers' }).getByText('Saved.').waitFor();
       const saved = await api.get<{ value: { numbers: string[] } }>('/settings/blocked-numbers');
@@ -219,6 +225,14 @@ describe('browser: screens for every permission’s promise', { skip: skipReason
       await page.getByLabel('Document name').fill('Price list');
       await page.getByLabel('Link (https://…)').fill('https://example.com/prices');
       await page.getByRole('button', { name: 'Add document' }).click();
+      await assertBadgeBesideName(
+        page
+          .getByRole('form', { name: 'Documents' })
+          .locator('tr[data-state="new"]')
+          .getByRole('cell')
+          .first(),
+        `the new document (${size})`,
+      );
       await page.getByRole('button', { name: 'Save documents' }).click();
       await page.getByRole('form', { name: 'Documents' }).getByText('Saved.').waitFor();
       const documents = await api.get<{ value: { items: { name: string; url: string }[] } }>(

@@ -6372,7 +6372,14 @@ export interface components {
         /** @description invalid_request: each field found wrong */
         fields?: {
           path: string;
+          /** @description the validator’s words, in English */
           message: string;
+          /** @description the JSON Schema keyword that refused the value: minLength, maxLength, minimum, maximum, minItems, maxItems, pattern, format, type, anyOf (the value fits none of the alternatives, whose refusals are listed beside it), … */
+          keyword?: string;
+          /** @description minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minItems, maxItems: the bound the value missed */
+          limit?: number;
+          /** @description format: the format expected (uri, email, …); pattern: what the pattern accepts, when it is one of the named ones (e164, id, languageTag, keypadKey, httpUrl, countryCode) */
+          format?: string;
         }[];
         /** @description permission_denied: the permission it needs */
         permission?: string;

@@ -168,3 +168,104 @@ export function DraftRowButton<T>({
     </button>
   );
 }
+
+/** A column of a DraftTable after the name: its header (also each cell's label on a phone). */
+export interface DraftColumn<T> {
+  readonly header: string;
+  readonly cell: (row: DraftRow<T>, index: number) => ReactNode;
+}
+
+/** Remove and Keep on each row of a DraftTable, named for screen readers (DraftRowButton). */
+export interface DraftActions<T> {
+  /** The list with a row removed or kept. */
+  readonly onChange: (rows: readonly DraftRow<T>[]) => void;
+  readonly what: (row: DraftRow<T>) => string;
+  readonly removeLabel?: (row: DraftRow<T>) => string;
+  readonly keepLabel?: (row: DraftRow<T>) => string;
+}
+
+/**
+ * A list editor's draft as a table (numbers, documents, line access, the recordings folder,
+ * assignments): `empty` when there are no rows; else a caption for screen readers, a row
+ * per draft row (its state as class and `data-state`), the name first, struck through while
+ * removed, with its badge and `afterName` (a problem); then `columns`; then Remove or Keep,
+ * unless the list is read-only (no `actions`). Each cell's phone label is its column's
+ * header, and each cell's content is one block: a phone shows a cell as a grid of label and
+ * value, where loose children (a name and its badge) would each take a grid cell.
+ *
+ * @example <DraftTable rows={rows} caption="Who may call out" empty={<p>Everyone.</p>} name={{ header: 'Who', cell: (row) => who(row) }} rowKey={(row, i) => `${i}/${row.item}`} actions={{ onChange: setRows, what: who }} />
+ */
+export function DraftTable<T>({
+  rows,
+  caption,
+  empty,
+  className = 'data-table',
+  name,
+  afterName,
+  columns = [],
+  rowKey,
+  actions,
+}: {
+  readonly rows: readonly DraftRow<T>[];
+  readonly caption: string;
+  /** Shown instead of the table when there are no rows. */
+  readonly empty: ReactNode;
+  readonly className?: string;
+  readonly name: DraftColumn<T>;
+  readonly afterName?: (row: DraftRow<T>, index: number) => ReactNode;
+  readonly columns?: readonly DraftColumn<T>[];
+  /** React's key of a row: unique among the rows, and the same while the row stays. */
+  readonly rowKey: (row: DraftRow<T>, index: number) => string;
+  readonly actions?: DraftActions<T>;
+}) {
+  if (rows.length === 0) return <>{empty}</>;
+  return (
+    <table className={className}>
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {[name, ...columns].map(({ header }) => (
+            <th key={header} scope="col">
+              {header}
+            </th>
+          ))}
+          {actions !== undefined && (
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, index) => (
+          <tr key={rowKey(row, index)} {...draftRowProps(row)}>
+            <td data-label={name.header}>
+              <div>
+                <DraftText row={row}>{name.cell(row, index)}</DraftText>
+                <DraftBadge row={row} />
+                {afterName?.(row, index)}
+              </div>
+            </td>
+            {columns.map(({ header, cell }) => (
+              <td key={header} data-label={header}>
+                <div>{cell(row, index)}</div>
+              </td>
+            ))}
+            {actions !== undefined && (
+              <td data-label="" className="row-actions">
+                <DraftRowButton
+                  rows={rows}
+                  index={index}
+                  onChange={actions.onChange}
+                  what={actions.what(row)}
+                  removeLabel={actions.removeLabel?.(row)}
+                  keepLabel={actions.keepLabel?.(row)}
+                />
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

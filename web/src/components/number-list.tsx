@@ -1,14 +1,6 @@
 import { useId } from 'react';
 import { AddByText } from './add-by-text';
-import {
-  DraftBadge,
-  DraftRowButton,
-  DraftText,
-  addDraftRow,
-  draftRowProps,
-  savedIndexes,
-  useDraftRows,
-} from './draft-rows';
+import { DraftTable, addDraftRow, savedIndexes, useDraftRows } from './draft-rows';
 import { FieldProblem, type FieldProblems, itemPlace } from './field-problems';
 
 /**
@@ -37,43 +29,23 @@ export function NumberList({
   const indexes = savedIndexes(rows);
   return (
     <>
-      {rows.length === 0 ? (
-        <p className="empty">None.</p>
-      ) : (
-        <table className="data-table">
-          <caption className="visually-hidden">{caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Number</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, index) => {
-              const path = `numbers.${indexes[index]!}`;
-              return (
-                <tr key={`${index}/${row.item}`} {...draftRowProps(row)}>
-                  <td data-label="Number">
-                    {/* One cell's content: on a phone the cell is a grid of label and value. */}
-                    <div>
-                      <DraftText row={row}>{row.item}</DraftText>
-                      <DraftBadge row={row} />
-                      {!row.removed && (
-                        <FieldProblem problems={problems} path={path} id={`${id}-${index}`} />
-                      )}
-                    </div>
-                  </td>
-                  <td data-label="" className="row-actions">
-                    <DraftRowButton rows={rows} index={index} onChange={setRows} what={row.item} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <DraftTable
+        rows={rows}
+        caption={caption}
+        empty={<p className="empty">None.</p>}
+        name={{ header: 'Number', cell: (row) => row.item }}
+        afterName={(row, index) =>
+          !row.removed && (
+            <FieldProblem
+              problems={problems}
+              path={`numbers.${indexes[index]!}`}
+              id={`${id}-${index}`}
+            />
+          )
+        }
+        rowKey={(row, index) => `${index}/${row.item}`}
+        actions={{ onChange: setRows, what: (row) => row.item }}
+      />
       <AddByText
         label={addLabel}
         button="Add number"

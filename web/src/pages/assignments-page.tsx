@@ -6,12 +6,9 @@ import { LevelChanges } from '../components/level-changes';
 import { PlanNotice } from '../components/plan-notice';
 import {
   type DraftRow,
-  DraftBadge,
-  DraftRowButton,
-  DraftText,
+  DraftTable,
   addDraftRow,
   draftItemsOf,
-  draftRowProps,
   draftRowsOf,
 } from '../components/draft-rows';
 import { SaveBar, peopleChanged } from '../components/save-bar';
@@ -116,6 +113,7 @@ function AssignmentEditor({
   const [error, setError] = useState<unknown>(null);
   const [rowProblem, setRowProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const who = (item: Assignment) => describeAccessCode(directory, item.accessCode);
   const isChanged = !sameItems(draft, saved.items);
   useUnsavedChanges(isChanged && !busy);
   const settledDraft = useDebounced(draft, 250);
@@ -153,9 +151,7 @@ function AssignmentEditor({
           other.item.roleId === roleId,
       )
     ) {
-      setRowProblem(
-        `${describeAccessCode(directory, row.item.accessCode)} already has the role “${roleName(roleId)}”.`,
-      );
+      setRowProblem(`${who(row.item)} already has the role “${roleName(roleId)}”.`);
       return;
     }
     setRowProblem(null);
@@ -186,86 +182,62 @@ function AssignmentEditor({
         <h2 id={`${id}-current`}>
           {isChanged ? 'Assignments (changed, not saved yet)' : 'Assignments'}
         </h2>
-        {rows.length === 0 ? (
-          <p className="empty">No assignments: only account administrators have access.</p>
-        ) : (
-          <table className="data-table assignments-table">
-            <caption className="visually-hidden">Who holds which role</caption>
-            <thead>
-              <tr>
-                <th scope="col">Who</th>
-                <th scope="col">Role</th>
-                <th scope="col">Expires</th>
-                {editable && (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row, index) => {
-                const { item, from, removed } = row;
-                const who = describeAccessCode(directory, item.accessCode);
-                const isRoleChanged = from !== null && from.roleId !== item.roleId;
-                return (
-                  <tr
-                    key={`${index}/${from?.accessCode ?? item.accessCode}/${from?.roleId ?? ''}`}
-                    {...draftRowProps(row)}
-                  >
-                    <td data-label="Who">
-                      <DraftText row={row}>{who}</DraftText>
-                      <DraftBadge row={row} />
-                    </td>
-                    <td data-label="Role">
-                      {editable && !removed ? (
-                        <>
-                          <select
-                            aria-label={`Role of ${who}`}
-                            value={item.roleId}
-                            onChange={(e) => changeRole(index, e.target.value)}
-                          >
-                            {roles.map((role) => (
-                              <option
-                                key={role.id}
-                                value={role.id}
-                                disabled={role.id !== from?.roleId && isAboveMine(role)}
-                              >
-                                {role.name}
-                              </option>
-                            ))}
-                          </select>
-                          {isRoleChanged && (
-                            <span className="badge badge-new">was {roleName(from.roleId)}</span>
-                          )}
-                        </>
-                      ) : removed ? (
-                        <del>{roleName(item.roleId)}</del>
-                      ) : (
-                        roleName(item.roleId)
-                      )}
-                    </td>
-                    <td data-label="Expires">
-                      {item.expiresAt ? formatDateTime(item.expiresAt) : 'Never'}
-                    </td>
-                    {editable && (
-                      <td data-label="" className="row-actions">
-                        <DraftRowButton
-                          rows={rows}
-                          index={index}
-                          onChange={setRows}
-                          what={`${roleName(item.roleId)} of ${who}`}
-                          removeLabel={`Remove ${roleName(item.roleId)} from ${who}`}
-                          keepLabel={`Keep ${roleName(item.roleId)} for ${who}`}
-                        />
-                      </td>
+        <DraftTable
+          rows={rows}
+          caption="Who holds which role"
+          empty={<p className="empty">No assignments: only account administrators have access.</p>}
+          className="data-table assignments-table"
+          name={{ header: 'Who', cell: ({ item }) => who(item) }}
+          columns={[
+            {
+              header: 'Role',
+              cell: ({ item, from, removed }, index) =>
+                editable && !removed ? (
+                  <>
+                    <select
+                      aria-label={`Role of ${who(item)}`}
+                      value={item.roleId}
+                      onChange={(e) => changeRole(index, e.target.value)}
+                    >
+                      {roles.map((role) => (
+                        <option
+                          key={role.id}
+                          value={role.id}
+                          disabled={role.id !== from?.roleId && isAboveMine(role)}
+                        >
+                          {role.name}
+                        </option>
+                      ))}
+                    </select>
+                    {from !== null && from.roleId !== item.roleId && (
+                      <span className="badge badge-new">was {roleName(from.roleId)}</span>
                     )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
+                  </>
+                ) : removed ? (
+                  <del>{roleName(item.roleId)}</del>
+                ) : (
+                  roleName(item.roleId)
+                ),
+            },
+            {
+              header: 'Expires',
+              cell: ({ item }) => (item.expiresAt ? formatDateTime(item.expiresAt) : 'Never'),
+            },
+          ]}
+          rowKey={({ item, from }, index) =>
+            `${index}/${from?.accessCode ?? item.accessCode}/${from?.roleId ?? ''}`
+          }
+          actions={
+            editable
+              ? {
+                  onChange: setRows,
+                  what: ({ item }) => `${roleName(item.roleId)} of ${who(item)}`,
+                  removeLabel: ({ item }) => `Remove ${roleName(item.roleId)} from ${who(item)}`,
+                  keepLabel: ({ item }) => `Keep ${roleName(item.roleId)} for ${who(item)}`,
+                }
+              : undefined
+          }
+        />
         {rowProblem !== null && (
           <p className="alert alert-error" role="alert">
             {rowProblem}

@@ -3,12 +3,9 @@ import { api } from '../api';
 import { AccessCodePicker } from '../components/access-code-picker';
 import {
   type DraftRow,
-  DraftBadge,
-  DraftRowButton,
-  DraftText,
+  DraftTable,
   addDraftRow,
   draftItemsOf,
-  draftRowProps,
   draftRowsOf,
   isSameList,
   restoreDraftRow,
@@ -347,37 +344,14 @@ function LineAccessEditor({
 
   return (
     <>
-      {rows.length === 0 ? (
-        <p className="empty">Everyone may call out from this line.</p>
-      ) : (
-        <table className="data-table">
-          <caption className="visually-hidden">Who may call out from this line</caption>
-          <thead>
-            <tr>
-              <th scope="col">Who</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, index) => {
-              const who = describeAccessCode(directory, row.item);
-              return (
-                <tr key={`${index}/${row.item}`} {...draftRowProps(row)}>
-                  <td data-label="Who">
-                    <DraftText row={row}>{who}</DraftText>
-                    <DraftBadge row={row} />
-                  </td>
-                  <td data-label="" className="row-actions">
-                    <DraftRowButton rows={rows} index={index} onChange={setRows} what={who} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <DraftTable
+        rows={rows}
+        caption="Who may call out from this line"
+        empty={<p className="empty">Everyone may call out from this line.</p>}
+        name={{ header: 'Who', cell: (row) => describeAccessCode(directory, row.item) }}
+        rowKey={(row, index) => `${index}/${row.item}`}
+        actions={{ onChange: setRows, what: (row) => describeAccessCode(directory, row.item) }}
+      />
       {rows.length > 0 && codes.length === 0 && (
         <p className="muted">Once saved, everyone may call out from this line.</p>
       )}

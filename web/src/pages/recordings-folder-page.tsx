@@ -3,12 +3,9 @@ import { api } from '../api';
 import { AccessCodePicker } from '../components/access-code-picker';
 import {
   type DraftRow,
-  DraftBadge,
-  DraftRowButton,
-  DraftText,
+  DraftTable,
   addDraftRow,
   draftItemsOf,
-  draftRowProps,
   draftRowsOf,
   editDraftRow,
   isSameList,
@@ -84,6 +81,7 @@ function FolderEditor({
     onEdit();
     setRowsState(next);
   };
+  const who = (entry: FolderEntry) => describeAccessCode(directory, entry.accessCode);
   const isChanged = !isSameList(entries, saved.value.entries);
   useUnsavedChanges(isChanged && !busy);
   const settled = useDebounced(entries, 250);
@@ -116,62 +114,43 @@ function FolderEditor({
     <>
       <section className="card" aria-labelledby={`${id}-list`}>
         <h2 id={`${id}-list`}>Access list{isChanged ? ' (changed, not saved yet)' : ''}</h2>
-        {rows.length === 0 ? (
-          <p className="empty">
-            Empty: nobody but account administrators may listen to recordings.
-          </p>
-        ) : (
-          <table className="data-table">
-            <caption className="visually-hidden">Who may read the Recorded calls folder</caption>
-            <thead>
-              <tr>
-                <th scope="col">Who</th>
-                <th scope="col">Access</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row, index) => {
-                const entry = row.item;
-                const who = describeAccessCode(directory, entry.accessCode);
-                return (
-                  <tr key={`${index}/${entry.accessCode}`} {...draftRowProps(row)}>
-                    <td data-label="Who">
-                      <DraftText row={row}>{who}</DraftText>
-                      <DraftBadge row={row} />
-                    </td>
-                    <td data-label="Access">
-                      {row.removed ? (
-                        <del>{ACCESS_LABEL[entry.access]}</del>
-                      ) : (
-                        <select
-                          aria-label={`Access of ${who}`}
-                          value={entry.access}
-                          onChange={(e) =>
-                            setRows(
-                              editDraftRow(rows, index, {
-                                ...entry,
-                                access: e.target.value as FolderEntry['access'],
-                              }),
-                            )
-                          }
-                        >
-                          <option value="read">{ACCESS_LABEL.read}</option>
-                          <option value="none">{ACCESS_LABEL.none}</option>
-                        </select>
-                      )}
-                    </td>
-                    <td data-label="" className="row-actions">
-                      <DraftRowButton rows={rows} index={index} onChange={setRows} what={who} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
+        <DraftTable
+          rows={rows}
+          caption="Who may read the Recorded calls folder"
+          empty={
+            <p className="empty">
+              Empty: nobody but account administrators may listen to recordings.
+            </p>
+          }
+          name={{ header: 'Who', cell: (row) => who(row.item) }}
+          columns={[
+            {
+              header: 'Access',
+              cell: ({ item: entry, removed }, index) =>
+                removed ? (
+                  <del>{ACCESS_LABEL[entry.access]}</del>
+                ) : (
+                  <select
+                    aria-label={`Access of ${who(entry)}`}
+                    value={entry.access}
+                    onChange={(e) =>
+                      setRows(
+                        editDraftRow(rows, index, {
+                          ...entry,
+                          access: e.target.value as FolderEntry['access'],
+                        }),
+                      )
+                    }
+                  >
+                    <option value="read">{ACCESS_LABEL.read}</option>
+                    <option value="none">{ACCESS_LABEL.none}</option>
+                  </select>
+                ),
+            },
+          ]}
+          rowKey={(row, index) => `${index}/${row.item.accessCode}`}
+          actions={{ onChange: setRows, what: (row) => who(row.item) }}
+        />
       </section>
       <AddEntry existing={entries} onAdd={(entry) => setRows(addDraftRow(rows, entry))} />
       {error !== null && (

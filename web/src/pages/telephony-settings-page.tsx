@@ -1,13 +1,6 @@
 import { useId, useState } from 'react';
 import { api } from '../api';
-import {
-  DraftBadge,
-  DraftRowButton,
-  DraftText,
-  addDraftRow,
-  draftRowProps,
-  useDraftRows,
-} from '../components/draft-rows';
+import { DraftTable, addDraftRow, useDraftRows } from '../components/draft-rows';
 import { itemPlace } from '../components/field-problems';
 import { NumberList, numberPlace } from '../components/number-list';
 import { type EditorProps, SettingsCard } from '../components/settings-section';
@@ -234,43 +227,21 @@ function DocumentsEditor({ saved, set, problems }: EditorProps<Documents>) {
   const itemProblems = [...problems].filter(([path]) => path.startsWith('items'));
   return (
     <>
-      {rows.length === 0 ? (
-        <p className="empty">No documents.</p>
-      ) : (
-        <table className="data-table">
-          <caption className="visually-hidden">Documents offered to employees</caption>
-          <thead>
-            <tr>
-              <th scope="col">Document</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, index) => (
-              <tr key={`${index}/${row.item.id}`} {...draftRowProps(row)}>
-                <td data-label="Document">
-                  <DraftText row={row}>
-                    <a href={row.item.url} target="_blank" rel="noreferrer">
-                      {row.item.name}
-                    </a>
-                  </DraftText>
-                  <DraftBadge row={row} />
-                </td>
-                <td data-label="" className="row-actions">
-                  <DraftRowButton
-                    rows={rows}
-                    index={index}
-                    onChange={setRows}
-                    what={row.item.name}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DraftTable
+        rows={rows}
+        caption="Documents offered to employees"
+        empty={<p className="empty">No documents.</p>}
+        name={{
+          header: 'Document',
+          cell: (row) => (
+            <a href={row.item.url} target="_blank" rel="noreferrer">
+              {row.item.name}
+            </a>
+          ),
+        }}
+        rowKey={(row, index) => `${index}/${row.item.id}`}
+        actions={{ onChange: setRows, what: (row) => row.item.name }}
+      />
       {itemProblems.length > 0 && (
         <ul className="field-problem">
           {itemProblems.map(([path, messages]) => (
