@@ -175,12 +175,22 @@ export async function replicaRouter(
    */
   let replayedUpTo = 0;
   const versions = new Map<string, number>();
-  const learn = (replayed: number, accountId?: string, version?: number | null): void => {
-    if (replayed < replayedUpTo) {
-      // Replay went back: another copy answers at this address. Forget what was known.
+  /**
+   * Keeps what the replica answered to a question asked when `replayedUpTo` was `asked`.
+   * Answers to concurrent questions may arrive in any order, so only an answer below what
+   * was known when it was asked means replay went back: another copy answers at this
+   * address, and what was known of the old one is forgotten.
+   */
+  const learn = (
+    asked: number,
+    replayed: number,
+    accountId?: string,
+    version?: number | null,
+  ): void => {
+    if (replayed < asked) {
       versions.clear();
-    }
-    replayedUpTo = replayed;
+      replayedUpTo = replayed;
+    } else replayedUpTo = Math.max(replayedUpTo, replayed);
     if (accountId === undefined || version === null || version === undefined) return;
     if (versions.size >= KEPT_VERSIONS && !versions.has(accountId)) versions.clear();
     versions.set(accountId, Math.max(version, versions.get(accountId) ?? 0));
@@ -207,6 +217,7 @@ export async function replicaRouter(
       return;
     }
     try {
+      const asked = replayedUpTo;
       const { rows } = await answerWithin(
         probeMs,
         sql<{ position: number | null }>`select ${REPLAY_POSITION} as position`.execute(replica.db),
@@ -217,7 +228,7 @@ export async function replicaRouter(
         throw new ReplicaUnusableError('the read database is not a standby in recovery');
       reachable = true;
       reported = false;
-      learn(replayed);
+      learn(asked, replayed);
       pending.push(primaryAt);
       while (pending.length > 0 && pending[0]!.position <= replayed)
         caughtUpAt = Math.max(caughtUpAt, pending.shift()!.at);
@@ -252,6 +263,7 @@ export async function replicaRouter(
 
   /** Whether the replica has replayed `written` and the policy version `reader` was decided on. */
   const hasReplayed = async (reader: Reader, written: number): Promise<boolean> => {
+    const asked = replayedUpTo;
     const { rows } = await answerWithin(
       probeMs,
       sql<{ position: number | null; version: number | null }>`
@@ -262,7 +274,7 @@ export async function replicaRouter(
     const state = rows[0];
     if (state?.position === null || state?.position === undefined)
       throw new ReplicaUnusableError('the read database is not a standby in recovery');
-    learn(state.position, reader.accountId, state.version);
+    learn(asked, state.position, reader.accountId, state.version);
     // Versions only grow: a replica behind the decided one holds an older directory.
     return holds(reader, written);
   };
