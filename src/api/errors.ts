@@ -6,7 +6,7 @@ import { E164_PATTERN } from '../telephony/numbers.js';
 import {
   COUNTRY_CODE_PATTERN,
   HTTP_URL_PATTERN,
-  ID_PATTERN,
+  ID_PATTERN_TEXT,
   KEYPAD_KEY_PATTERN,
   LANGUAGE_TAG_PATTERN,
 } from '../telephony/settings.js';
@@ -38,7 +38,7 @@ const byStatus = Object.fromEntries(
  */
 const NAMED_PATTERNS: ReadonlyMap<string, string> = new Map([
   [E164_PATTERN, 'e164'],
-  [ID_PATTERN, 'id'],
+  [ID_PATTERN_TEXT, 'id'],
   [LANGUAGE_TAG_PATTERN, 'languageTag'],
   [KEYPAD_KEY_PATTERN, 'keypadKey'],
   [HTTP_URL_PATTERN, 'httpUrl'],

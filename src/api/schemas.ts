@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { CATALOGUE, type Level } from '../engine/catalogue.js';
 import type { Destination, OutboundRule, Reason } from '../engine/question.js';
+import { ID_PATTERN_TEXT } from '../telephony/settings.js';
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -191,7 +192,7 @@ export const ErrorSchema = Type.Object(
   { $id: 'Error' },
 );
 
-export const IdParam = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
+export const IdParam = Type.String({ pattern: ID_PATTERN_TEXT });
 
 /** A token's lifetime as asked. The ceiling is configured: mintToken enforces it. */
 export const TokenTtlSchema = Type.Optional(

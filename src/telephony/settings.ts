@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { accessCodeProblem, knownIds } from '../directory/directory.js';
+import { ID_PATTERN } from '../engine/access-code.js';
 import { isKnownRegion, readDialString } from '../engine/dial-string.js';
 import { type CountryCode, normalizePhoneNumber } from '../engine/phone-number.js';
 import type { FolderAccessEntry } from '../engine/policy.js';
@@ -42,11 +43,11 @@ export const SETTINGS_SECTIONS = [
 ] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
-/**
- * The patterns of the sections' text fields, exported so a refusal can name them by what
- * they accept (src/api/errors.ts) rather than by the regular expression.
- */
-export const ID_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+// The patterns of the sections' text fields, exported so a refusal can name them by what
+// they accept (src/api/errors.ts) rather than by the regular expression.
+
+/** An id: the engine's {@link ID_PATTERN}, as a schema's pattern text. */
+export const ID_PATTERN_TEXT = ID_PATTERN.source;
 /** A BCP 47 language tag: `en`, `pt-BR`. */
 export const LANGUAGE_TAG_PATTERN = '^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$';
 /** One key of a telephone keypad. */
@@ -55,7 +56,7 @@ export const HTTP_URL_PATTERN = '^https?://';
 /** An ISO 3166 country or region code: `GB`. */
 export const COUNTRY_CODE_PATTERN = '^[A-Z]{2}$';
 
-const Id = Type.String({ pattern: ID_PATTERN });
+const Id = Type.String({ pattern: ID_PATTERN_TEXT });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const strict = { additionalProperties: false } as const;
 

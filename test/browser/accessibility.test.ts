@@ -60,6 +60,15 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
+/** What a journey found at each state it `check`s, each line named by the state. */
+function violationsBy(page: Page): { found: string[]; check: (state: string) => Promise<void> } {
+  const found: string[] = [];
+  const check = async (state: string): Promise<void> => {
+    found.push(...(await seriousViolations(page)).map((line) => `${state}: ${line}`));
+  };
+  return { found, check };
+}
+
 /** Opens `path` and waits until the page has settled: its requests answered, nothing loading. */
 async function open(page: Page, path: string): Promise<void> {
   await page.goto(path);
@@ -123,9 +132,7 @@ describe(
       test(`the editors' states (unsaved changes, removed rows, the leave dialog, a refused save), at ${size}`, async () => {
         const page = await journeys.newPage(viewport);
         await signIn(page, 'ada@northwind.example');
-        const found: string[] = [];
-        const check = async (state: string) =>
-          found.push(...(await seriousViolations(page)).map((line) => `${state}: ${line}`));
+        const { found, check } = violationsBy(page);
 
         // A removed row, struck through, and the sticky save bar with its preview.
         await open(page, '/admin/assignments');
@@ -160,9 +167,7 @@ describe(
       test(`what the screens open: a picker's options, a person's permissions, a line's access list, the phone book, a recorded call, audit details, at ${size}`, async () => {
         const page = await journeys.newPage(viewport);
         await signIn(page, 'ada@northwind.example');
-        const found: string[] = [];
-        const check = async (state: string) =>
-          found.push(...(await seriousViolations(page)).map((line) => `${state}: ${line}`));
+        const { found, check } = violationsBy(page);
 
         // The combobox open on its options, one of them active.
         await open(page, '/admin/assignments');
